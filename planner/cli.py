@@ -1,0 +1,78 @@
+"""Command line: ``planner solve INSTANCE [--out DIR]`` and ``planner validate INSTANCE``.
+
+Exit codes: 0 solved (or valid), 2 invalid input, 3 infeasible or failed solve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from planner.errors import InstanceError
+from planner.inputs.instance import load_instance
+
+EXIT_OK, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planner", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    solve = sub.add_parser("solve", help="solve an instance and print its summary")
+    solve.add_argument("instance", help="instance YAML file")
+    solve.add_argument("--out", help="write result tables to this folder")
+    solve.add_argument("--time-limit", type=float, help="HiGHS time limit, seconds")
+    solve.add_argument(
+        "--solver-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="HiGHS option (repeatable), e.g. --solver-option solver=simplex",
+    )
+    solve.add_argument("--no-baseline", action="store_true", help="skip the grid-only baseline")
+    solve.add_argument("--tee", action="store_true", help="print the HiGHS log")
+    validate = sub.add_parser("validate", help="check an instance and report every problem")
+    validate.add_argument("instance", help="instance YAML file")
+    return parser
+
+
+def _option_value(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        inst = load_instance(args.instance)
+        options = {}
+        for item in getattr(args, "solver_option", []):
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise InstanceError([f"--solver-option {item!r}: expected KEY=VALUE"])
+            options[key] = _option_value(value)
+    except InstanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.command == "validate":
+        print(f"{args.instance}: valid ({inst.hours} hours, {sum(1 for _ in inst.resources())} resources)")
+        return EXIT_OK
+
+    from planner.solve import solve
+
+    res = solve(inst, solver_options=options, time_limit_s=args.time_limit, baseline=not args.no_baseline, tee=args.tee)
+    print(res.summary())
+    if args.out:
+        res.to_dir(args.out)
+        print(f"\nResults written to {args.out}")
+    if not res.ok:
+        print(f"error: {inst.source}: solve ended with status {res.status}", file=sys.stderr)
+        return EXIT_SOLVE_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Inputs of fusion power purchase agreement (PPA) offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Schema
+
+
+class FusionOffer(Schema):
+    """One fusion PPA offer; the model chooses how many MW to contract (0 to ``max_capacity_mw``).
+
+    ``take_or_pay``: the buyer pays the energy price on contracted MW x availability in every
+    hour, used or curtailed. ``as_available``: the buyer pays per MWh it takes.
+    """
+
+    name: str = Field(pattern=NAME_PATTERN, description="unique resource name")
+    max_capacity_mw: float = Field(ge=0, description="largest contractable capacity, MW")
+    energy_price_usd_per_mwh: float = Field(ge=0, description="energy price, $/MWh")
+    capacity_charge_usd_per_mw_yr: float = Field(
+        0.0, ge=0, description="fixed charge per contracted MW and year, $/MW-yr"
+    )
+    contract_type: Literal["take_or_pay", "as_available"] = Field(
+        "take_or_pay", description="`take_or_pay` or `as_available`"
+    )
+    availability: Annotated[HourlyValue, Hourly(ge=0, le=1)] = Field(
+        0.93,
+        description="share of contracted MW deliverable each hour (default 0.93: NREL ATB "
+        "2024 capacity factor of a firm nuclear plant, used as a stand-in)",
+    )
+    commercial_operation_date: datetime | None = Field(
+        None, description="no delivery before this timestamp (null: from the first hour)"
+    )
+    min_take_fraction: float = Field(
+        0.0, ge=0, le=1, description="share of available energy the buyer must take each hour"
+    )

@@ -1,0 +1,392 @@
+"""The instance: schema of the whole file, loading, validation and overrides.
+
+Loading happens in two passes that each collect *every* problem before raising one
+:class:`planner.InstanceError`:
+
+1. structure: the YAML is checked against the schema (types, ranges, unknown and missing keys);
+2. series: every hourly field is turned into one float per modelled hour (constants are
+   broadcast, CSV columns are read), then checked for length, non-numeric and NaN values and
+   its admissible range, naming the CSV row; finally names and cross-field rules are checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import time as _time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import pydantic
+import yaml
+from pydantic import Field
+
+from planner.errors import InstanceError
+from planner.inputs.common import (
+    HOURS_PER_YEAR,
+    Hourly,
+    HourlyValue,
+    Schema,
+    SeriesRef,
+    hourly_bounds,
+)
+from planner.inputs.fusion import FusionOffer
+from planner.inputs.grid import Grid
+from planner.inputs.policy import Policy
+from planner.inputs.solar import Solar
+from planner.inputs.storage import Storage
+
+RESOURCE_LISTS = ("fusion", "solar", "storage")
+"""Sections holding a list of named resources; overrides address their items by name."""
+
+
+class TimeAxis(Schema):
+    """Modelled hours: consecutive hours from ``start``, each standing for ``weights`` hours."""
+
+    start: datetime = Field(description="timestamp of the first hour")
+    hours: int = Field(gt=0, description="number of modelled hours")
+    weights: Annotated[HourlyValue, Hourly(gt=0)] = Field(
+        1.0, description="hours of the year each modelled hour stands for (default 1)"
+    )
+
+
+class Demand(Schema):
+    """The datacenter's electricity demand."""
+
+    load_mw: Annotated[HourlyValue, Hourly(ge=0)] = Field(description="demand each hour, MW")
+    value_of_lost_load_usd_per_mwh: float = Field(
+        10_000.0, gt=0, description="cost of each MWh of demand not served, $/MWh"
+    )
+
+
+class Finance(Schema):
+    """How overnight costs become yearly payments."""
+
+    discount_rate: float = Field(0.07, ge=0, lt=1, description="real discount rate, per year")
+
+
+class InstanceSpec(Schema):
+    """The whole instance file."""
+
+    name: str = Field(min_length=1, description="instance name")
+    description: str = Field("", description="what the instance represents")
+    time: TimeAxis
+    demand: Demand
+    finance: Finance = Field(default_factory=Finance)
+    fusion: list[FusionOffer] = Field(default_factory=list, description="fusion PPA offers")
+    solar: list[Solar] = Field(default_factory=list, description="solar resources")
+    storage: list[Storage] = Field(default_factory=list, description="storage types")
+    grid: Grid | None = Field(None, description="grid connection (null: islanded)")
+    policy: Policy = Field(default_factory=Policy)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A validated instance whose hourly fields are numpy arrays of length ``hours``.
+
+    Create it with :func:`load_instance` or :meth:`from_dict`; derive variants with
+    :meth:`with_overrides`.
+    """
+
+    spec: InstanceSpec
+    raw: Mapping[str, Any] = field(repr=False)
+    base_dir: Path
+    source: str
+    load_seconds: float = field(default=0.0, compare=False)
+
+    # -- convenient views -------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def hours(self) -> int:
+        return self.spec.time.hours
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Hours of the year each modelled hour stands for."""
+        return self.spec.time.weights  # type: ignore[no-any-return]
+
+    @property
+    def horizon_years(self) -> float:
+        """Length of the modelled horizon in years: sum of weights / 8760."""
+        return float(self.weights.sum()) / HOURS_PER_YEAR
+
+    @property
+    def timestamps(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.spec.time.start, periods=self.hours, freq="h", name="timestamp")
+
+    def resources(self) -> Iterator[tuple[str, Any]]:
+        """(kind, resource) for every resource of the list sections, in file order."""
+        for kind in RESOURCE_LISTS:
+            for item in getattr(self.spec, kind):
+                yield kind, item
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_dict(
+        cls, raw: Mapping[str, Any], base_dir: str | Path = ".", source: str = "<instance>"
+    ) -> Instance:
+        """Validate ``raw`` (the content of an instance file) and load its series.
+
+        CSV paths are resolved against ``base_dir``; ``source`` names the input in messages.
+        """
+        started = _time.perf_counter()
+        raw = copy.deepcopy(dict(raw))
+        try:
+            spec = InstanceSpec.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            raise InstanceError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
+        problems: list[str] = []
+        resolved = _resolve_series(spec, spec.time.hours, Path(base_dir), source, problems, ())
+        problems += [f"{source}: {p}" for p in _cross_checks(resolved)]
+        if problems:
+            raise InstanceError(problems)
+        return cls(
+            spec=resolved,
+            raw=raw,
+            base_dir=Path(base_dir),
+            source=source,
+            load_seconds=_time.perf_counter() - started,
+        )
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Instance:
+        """A new instance with values replaced by dotted path.
+
+        Paths follow the file: ``policy.hourly_cfe_target``, ``time.hours``,
+        ``fusion.<offer name>.energy_price_usd_per_mwh``, ``storage.<name>.lifetime_yr``,
+        ``grid.price_usd_per_mwh`` (a number, ``{csv:, column:}`` or an array). Items of
+        ``fusion``, ``solar`` and ``storage`` are addressed by name.
+
+        >>> inst2 = inst.with_overrides({"policy.hourly_cfe_target": 0.95})  # doctest: +SKIP
+        """
+        raw = copy.deepcopy(dict(self.raw))
+        problems = []
+        for path, value in overrides.items():
+            problem = _set_path(raw, path, value)
+            if problem:
+                problems.append(f"{self.source}: override {path!r}: {problem}")
+        if problems:
+            raise InstanceError(problems)
+        return Instance.from_dict(raw, self.base_dir, self.source)
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read and validate an instance file (YAML); raises :class:`planner.InstanceError`."""
+    started = _time.perf_counter()
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstanceError([f"{source}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstanceError([f"{source}: cannot read: {exc}"]) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InstanceError([f"{source}: not valid YAML: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise InstanceError([f"{source}: must hold a mapping of sections, got {type(raw).__name__}"])
+    inst = Instance.from_dict(raw, path.parent, source)
+    return _replace_load_seconds(inst, _time.perf_counter() - started)
+
+
+def _replace_load_seconds(inst: Instance, seconds: float) -> Instance:
+    return Instance(inst.spec, inst.raw, inst.base_dir, inst.source, seconds)
+
+
+# -- pass 1: structure messages ------------------------------------------------------------
+def _location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
+    """``('storage', 0, 'charge_efficiency')`` -> ``storage[li_ion].charge_efficiency``."""
+    text = ""
+    node: Any = raw
+    for part in loc:
+        if isinstance(part, int):
+            name = None
+            if isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict):
+                name = node[part].get("name")
+            text += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return text or "(top level)"
+
+
+def _describe(err: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
+    loc = tuple(p for p in err["loc"] if p not in ("function-before", "function-after"))
+    where = _location(loc, raw)
+    kind = err["type"]
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "missing":
+        return f"{where}: required field is missing"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown field"
+    return f"{where}: {message}, got {err.get('input')!r}"
+
+
+# -- pass 2: hourly series -----------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _read_csv(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    """Read a CSV once per (path, modification time, size)."""
+    del mtime_ns, size  # part of the cache key only
+    return pd.read_csv(path, encoding="utf-8")
+
+
+def _load_column(ref: SeriesRef, base_dir: Path) -> tuple[np.ndarray | None, str | None]:
+    """Return (raw column as objects, None) or (None, problem)."""
+    path = (base_dir / ref.csv).resolve()
+    try:
+        stat = path.stat()
+        frame = _read_csv(str(path), stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        return None, f"CSV file {ref.csv!r} not found (looked in {path.parent})"
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return None, f"CSV file {ref.csv!r} cannot be read: {exc}"
+    if ref.column not in frame.columns:
+        return None, (
+            f"CSV file {ref.csv!r} has no column {ref.column!r} "
+            f"(columns: {', '.join(map(str, frame.columns))})"
+        )
+    return frame[ref.column].to_numpy(), None
+
+
+def _series(
+    value: Any, bounds: Hourly, hours: int, base_dir: Path, where: str
+) -> tuple[np.ndarray | None, list[str]]:
+    """Turn one hourly field into ``hours`` floats, or return the problems found."""
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return None, [f"{where}: must be a finite number, got {value}"]
+        if bounds.violations(np.array([value])).any():
+            return None, [f"{where}: must be {bounds.describe()}, got {value}"]
+        return np.full(hours, value), []
+    if isinstance(value, SeriesRef):
+        column, problem = _load_column(value, base_dir)
+        if problem:
+            return None, [f"{where}: {problem}"]
+        label = f"{value.csv} column {value.column!r}"
+        row_offset = 2  # CSV line of data row 0: the header is line 1
+    else:
+        column = np.asarray(value)
+        label = "array"
+        row_offset = 0
+        if column.ndim != 1:
+            return None, [f"{where}: must be one-dimensional, got shape {column.shape}"]
+    assert column is not None
+    if len(column) < hours:
+        return None, [f"{where}: {label} has {len(column)} rows, time.hours needs {hours}"]
+    if isinstance(value, np.ndarray) and len(column) != hours:
+        return None, [f"{where}: {label} has {len(column)} values, time.hours is {hours}"]
+    column = column[:hours]
+    numbers = pd.to_numeric(pd.Series(column), errors="coerce").to_numpy(dtype=float)
+    problems = []
+    bad_rows = np.flatnonzero(~np.isfinite(numbers))
+    if bad_rows.size:
+        first = bad_rows[0]
+        problems.append(
+            f"{where}: {label} row {first + row_offset}: not a finite number ({column[first]!r})"
+            + (f"; {bad_rows.size - 1} more such rows" if bad_rows.size > 1 else "")
+        )
+    out_of_range = np.flatnonzero(bounds.violations(np.nan_to_num(numbers, nan=0.0)))
+    if out_of_range.size:
+        first = out_of_range[0]
+        problems.append(
+            f"{where}: {label} row {first + row_offset}: must be {bounds.describe()}, "
+            f"got {numbers[first]}"
+            + (f"; {out_of_range.size - 1} more such rows" if out_of_range.size > 1 else "")
+        )
+    return (None if problems else numbers), problems
+
+
+def _resolve_series(
+    model: Schema,
+    hours: int,
+    base_dir: Path,
+    source: str,
+    problems: list[str],
+    path: tuple[str, ...],
+) -> Any:
+    """Copy of ``model`` with each hourly field replaced by an array (recursively)."""
+    updates: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        where = ".".join((*path, name))
+        bounds = hourly_bounds(type(model), name)
+        if bounds is not None:
+            if value is None:
+                continue
+            array, found = _series(value, bounds, hours, base_dir, where)
+            problems.extend(f"{source}: {p}" for p in found)
+            updates[name] = array
+        elif isinstance(value, Schema):
+            updates[name] = _resolve_series(value, hours, base_dir, source, problems, (*path, name))
+        elif isinstance(value, list) and value and isinstance(value[0], Schema):
+            updates[name] = [
+                _resolve_series(item, hours, base_dir, source, problems, (f"{where}[{item.name}]",))
+                for item in value
+            ]
+    return model.model_copy(update=updates)
+
+
+def _cross_checks(spec: InstanceSpec) -> list[str]:
+    problems = []
+    seen: dict[str, str] = {}
+    for kind in RESOURCE_LISTS:
+        for item in getattr(spec, kind):
+            if item.name == "grid":
+                problems.append(f"{kind}[{item.name}].name: 'grid' is reserved for the grid")
+            if item.name in seen:
+                problems.append(
+                    f"{kind}[{item.name}].name: duplicate name (also used in {seen[item.name]})"
+                )
+            seen[item.name] = kind
+    policy = spec.policy
+    needs_grid = policy.emissions_cap_fraction_of_baseline is not None
+    if needs_grid and spec.grid is None:
+        problems.append(
+            "policy.emissions_cap_fraction_of_baseline: needs a grid to define the baseline"
+        )
+    return problems
+
+
+# -- overrides -------------------------------------------------------------------------------
+def _set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
+    """Set ``raw`` at dotted ``path``; return a problem or None."""
+    parts = path.split(".")
+    if not all(parts):
+        return "empty path segment"
+    node: Any = raw
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            names = [item.get("name") for item in node if isinstance(item, dict)]
+            if part not in names:
+                return f"no item named {part!r} in {'.'.join(parts[:i])} (have: {', '.join(map(str, names)) or 'none'})"
+            node = node[names.index(part)]
+        elif isinstance(node, dict):
+            if part not in node or node[part] is None:
+                if i == 0 and part in RESOURCE_LISTS:
+                    return f"the instance has no {part} section"
+                if i == 0 and part not in InstanceSpec.model_fields:
+                    return f"unknown section {part!r}"
+                node[part] = {}
+            node = node[part]
+        else:
+            return f"{'.'.join(parts[: i + 1])} is not a section"
+    if isinstance(node, list):
+        return f"{path} must name an item and its field, e.g. {path}.<name>.<field>"
+    if not isinstance(node, dict):
+        return f"{'.'.join(parts[:-1])} is not a section"
+    node[parts[-1]] = value
+    return None

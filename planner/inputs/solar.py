@@ -1,0 +1,41 @@
+"""Inputs of solar photovoltaic resources, built or bought by PPA."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Schema
+
+
+class Solar(Schema):
+    """A solar resource: capacity chosen by the model, output = capacity x capacity factor.
+
+    ``build``: pays annualised capex and fixed O&M per MW built. ``ppa``: pays
+    ``ppa_price_usd_per_mwh`` on all energy produced (as-produced PPA: curtailed energy is
+    paid too).
+    """
+
+    name: str = Field(pattern=NAME_PATTERN, description="unique resource name")
+    capacity_factor: Annotated[HourlyValue, Hourly(ge=0, le=1)] = Field(
+        description="AC output per MW of capacity each hour, 0-1"
+    )
+    max_capacity_mw: float = Field(ge=0, description="largest capacity, MW")
+    procurement: Literal["build", "ppa"] = Field("build", description="`build` or `ppa`")
+    capex_usd_per_kw: float | None = Field(None, ge=0, description="overnight cost, $/kW (build)")
+    fixed_om_usd_per_kw_yr: float = Field(0.0, ge=0, description="fixed O&M, $/kW-yr (build)")
+    lifetime_yr: float | None = Field(None, gt=0, description="economic lifetime, years (build)")
+    ppa_price_usd_per_mwh: float | None = Field(
+        None, ge=0, description="price per MWh produced (ppa)"
+    )
+
+    @model_validator(mode="after")
+    def _costs_match_procurement(self) -> Solar:
+        if self.procurement == "build":
+            missing = [f for f in ("capex_usd_per_kw", "lifetime_yr") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"procurement 'build' needs {', '.join(missing)}")
+        elif self.ppa_price_usd_per_mwh is None:
+            raise ValueError("procurement 'ppa' needs ppa_price_usd_per_mwh")
+        return self

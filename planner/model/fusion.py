@@ -1,0 +1,113 @@
+"""Fusion PPA offers: contracted capacity and hourly delivery.
+
+Builds (labels of ``docs/formulation.md``): ``fusion_available``, ``fusion_gen_le_available``,
+``fusion_gen_ge_min_take``, ``fusion_energy_cost``, ``fusion_capacity_charge``.
+
+Block ``m.fusion``:
+
+- ``capacity_mw[o]``, ``0 <= capacity_mw[o] <= max_capacity_mw``: contracted MW of offer o;
+- ``generation_mw[o, h] >= 0``: energy taken in hour h;
+- ``gen_le_available[o, h]``: ``generation_mw[o, h] <= a[o, h] * capacity_mw[o]``, where
+  ``a[o, h]`` is the availability, 0 before the commercial operation date; hours with
+  ``a = 0`` get the bound ``generation_mw = 0`` instead of a row;
+- ``gen_ge_min_take[o, h]``: ``generation_mw[o, h] >= f_o * a[o, h] * capacity_mw[o]``
+  (only for offers with a minimum take fraction ``f_o > 0``).
+
+Costs: take-or-pay pays ``price * sum_h w_h a[o, h] * capacity_mw[o]`` (used or not);
+as-available pays ``price * sum_h w_h generation_mw[o, h]``; both pay
+``capacity_charge * capacity_mw[o] * horizon_years``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.inputs.fusion import FusionOffer
+from planner.inputs.instance import Instance
+from planner.model.core import HourlyTerm, Registry, var_values
+
+KIND = "fusion"
+
+
+def available(offer: FusionOffer, inst: Instance) -> np.ndarray:
+    """Deliverable share of contracted MW each hour (label ``fusion_available``)."""
+    # label: fusion_available
+    a = np.asarray(offer.availability, dtype=float).copy()
+    if offer.commercial_operation_date is not None:
+        a[inst.timestamps < offer.commercial_operation_date] = 0.0
+    return a
+
+
+def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
+    offers = inst.spec.fusion
+    if not offers:
+        return
+    b = m.fusion = pyo.Block()
+    names = [o.name for o in offers]
+    by_name = {o.name: o for o in offers}
+    avail = {o.name: available(o, inst) for o in offers}
+    w = inst.weights
+
+    b.capacity_mw = pyo.Var(names, bounds=lambda _, o: (0.0, by_name[o].max_capacity_mw))
+
+    def gen_bounds(_: Any, o: str, h: int) -> tuple[float, float | None]:
+        return (0.0, None) if avail[o][h] > 0 else (0.0, 0.0)
+
+    b.generation_mw = pyo.Var(names, m.T, bounds=gen_bounds)
+
+    # label: fusion_gen_le_available
+    def gen_le_available(b: Any, o: str, h: int) -> Any:
+        a = avail[o][h]
+        if a <= 0:
+            return pyo.Constraint.Skip
+        return b.generation_mw[o, h] <= float(a) * b.capacity_mw[o]
+
+    b.gen_le_available = pyo.Constraint(names, m.T, rule=gen_le_available)
+
+    take = [o.name for o in offers if o.min_take_fraction > 0]
+    if take:
+
+        # label: fusion_gen_ge_min_take
+        def gen_ge_min_take(b: Any, o: str, h: int) -> Any:
+            a = avail[o][h]
+            if a <= 0:
+                return pyo.Constraint.Skip
+            share = float(by_name[o].min_take_fraction * a)
+            return b.generation_mw[o, h] >= share * b.capacity_mw[o]
+
+        b.gen_ge_min_take = pyo.Constraint(take, m.T, rule=gen_ge_min_take)
+
+    for o in offers:
+        gen = HourlyTerm(b.generation_mw, o.name)
+        reg.supply.append(gen)
+        reg.clean_supply.append(gen)
+        reg.procured_clean.append(gen)
+        cap = b.capacity_mw[o.name]
+        # label: fusion_energy_cost
+        if o.contract_type == "take_or_pay":
+            available_mwh_per_mw = float((w * avail[o.name]).sum())
+            energy = o.energy_price_usd_per_mwh * available_mwh_per_mw * cap
+        else:
+            energy = reg.weighted_sum([HourlyTerm(b.generation_mw, o.name)]) * (
+                o.energy_price_usd_per_mwh
+            )
+        reg.add_cost(KIND, o.name, "energy", energy)
+        # label: fusion_capacity_charge
+        if o.capacity_charge_usd_per_mw_yr > 0:
+            charge = o.capacity_charge_usd_per_mw_yr * inst.horizon_years * cap
+            reg.add_cost(KIND, o.name, "capacity_charge", charge)
+        reg.reduced_costs[o.name] = cap
+        _register_results(reg, b, o.name, avail[o.name])
+
+
+def _register_results(reg: Registry, b: Any, name: str, avail: np.ndarray) -> None:
+    cap = b.capacity_mw[name]
+    gen = HourlyTerm(b.generation_mw, name)
+    reg.dispatch[f"{name}_generation_mw"] = gen.values
+    reg.dispatch[f"{name}_curtailment_mw"] = lambda: np.maximum(
+        avail * cap.value - var_values(b.generation_mw, name), 0.0
+    )
+    reg.capacity.append(lambda: {"resource": name, "kind": KIND, "capacity_mw": cap.value})

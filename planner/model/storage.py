@@ -1,0 +1,125 @@
+"""Storage: power and energy capacities chosen separately, cyclic state of charge.
+
+Builds (labels of ``docs/formulation.md``): ``storage_charge_le_power``,
+``storage_discharge_le_power``, ``storage_soc_le_energy``, ``storage_soc_balance``,
+``storage_energy_ge_min_duration``, ``storage_energy_le_max_duration``, ``storage_cost``.
+
+Block ``m.storage``:
+
+- ``power_mw[k]``, ``energy_mwh[k]``: capacities (upper bounds from ``max_power_mw`` and
+  ``max_energy_mwh``);
+- ``charge_mw[k, h]``, ``discharge_mw[k, h]``, ``soc_mwh[k, h]``, all >= 0;
+- ``charge_le_power``, ``discharge_le_power``: ``charge_mw, discharge_mw <= power_mw``;
+- ``soc_le_energy``: ``soc_mwh <= energy_mwh``;
+- ``soc_balance``: ``soc[h] = (1 - sd) * soc[h-1] + eta_c * charge[h] - discharge[h] / eta_d``
+  with ``h - 1`` of the first hour being the last hour (cyclic), one-hour steps;
+- ``energy_ge_min_duration`` / ``energy_le_max_duration``:
+  ``d_min * power_mw <= energy_mwh <= d_max * power_mw``.
+
+Costs: ``(1000 * (power_capex * crf + fixed_om) * power_mw + 1000 * energy_capex * crf *
+energy_mwh) * horizon_years``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.inputs.common import capital_recovery_factor
+from planner.inputs.instance import Instance
+from planner.model.core import HourlyTerm, Registry
+
+KIND = "storage"
+
+
+def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
+    units = inst.spec.storage
+    if not units:
+        return
+    b = m.storage = pyo.Block()
+    names = [k.name for k in units]
+    by_name = {k.name: k for k in units}
+    last = inst.hours - 1
+
+    b.power_mw = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_power_mw))
+    b.energy_mwh = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_energy_mwh))
+    b.charge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
+    b.discharge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
+    b.soc_mwh = pyo.Var(names, m.T, bounds=(0.0, None))
+
+    # label: storage_charge_le_power
+    b.charge_le_power = pyo.Constraint(
+        names, m.T, rule=lambda b, k, h: b.charge_mw[k, h] <= b.power_mw[k]
+    )
+    # label: storage_discharge_le_power
+    b.discharge_le_power = pyo.Constraint(
+        names, m.T, rule=lambda b, k, h: b.discharge_mw[k, h] <= b.power_mw[k]
+    )
+    # label: storage_soc_le_energy
+    b.soc_le_energy = pyo.Constraint(
+        names, m.T, rule=lambda b, k, h: b.soc_mwh[k, h] <= b.energy_mwh[k]
+    )
+
+    coef = {
+        k.name: (1.0 - k.self_discharge_per_h, k.charge_efficiency, 1.0 / k.discharge_efficiency)
+        for k in units
+    }
+
+    # label: storage_soc_balance
+    def soc_balance(b: Any, k: str, h: int) -> Any:
+        keep, eta_c, inv_eta_d = coef[k]
+        prev = b.soc_mwh[k, last if h == 0 else h - 1]
+        return b.soc_mwh[k, h] == keep * prev + eta_c * b.charge_mw[k, h] - inv_eta_d * b.discharge_mw[k, h]
+
+    b.soc_balance = pyo.Constraint(names, m.T, rule=soc_balance)
+
+    # label: storage_energy_ge_min_duration
+    with_min = [k.name for k in units if k.min_duration_h > 0]
+    b.energy_ge_min_duration = pyo.Constraint(
+        with_min, rule=lambda b, k: b.energy_mwh[k] >= by_name[k].min_duration_h * b.power_mw[k]
+    )
+    # label: storage_energy_le_max_duration
+    with_max = [k.name for k in units if k.max_duration_h is not None]
+    b.energy_le_max_duration = pyo.Constraint(
+        with_max, rule=lambda b, k: b.energy_mwh[k] <= by_name[k].max_duration_h * b.power_mw[k]
+    )
+
+    # label: storage_cost
+    rate = inst.spec.finance.discount_rate
+    for k in units:
+        crf = capital_recovery_factor(rate, k.lifetime_yr)
+        years = inst.horizon_years
+        power_capex = 1000.0 * k.power_capex_usd_per_kw * crf * years
+        energy_capex = 1000.0 * k.energy_capex_usd_per_kwh * crf * years
+        reg.add_cost(
+            KIND,
+            k.name,
+            "capex_annuity",
+            power_capex * b.power_mw[k.name] + energy_capex * b.energy_mwh[k.name],
+        )
+        if k.fixed_om_usd_per_kw_yr > 0:
+            fom = 1000.0 * k.fixed_om_usd_per_kw_yr * years
+            reg.add_cost(KIND, k.name, "fixed_om", fom * b.power_mw[k.name])
+
+        discharge = HourlyTerm(b.discharge_mw, k.name)
+        charge = HourlyTerm(b.charge_mw, k.name)
+        reg.supply.append(discharge)
+        reg.clean_supply.append(discharge)
+        reg.withdrawal.append(charge)
+        _register_results(reg, b, k.name)
+
+
+def _register_results(reg: Registry, b: Any, name: str) -> None:
+    reg.dispatch[f"{name}_charge_mw"] = HourlyTerm(b.charge_mw, name).values
+    reg.dispatch[f"{name}_discharge_mw"] = HourlyTerm(b.discharge_mw, name).values
+    reg.dispatch[f"{name}_soc_mwh"] = HourlyTerm(b.soc_mwh, name).values
+    power, energy = b.power_mw[name], b.energy_mwh[name]
+    reg.capacity.append(
+        lambda: {
+            "resource": name,
+            "kind": KIND,
+            "capacity_mw": power.value,
+            "energy_mwh": energy.value,
+        }
+    )

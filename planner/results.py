@@ -1,0 +1,265 @@
+"""Results of a solve as pandas objects, and their export to a folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.inputs.instance import Instance
+from planner.model.core import Registry
+from planner.model.fusion import available as fusion_available
+from planner.model.policies import baseline_emissions_t
+
+G_PER_KWH_PER_T_PER_MWH = 1000.0
+
+
+@dataclass
+class Prices:
+    """Marginal prices of a solve.
+
+    - ``hourly_usd_per_mwh``: marginal cost of supplying one more MWh in each hour (dual of
+      ``power_balance`` divided by the hour's weight);
+    - ``policy``: shadow price of each policy constraint, as the cost of tightening it by one
+      unit (``hourly_cfe_usd_per_mwh``, ``annual_matching_usd_per_mwh``,
+      ``emissions_cap_usd_per_t``, ``market_based_net_zero_usd_per_t``);
+    - ``fusion_reduced_cost``: per fusion offer, how much the objective would rise per MW
+      forced into the contract (``usd_per_mw_yr``) and the same per MWh of available energy
+      (``usd_per_mwh``); 0 for offers in the optimum, > 0 for offers left out.
+    """
+
+    hourly_usd_per_mwh: pd.Series
+    policy: pd.Series
+    fusion_reduced_cost: pd.DataFrame
+
+
+@dataclass
+class Result:
+    """The outcome of :func:`planner.solve`. Tables are empty unless ``status == "optimal"``.
+
+    Attributes
+    ----------
+    status: ``optimal``, ``infeasible``, ``unbounded``, ``infeasible_or_unbounded``,
+        ``time_limit``, ``iteration_limit``, ``interrupted`` or ``error``.
+    objective_usd: total cost over the modelled horizon, USD (None unless optimal).
+    capacity: one row per resource: kind, capacity_mw, energy_mwh (storage).
+    dispatch: hourly flows, MW (state of charge in MWh), indexed by timestamp.
+    costs: kind, resource, component, cost_usd, cost_usd_per_yr; sums to the objective.
+    metrics: cost, CFE score, matching, emissions, energy totals, baseline comparison.
+    prices: :class:`Prices`.
+    baseline: the grid-only :class:`Result`, or None.
+    timings: load, build, handoff, HiGHS and extract seconds.
+    """
+
+    instance: Instance
+    status: str
+    objective_usd: float | None
+    capacity: pd.DataFrame
+    dispatch: pd.DataFrame
+    costs: pd.DataFrame
+    metrics: pd.Series
+    prices: Prices
+    baseline: Result | None
+    timings: pd.Series
+    solver_options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "optimal"
+
+    @classmethod
+    def failed(
+        cls,
+        inst: Instance,
+        status: str,
+        timings: dict[str, float],
+        solver_options: dict[str, Any],
+        baseline: Result | None,
+    ) -> Result:
+        empty = pd.DataFrame()
+        return cls(
+            instance=inst,
+            status=status,
+            objective_usd=None,
+            capacity=empty,
+            dispatch=empty,
+            costs=empty,
+            metrics=pd.Series(dtype=float),
+            prices=Prices(pd.Series(dtype=float), pd.Series(dtype=float), empty),
+            baseline=baseline,
+            timings=pd.Series(timings, dtype=float),
+            solver_options=solver_options,
+        )
+
+    def to_dir(self, path: str | Path) -> Path:
+        """Write every table as CSV (hourly tables also as Parquet) and ``summary.json``."""
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        if self.ok:
+            self.capacity.to_csv(out / "capacity.csv")
+            self.costs.to_csv(out / "costs.csv", index=False)
+            self.metrics.rename("value").to_csv(out / "metrics.csv", index_label="metric")
+            hourly = self.dispatch.assign(marginal_cost_usd_per_mwh=self.prices.hourly_usd_per_mwh)
+            hourly.to_csv(out / "dispatch.csv")
+            hourly.to_parquet(out / "dispatch.parquet")
+            self.prices.policy.rename("value").to_csv(out / "shadow_prices.csv", index_label="name")
+            self.prices.fusion_reduced_cost.to_csv(out / "fusion_reduced_cost.csv")
+        self.timings.rename("seconds").to_csv(out / "timings.csv", index_label="step")
+        summary = {
+            "instance": self.instance.name,
+            "source": self.instance.source,
+            "status": self.status,
+            "objective_usd": self.objective_usd,
+            "metrics": _jsonable(self.metrics),
+            "capacity": json.loads(self.capacity.to_json(orient="index")) if self.ok else {},
+            "shadow_prices": _jsonable(self.prices.policy),
+            "timings_s": _jsonable(self.timings),
+            "solver_options": self.solver_options,
+        }
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        if self.baseline is not None:
+            self.baseline.to_dir(out / "baseline")
+        return out
+
+    def summary(self) -> str:
+        """A readable multi-line summary: capacity mix, cost, CFE, emissions vs the baseline."""
+        from planner.report import summary_text
+
+        return summary_text(self)
+
+
+def _jsonable(series: pd.Series) -> dict[str, Any]:
+    return {str(k): (None if pd.isna(v) else float(v)) for k, v in series.items()}
+
+
+def extract(
+    inst: Instance,
+    m: Any,
+    reg: Registry,
+    objective_usd: float,
+    duals: dict[Any, float],
+    reduced_costs: dict[Any, float],
+    timings: dict[str, float],
+    solver_options: dict[str, Any],
+    baseline: Result | None,
+) -> Result:
+    """Read a solved model back into pandas through the registry."""
+    w = inst.weights
+    years = inst.horizon_years
+    index = inst.timestamps
+
+    dispatch = pd.DataFrame({name: f() for name, f in reg.dispatch.items()}, index=index)
+    capacity = pd.DataFrame([row() for row in reg.capacity]).set_index("resource")
+    if "energy_mwh" not in capacity:
+        capacity["energy_mwh"] = np.nan
+
+    costs = pd.DataFrame(
+        [
+            {
+                "kind": c.kind,
+                "resource": c.resource,
+                "component": c.component,
+                "cost_usd": float(pyo.value(c.expr)),
+            }
+            for c in reg.costs
+        ]
+    )
+    costs["cost_usd_per_yr"] = costs["cost_usd"] / years
+
+    balance = m.power_balance
+    hourly_price = np.array([duals[balance[h]] for h in range(inst.hours)]) / w
+    policy_prices = {
+        name: abs(duals[con]) for name, con in reg.duals.items() if name != "power_balance"
+    }
+    available = {}
+    for o in inst.spec.fusion:
+        available[o.name] = float((w * fusion_available(o, inst)).sum())
+    rc = pd.DataFrame(
+        {
+            "usd_per_mw_yr": {n: reduced_costs[v] / years for n, v in reg.reduced_costs.items()},
+            "usd_per_mwh": {
+                n: (reduced_costs[v] / available[n] if available[n] > 0 else np.nan)
+                for n, v in reg.reduced_costs.items()
+            },
+        },
+        dtype=float,
+    )
+    rc.index.name = "resource"
+    prices = Prices(
+        pd.Series(hourly_price, index=index, name="marginal_cost_usd_per_mwh"),
+        pd.Series(policy_prices, dtype=float),
+        rc,
+    )
+
+    demand_mwh = float((w * inst.spec.demand.load_mw).sum())
+    curtailment_cols = [c for c in dispatch if c.endswith("_curtailment_mw")]
+    emissions_loc = reg.weighted_values(reg.emissions_location_t)
+    emissions_mkt = reg.weighted_values(reg.emissions_market_t)
+    metrics: dict[str, float] = {
+        "horizon_years": years,
+        "demand_mwh": demand_mwh,
+        "total_cost_usd": objective_usd,
+        "total_cost_usd_per_yr": objective_usd / years,
+        "cost_usd_per_mwh_load": objective_usd / demand_mwh if demand_mwh else np.nan,
+        "hourly_cfe_score": (
+            (reg.weighted_values(reg.clean_supply) - reg.weighted_values(reg.withdrawal))
+            / demand_mwh
+            if demand_mwh
+            else np.nan
+        ),
+        "annual_match_fraction": (
+            reg.weighted_values(reg.procured_clean) / demand_mwh if demand_mwh else np.nan
+        ),
+        "emissions_location_t": emissions_loc,
+        "emissions_location_g_per_kwh": _intensity(emissions_loc, demand_mwh),
+        "emissions_market_t": emissions_mkt,
+        "emissions_market_g_per_kwh": _intensity(emissions_mkt, demand_mwh),
+        "curtailment_mwh": float((w[:, None] * dispatch[curtailment_cols].to_numpy()).sum()),
+        "unserved_mwh": float((w * dispatch["unserved_mw"].to_numpy()).sum()),
+        "grid_import_mwh": _weighted_column(dispatch, "grid_import_mw", w),
+        "grid_export_mwh": _weighted_column(dispatch, "grid_export_mw", w),
+    }
+    for name, var in reg.shortfalls.items():
+        metrics[f"{name}_shortfall"] = float(var.value or 0.0)
+    if baseline is not None and baseline.ok:
+        assert baseline.objective_usd is not None
+        base_cost = baseline.objective_usd / years
+        base_emissions = baseline_emissions_t(inst)
+        abated = base_emissions - emissions_loc
+        extra_cost = objective_usd - baseline.objective_usd
+        metrics |= {
+            "baseline_total_cost_usd_per_yr": base_cost,
+            "baseline_cost_usd_per_mwh_load": baseline.metrics["cost_usd_per_mwh_load"],
+            "baseline_hourly_cfe_score": baseline.metrics["hourly_cfe_score"],
+            "baseline_emissions_location_t": base_emissions,
+            "savings_usd_per_yr": base_cost - objective_usd / years,
+            "emissions_abated_t": abated,
+            "abatement_cost_usd_per_t": extra_cost / abated if abated > 1e-9 else np.nan,
+        }
+
+    return Result(
+        instance=inst,
+        status="optimal",
+        objective_usd=objective_usd,
+        capacity=capacity,
+        dispatch=dispatch,
+        costs=costs,
+        metrics=pd.Series(metrics, dtype=float),
+        prices=prices,
+        baseline=baseline,
+        timings=pd.Series(timings, dtype=float),
+        solver_options=solver_options,
+    )
+
+
+def _intensity(emissions_t: float, demand_mwh: float) -> float:
+    return emissions_t / demand_mwh * G_PER_KWH_PER_T_PER_MWH if demand_mwh else np.nan
+
+
+def _weighted_column(frame: pd.DataFrame, column: str, w: np.ndarray) -> float:
+    return float((w * frame[column].to_numpy()).sum()) if column in frame else 0.0
