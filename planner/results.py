@@ -13,7 +13,6 @@ import pyomo.environ as pyo
 
 from planner.inputs.instance import Instance
 from planner.model.core import Registry
-from planner.model.fusion import available as fusion_available
 from planner.model.policies import baseline_emissions_t
 
 G_PER_KWH_PER_T_PER_MWH = 1000.0
@@ -143,7 +142,6 @@ def extract(
     reg: Registry,
     objective_usd: float,
     duals: dict[Any, float],
-    reduced_costs: dict[Any, float],
     timings: dict[str, float],
     solver_options: dict[str, Any],
     baseline: Result | None,
@@ -176,20 +174,12 @@ def extract(
     policy_prices = {
         name: abs(duals[con]) for name, con in reg.duals.items() if name != "power_balance"
     }
-    available = {}
-    for o in inst.spec.fusion:
-        available[o.name] = float((w * fusion_available(o, inst)).sum())
     rc = pd.DataFrame(
-        {
-            "usd_per_mw_yr": {n: reduced_costs[v] / years for n, v in reg.reduced_costs.items()},
-            "usd_per_mwh": {
-                n: (reduced_costs[v] / available[n] if available[n] > 0 else np.nan)
-                for n, v in reg.reduced_costs.items()
-            },
-        },
+        [f(hourly_price, policy_prices) for f in reg.reduced_costs.values()],
+        index=pd.Index(list(reg.reduced_costs), name="resource"),
+        columns=["usd_per_mw_yr", "usd_per_mwh"],
         dtype=float,
     )
-    rc.index.name = "resource"
     prices = Prices(
         pd.Series(hourly_price, index=index, name="marginal_cost_usd_per_mwh"),
         pd.Series(policy_prices, dtype=float),

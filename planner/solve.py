@@ -97,14 +97,12 @@ def solve(
     started = time.perf_counter()
     results.solution_loader.load_vars()
     duals = results.solution_loader.get_duals(_constraint_list(reg.duals.values()))
-    reduced = results.solution_loader.get_reduced_costs(list(reg.reduced_costs.values()))
     result = extract(
         inst,
         m,
         reg,
         objective_usd=float(pyo.value(m.objective)),
         duals=duals,
-        reduced_costs=reduced,
         timings=timings,
         solver_options=options,
         baseline=base,

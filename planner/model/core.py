@@ -78,8 +78,11 @@ class Registry:
     """Rows of the capacity table, evaluated after the solve."""
     duals: dict[str, Any] = field(default_factory=dict)
     """Constraints whose dual is reported, by result name."""
-    reduced_costs: dict[str, Any] = field(default_factory=dict)
-    """Variables whose reduced cost is reported, by result name."""
+    reduced_costs: dict[str, Callable[[np.ndarray, dict[str, float]], tuple[float, float]]] = (
+        field(default_factory=dict)
+    )
+    """Per resource: (hourly marginal cost $/MWh, policy shadow prices) -> reduced cost of one
+    more MW, in $/MW-yr and $/MWh of deliverable energy."""
     shortfalls: dict[str, Any] = field(default_factory=dict)
     """Shortfall variable of each policy, by policy name."""
 

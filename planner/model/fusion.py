@@ -20,6 +20,7 @@ as-available pays ``price * sum_h w_h generation_mw[o, h]``; both pay
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -99,8 +100,44 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         if o.capacity_charge_usd_per_mw_yr > 0:
             charge = o.capacity_charge_usd_per_mw_yr * inst.horizon_years * cap
             reg.add_cost(KIND, o.name, "capacity_charge", charge)
-        reg.reduced_costs[o.name] = cap
+        reg.reduced_costs[o.name] = partial(_reduced_cost, o, avail[o.name], inst)
         _register_results(reg, b, o.name, avail[o.name])
+
+
+def _reduced_cost(
+    offer: FusionOffer,
+    avail: np.ndarray,
+    inst: Instance,
+    hourly_usd_per_mwh: np.ndarray,
+    policy_prices: dict[str, float],
+) -> tuple[float, float]:
+    """Cost of one more contracted MW minus the value of its energy at the optimum's prices.
+
+    Fusion energy is credited, per MWh, the hour's marginal cost plus the shadow prices of
+    the policies it counts toward (hourly CFE and annual matching). The buyer takes the
+    energy only where that credit beats its energy price (as-available) or is positive
+    (take-or-pay), except for the minimum take. This is the LP reduced cost of
+    ``capacity_mw`` priced with the smallest valid duals of ``gen_le_available``, so it does
+    not depend on which of several optimal duals an interior-point solve returns.
+    Returns ($/MW-yr, $/MWh of deliverable energy).
+    """
+    w = inst.weights
+    credit = (
+        hourly_usd_per_mwh
+        + policy_prices.get("hourly_cfe_usd_per_mwh", 0.0)
+        + policy_prices.get("annual_matching_usd_per_mwh", 0.0)
+    )
+    take_or_pay = offer.contract_type == "take_or_pay"
+    net = credit if take_or_pay else credit - offer.energy_price_usd_per_mwh
+    f = offer.min_take_fraction
+    value = float((w * avail * (f * net + (1 - f) * np.maximum(net, 0.0))).sum())
+    deliverable_mwh = float((w * avail).sum())
+    cost = offer.capacity_charge_usd_per_mw_yr * inst.horizon_years
+    if take_or_pay:
+        cost += offer.energy_price_usd_per_mwh * deliverable_mwh
+    reduced = cost - value
+    per_mwh = reduced / deliverable_mwh if deliverable_mwh > 0 else float("nan")
+    return reduced / inst.horizon_years, per_mwh
 
 
 def _register_results(reg: Registry, b: Any, name: str, avail: np.ndarray) -> None:

@@ -1,0 +1,50 @@
+"""Regression values of the shipped instances (first four weeks, so the suite stays fast).
+
+Set PLANNER_UPDATE_REGRESSION=1 to rewrite tests/data/regression.json after an intended change,
+and say why in the commit message. Full-year figures are measured by the benchmarks instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import planner
+from conftest import ROOT
+
+DATA = ROOT / "tests" / "data" / "regression.json"
+HOURS = 672
+CASES = {"default": "instances/default.yaml"}
+
+
+def figures(res: planner.Result) -> dict[str, float]:
+    out = {
+        "objective_usd": res.objective_usd,
+        "hourly_cfe_score": res.metrics["hourly_cfe_score"],
+        "emissions_location_t": res.metrics["emissions_location_t"],
+    }
+    for name, row in res.capacity.drop(index="grid").iterrows():  # peak import: not unique
+        out[f"{name}_capacity_mw"] = row["capacity_mw"]
+    return {k: round(float(v), 6) for k, v in out.items()}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_shipped_instance_regression(name: str) -> None:
+    inst = planner.load_instance(ROOT / CASES[name]).with_overrides({"time.hours": HOURS})
+    res = planner.solve(inst, baseline=False)
+    assert res.ok
+    got = figures(res)
+    stored = json.loads(DATA.read_text()) if DATA.exists() else {}
+    if os.environ.get("PLANNER_UPDATE_REGRESSION") == "1":
+        stored[name] = got
+        DATA.parent.mkdir(exist_ok=True)
+        DATA.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
+    assert name in stored, "no stored values: run with PLANNER_UPDATE_REGRESSION=1"
+    expected = stored[name]
+    assert set(got) == set(expected)
+    for key, value in expected.items():
+        # objective to 1e-6; capacities to 1e-3 MW or 1e-4 relative (interior-point solutions)
+        tol = 1e-6 if key == "objective_usd" else 1e-4
+        assert got[key] == pytest.approx(value, rel=tol, abs=1e-3), key
