@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test instances clean
+.PHONY: install run solve test instances docs clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ test: $(STAMP)
 
 instances: $(STAMP)
 	$(PY) -m planner.profiles instances
+
+docs: $(STAMP)
+	$(PY) -m planner.schema_doc docs/instances.md
 
 clean:
 	rm -rf out .pytest_cache

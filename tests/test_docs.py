@@ -16,3 +16,22 @@ def test_formulation_labels_match_code() -> None:
     assert doc_labels, "no labels found in docs/formulation.md"
     assert doc_labels - code_labels == set(), "documented but not built"
     assert code_labels - doc_labels == set(), "built but not documented"
+
+
+def test_instance_reference_is_generated_from_schema() -> None:
+    from planner.schema_doc import render
+
+    committed = (ROOT / "docs" / "instances.md").read_text()
+    assert committed == render(), "run: .venv/bin/python -m planner.schema_doc"
+
+
+def test_every_schema_field_has_a_description() -> None:
+    from planner.schema_doc import SECTIONS
+
+    missing = [
+        f"{title}.{name}"
+        for title, model, _ in SECTIONS
+        for name, field in model.model_fields.items()
+        if not field.description
+    ]
+    assert missing == []

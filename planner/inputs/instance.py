@@ -75,14 +75,14 @@ class InstanceSpec(Schema):
 
     name: str = Field(min_length=1, description="instance name")
     description: str = Field("", description="what the instance represents")
-    time: TimeAxis
-    demand: Demand
-    finance: Finance = Field(default_factory=Finance)
+    time: TimeAxis = Field(description="the modelled hours")
+    demand: Demand = Field(description="the datacenter's demand")
+    finance: Finance = Field(default_factory=Finance, description="discounting")
     fusion: list[FusionOffer] = Field(default_factory=list, description="fusion PPA offers")
     solar: list[Solar] = Field(default_factory=list, description="solar resources")
     storage: list[Storage] = Field(default_factory=list, description="storage types")
     grid: Grid | None = Field(None, description="grid connection (null: islanded)")
-    policy: Policy = Field(default_factory=Policy)
+    policy: Policy = Field(default_factory=Policy, description="clean-energy targets")
 
 
 @dataclass(frozen=True)
