@@ -8,7 +8,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from planner.errors import InstanceError, SolveError
+from planner.errors import InstanceError, SolveError, SolverOptionError
 from planner.inputs.instance import Instance, load_instance
 from planner.results import Prices, Result
 from planner.solve import DEFAULT_SOLVER_OPTIONS, solve
@@ -25,6 +25,7 @@ __all__ = [
     "Prices",
     "Result",
     "SolveError",
+    "SolverOptionError",
     "load_instance",
     "solve",
 ]

@@ -9,8 +9,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from planner.errors import InstanceError
+from planner.errors import InstanceError, SolverOptionError
 from planner.inputs.instance import load_instance
 
 EXIT_OK, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 2, 3
@@ -58,15 +59,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     if args.command == "validate":
-        print(f"{args.instance}: valid ({inst.hours} hours, {sum(1 for _ in inst.resources())} resources)")
+        spec = inst.spec
+        counts = ", ".join(f"{kind} {len(getattr(spec, kind))}" for kind in ("fusion", "solar", "storage"))
+        grid = "a grid" if spec.grid is not None else "no grid"
+        print(f"{args.instance}: valid ({inst.hours} hours; {counts}; {grid})")
         return EXIT_OK
 
     from planner.solve import solve
 
-    res = solve(inst, solver_options=options, time_limit_s=args.time_limit, baseline=not args.no_baseline, tee=args.tee)
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        print(f"error: --out {args.out}: exists and is not a folder", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        res = solve(
+            inst,
+            solver_options=options,
+            time_limit_s=args.time_limit,
+            baseline=not args.no_baseline,
+            tee=args.tee,
+        )
+    except SolverOptionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(res.summary())
     if args.out:
-        res.to_dir(args.out)
+        try:
+            res.to_dir(args.out)
+        except OSError as exc:
+            print(f"error: cannot write results to {args.out}: {exc}", file=sys.stderr)
+            return EXIT_INVALID
         print(f"\nResults written to {args.out}")
     if not res.ok:
         print(f"error: {inst.source}: solve ended with status {res.status}", file=sys.stderr)

@@ -20,6 +20,10 @@ class InstanceError(ValueError):
         super().__init__("\n".join([head, *("  " + p for p in self.problems)]))
 
 
+class SolverOptionError(ValueError):
+    """Solver options HiGHS does not accept (unknown name, wrong type, value out of range)."""
+
+
 class SolveError(RuntimeError):
     """The solver did not return an optimal solution (infeasible, unbounded, time limit...)."""
 

@@ -74,6 +74,8 @@ def type_of(model: type[BaseModel], name: str) -> str:
 
 def _type_text(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _type_text(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_type_text(a) for a in typing.get_args(annotation))
     if origin is typing.Literal:

@@ -7,10 +7,12 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import highspy
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from planner.errors import SolverOptionError
 from planner.inputs.instance import Instance
 from planner.model.core import build_model
 from planner.results import Result, extract
@@ -39,6 +41,25 @@ _STATUS = {
 }
 
 
+def check_solver_options(options: Mapping[str, Any], time_limit_s: float | None = None) -> None:
+    """Raise :class:`SolverOptionError` naming every option HiGHS rejects.
+
+    Pyomo ignores HiGHS's refusal of an option, so without this check a typo would silently
+    solve with other settings.
+    """
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    problems = [
+        f"solver option {key}={value!r}: rejected by HiGHS (unknown name or invalid value)"
+        for key, value in options.items()
+        if highs.setOptionValue(key, value) != highspy.HighsStatus.kOk
+    ]
+    if time_limit_s is not None and not time_limit_s >= 0:
+        problems.append(f"time limit {time_limit_s!r} s: must be >= 0")
+    if problems:
+        raise SolverOptionError("; ".join(problems))
+
+
 def grid_only(inst: Instance) -> Instance:
     """The grid-only baseline of ``inst``: same demand and grid, no other resource, no policy."""
     return inst.with_overrides({"fusion": [], "solar": [], "storage": [], "policy": {}})
@@ -59,17 +80,23 @@ def solve(
         HiGHS options merged over :data:`DEFAULT_SOLVER_OPTIONS`.
     time_limit_s:
         Wall-clock limit for HiGHS, seconds.
+
+    Raises
+    ------
+    SolverOptionError
+        If HiGHS rejects an option or the time limit is negative.
     baseline:
         Also solve the grid-only baseline and compare against it (needs a grid).
     tee:
         Print the HiGHS log.
     """
+    options = {**DEFAULT_SOLVER_OPTIONS, **dict(solver_options or {})}
+    check_solver_options(options, time_limit_s)
     timings = {"load_s": inst.load_seconds}
     started = time.perf_counter()
     m, reg = build_model(inst)
     timings["build_s"] = time.perf_counter() - started
 
-    options = {**DEFAULT_SOLVER_OPTIONS, **dict(solver_options or {})}
     opt = Highs()
     started = time.perf_counter()
     results = opt.solve(
@@ -107,7 +134,7 @@ def solve(
         solver_options=options,
         baseline=base,
     )
-    timings["extract_s"] = time.perf_counter() - started
+    result.timings["extract_s"] = time.perf_counter() - started
     return result
 
 

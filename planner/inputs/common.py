@@ -12,11 +12,24 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
 HOURS_PER_YEAR = 8760.0
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+def _reject_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, got {value}")
+    return value
+
+
+Number = Annotated[float, AllowInfNan(False), BeforeValidator(_reject_bool)]
+"""A finite number; booleans are refused (YAML ``yes`` is not a quantity)."""
+
+Count = Annotated[int, BeforeValidator(_reject_bool)]
+"""A whole number; booleans are refused."""
 
 
 class Schema(BaseModel):

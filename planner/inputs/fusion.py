@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Schema
+from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Number, Schema
 
 
 class FusionOffer(Schema):
@@ -18,9 +18,9 @@ class FusionOffer(Schema):
     """
 
     name: str = Field(pattern=NAME_PATTERN, description="unique resource name")
-    max_capacity_mw: float = Field(ge=0, description="largest contractable capacity, MW")
-    energy_price_usd_per_mwh: float = Field(ge=0, description="energy price, $/MWh")
-    capacity_charge_usd_per_mw_yr: float = Field(
+    max_capacity_mw: Number = Field(ge=0, description="largest contractable capacity, MW")
+    energy_price_usd_per_mwh: Number = Field(ge=0, description="energy price, $/MWh")
+    capacity_charge_usd_per_mw_yr: Number = Field(
         0.0, ge=0, description="fixed charge per contracted MW and year, $/MW-yr"
     )
     contract_type: Literal["take_or_pay", "as_available"] = Field(
@@ -34,6 +34,6 @@ class FusionOffer(Schema):
     commercial_operation_date: datetime | None = Field(
         None, description="no delivery before this timestamp (null: from the first hour)"
     )
-    min_take_fraction: float = Field(
+    min_take_fraction: Number = Field(
         0.0, ge=0, le=1, description="share of available energy the buyer must take each hour"
     )

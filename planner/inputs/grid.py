@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import Hourly, HourlyValue, OptionalHourlyValue, Schema
+from planner.inputs.common import Hourly, HourlyValue, Number, OptionalHourlyValue, Schema
 
 
 class Grid(Schema):
@@ -21,16 +21,16 @@ class Grid(Schema):
     carbon_free_share: Annotated[HourlyValue, Hourly(ge=0, le=1)] = Field(
         description="carbon-free share of grid generation each hour, 0-1"
     )
-    import_limit_mw: float | None = Field(
+    import_limit_mw: Number | None = Field(
         None, ge=0, description="largest import, MW (null: no limit)"
     )
     export_price_usd_per_mwh: Annotated[OptionalHourlyValue, Hourly()] = Field(
         None, description="price received for exports, $/MWh (null: no export)"
     )
-    export_limit_mw: float | None = Field(
+    export_limit_mw: Number | None = Field(
         None, ge=0, description="largest export, MW (null: no limit)"
     )
-    export_max_share_of_demand: float = Field(
+    export_max_share_of_demand: Number = Field(
         0.2,
         ge=0,
         description="annual exports at most this share of annual demand (Riepin & Brown: 0.2)",

@@ -29,8 +29,10 @@ from pydantic import Field
 from planner.errors import InstanceError
 from planner.inputs.common import (
     HOURS_PER_YEAR,
+    Count,
     Hourly,
     HourlyValue,
+    Number,
     Schema,
     SeriesRef,
     hourly_bounds,
@@ -49,7 +51,7 @@ class TimeAxis(Schema):
     """Modelled hours: consecutive hours from ``start``, each standing for ``weights`` hours."""
 
     start: datetime = Field(description="timestamp of the first hour")
-    hours: int = Field(gt=0, description="number of modelled hours")
+    hours: Count = Field(gt=0, description="number of modelled hours")
     weights: Annotated[HourlyValue, Hourly(gt=0)] = Field(
         1.0, description="hours of the year each modelled hour stands for (default 1)"
     )
@@ -59,7 +61,7 @@ class Demand(Schema):
     """The datacenter's electricity demand."""
 
     load_mw: Annotated[HourlyValue, Hourly(ge=0)] = Field(description="demand each hour, MW")
-    value_of_lost_load_usd_per_mwh: float = Field(
+    value_of_lost_load_usd_per_mwh: Number = Field(
         10_000.0, gt=0, description="cost of each MWh of demand not served, $/MWh"
     )
 
@@ -67,7 +69,7 @@ class Demand(Schema):
 class Finance(Schema):
     """How overnight costs become yearly payments."""
 
-    discount_rate: float = Field(0.07, ge=0, lt=1, description="real discount rate, per year")
+    discount_rate: Number = Field(0.07, ge=0, lt=1, description="real discount rate, per year")
 
 
 class InstanceSpec(Schema):
@@ -226,14 +228,27 @@ def _describe(err: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-before", "function-after"))
     where = _location(loc, raw)
     kind = err["type"]
-    message = str(err["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+    ctx = err.get("ctx") or {}
     if kind == "missing":
         return f"{where}: required field is missing"
     if kind == "extra_forbidden":
         return f"{where}: unknown field"
-    return f"{where}: {message}, got {err.get('input')!r}"
+    if kind == "value_error":  # our own validators: the message says everything
+        return f"{where}: {ctx.get('error', err['msg'])}"
+    message = _RANGE_MESSAGES[kind].format(**ctx) if kind in _RANGE_MESSAGES else str(err["msg"])
+    value = err.get("input")
+    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
+    return f"{where}: {message}, got {shown}"
+
+
+_RANGE_MESSAGES = {
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+    "finite_number": "must be a finite number",
+    "string_pattern_mismatch": "must match {pattern} (a letter, then letters, digits, _)",
+}
 
 
 # -- pass 2: hourly series -----------------------------------------------------------------
@@ -296,7 +311,8 @@ def _series(
     if bad_rows.size:
         first = bad_rows[0]
         problems.append(
-            f"{where}: {label} row {first + row_offset}: not a finite number ({column[first]!r})"
+            f"{where}: {label} row {first + row_offset}: not a finite number "
+            f"({_cell_text(column[first])})"
             + (f"; {bad_rows.size - 1} more such rows" if bad_rows.size > 1 else "")
         )
     out_of_range = np.flatnonzero(bounds.violations(np.nan_to_num(numbers, nan=0.0)))
@@ -308,6 +324,15 @@ def _series(
             + (f"; {out_of_range.size - 1} more such rows" if out_of_range.size > 1 else "")
         )
     return (None if problems else numbers), problems
+
+
+def _cell_text(value: Any) -> str:
+    """A CSV cell as the user wrote it: ``'abc'``, ``empty``, ``nan``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return "empty or NaN"
+    return repr(value)
 
 
 def _resolve_series(
@@ -362,6 +387,14 @@ def _cross_checks(spec: InstanceSpec) -> list[str]:
 
 
 # -- overrides -------------------------------------------------------------------------------
+def _item_index(items: list[Any], name: str, where: str) -> tuple[int, str | None]:
+    names = [item.get("name") if isinstance(item, dict) else None for item in items]
+    if name not in names:
+        have = ", ".join(str(n) for n in names if n is not None) or "none"
+        return -1, f"no item named {name!r} in {where} (have: {have})"
+    return names.index(name), None
+
+
 def _set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
     """Set ``raw`` at dotted ``path``; return a problem or None."""
     parts = path.split(".")
@@ -370,10 +403,10 @@ def _set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
     node: Any = raw
     for i, part in enumerate(parts[:-1]):
         if isinstance(node, list):
-            names = [item.get("name") for item in node if isinstance(item, dict)]
-            if part not in names:
-                return f"no item named {part!r} in {'.'.join(parts[:i])} (have: {', '.join(map(str, names)) or 'none'})"
-            node = node[names.index(part)]
+            index, problem = _item_index(node, part, ".".join(parts[:i]))
+            if problem:
+                return problem
+            node = node[index]
         elif isinstance(node, dict):
             if part not in node or node[part] is None:
                 if i == 0 and part in RESOURCE_LISTS:
@@ -384,8 +417,12 @@ def _set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
             node = node[part]
         else:
             return f"{'.'.join(parts[: i + 1])} is not a section"
-    if isinstance(node, list):
-        return f"{path} must name an item and its field, e.g. {path}.<name>.<field>"
+    if isinstance(node, list):  # a whole item, by name
+        index, problem = _item_index(node, parts[-1], ".".join(parts[:-1]))
+        if problem:
+            return problem
+        node[index] = value
+        return None
     if not isinstance(node, dict):
         return f"{'.'.join(parts[:-1])} is not a section"
     node[parts[-1]] = value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import Schema
+from planner.inputs.common import Number, Schema
 
 
 class Policy(Schema):
@@ -14,34 +14,34 @@ class Policy(Schema):
     price per unit and reported.
     """
 
-    annual_matching_fraction: float | None = Field(
+    annual_matching_fraction: Number | None = Field(
         None, ge=0, description="procured clean energy >= this share of annual demand"
     )
-    annual_matching_penalty_usd_per_mwh: float | None = Field(
+    annual_matching_penalty_usd_per_mwh: Number | None = Field(
         None, gt=0, description="price of each MWh of matching shortfall (null: hard)"
     )
-    hourly_cfe_target: float | None = Field(
+    hourly_cfe_target: Number | None = Field(
         None, ge=0, le=1, description="hourly 24/7 carbon-free-energy score target, 0-1"
     )
-    hourly_cfe_penalty_usd_per_mwh: float | None = Field(
+    hourly_cfe_penalty_usd_per_mwh: Number | None = Field(
         None, gt=0, description="price of each MWh of CFE shortfall (null: hard)"
     )
-    emissions_cap_t_per_yr: float | None = Field(
+    emissions_cap_t_per_yr: Number | None = Field(
         None, ge=0, description="location-based emissions cap, t per year"
     )
-    emissions_cap_fraction_of_baseline: float | None = Field(
+    emissions_cap_fraction_of_baseline: Number | None = Field(
         None,
         ge=0,
         le=1,
         description="location-based emissions cap as a share of the grid-only baseline",
     )
-    emissions_cap_penalty_usd_per_t: float | None = Field(
+    emissions_cap_penalty_usd_per_t: Number | None = Field(
         None, gt=0, description="price of each t above the cap (null: hard)"
     )
     market_based_net_zero: bool = Field(
         False, description="market-based emissions (imports minus exports, hourly factors) <= 0"
     )
-    market_based_net_zero_penalty_usd_per_t: float | None = Field(
+    market_based_net_zero_penalty_usd_per_t: Number | None = Field(
         None, gt=0, description="price of each t of net market-based emissions (null: hard)"
     )
 

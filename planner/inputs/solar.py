@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Schema
+from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Number, Schema
 
 
 class Solar(Schema):
@@ -21,12 +21,12 @@ class Solar(Schema):
     capacity_factor: Annotated[HourlyValue, Hourly(ge=0, le=1)] = Field(
         description="AC output per MW of capacity each hour, 0-1"
     )
-    max_capacity_mw: float = Field(ge=0, description="largest capacity, MW")
+    max_capacity_mw: Number = Field(ge=0, description="largest capacity, MW")
     procurement: Literal["build", "ppa"] = Field("build", description="`build` or `ppa`")
-    capex_usd_per_kw: float | None = Field(None, ge=0, description="overnight cost, $/kW (build)")
-    fixed_om_usd_per_kw_yr: float = Field(0.0, ge=0, description="fixed O&M, $/kW-yr (build)")
-    lifetime_yr: float | None = Field(None, gt=0, description="economic lifetime, years (build)")
-    ppa_price_usd_per_mwh: float | None = Field(
+    capex_usd_per_kw: Number | None = Field(None, ge=0, description="overnight cost, $/kW (build)")
+    fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M, $/kW-yr (build)")
+    lifetime_yr: Number | None = Field(None, gt=0, description="economic lifetime, years (build)")
+    ppa_price_usd_per_mwh: Number | None = Field(
         None, ge=0, description="price per MWh produced (ppa)"
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Schema
+from planner.inputs.common import NAME_PATTERN, Number, Schema
 
 
 class Storage(Schema):
@@ -15,23 +15,23 @@ class Storage(Schema):
     """
 
     name: str = Field(pattern=NAME_PATTERN, description="unique resource name")
-    power_capex_usd_per_kw: float = Field(ge=0, description="overnight cost of power, $/kW")
-    energy_capex_usd_per_kwh: float = Field(ge=0, description="overnight cost of energy, $/kWh")
-    fixed_om_usd_per_kw_yr: float = Field(0.0, ge=0, description="fixed O&M on power, $/kW-yr")
-    lifetime_yr: float = Field(gt=0, description="economic lifetime, years")
-    charge_efficiency: float = Field(gt=0, le=1, description="share of charged energy stored")
-    discharge_efficiency: float = Field(
+    power_capex_usd_per_kw: Number = Field(ge=0, description="overnight cost of power, $/kW")
+    energy_capex_usd_per_kwh: Number = Field(ge=0, description="overnight cost of energy, $/kWh")
+    fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M on power, $/kW-yr")
+    lifetime_yr: Number = Field(gt=0, description="economic lifetime, years")
+    charge_efficiency: Number = Field(gt=0, le=1, description="share of charged energy stored")
+    discharge_efficiency: Number = Field(
         gt=0, le=1, description="share of stored energy delivered"
     )
-    min_duration_h: float = Field(0.0, ge=0, description="smallest energy/power ratio, hours")
-    max_duration_h: float | None = Field(
+    min_duration_h: Number = Field(0.0, ge=0, description="smallest energy/power ratio, hours")
+    max_duration_h: Number | None = Field(
         None, gt=0, description="largest energy/power ratio, hours (null: no limit)"
     )
-    self_discharge_per_h: float = Field(
+    self_discharge_per_h: Number = Field(
         0.0, ge=0, lt=1, description="share of stored energy lost per hour"
     )
-    max_power_mw: float | None = Field(None, ge=0, description="largest power capacity, MW")
-    max_energy_mwh: float | None = Field(None, ge=0, description="largest energy capacity, MWh")
+    max_power_mw: Number | None = Field(None, ge=0, description="largest power capacity, MW")
+    max_energy_mwh: Number | None = Field(None, ge=0, description="largest energy capacity, MWh")
 
     @model_validator(mode="after")
     def _durations_ordered(self) -> Storage:
