@@ -144,7 +144,9 @@ class Instance:
         try:
             spec = InstanceSpec.model_validate(raw)
         except pydantic.ValidationError as exc:
-            raise InstanceError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
+            problems = [f"{source}: {_describe(err, raw)}" for err in exc.errors()]
+            problems += _series_problems_of_valid_parts(raw, Path(base_dir), source)
+            raise InstanceError(problems) from None
         problems: list[str] = []
         resolved = _resolve_series(spec, spec.time.hours, Path(base_dir), source, problems, ())
         problems += [f"{source}: {p}" for p in _cross_checks(resolved)]
@@ -363,6 +365,35 @@ def _resolve_series(
                 for item in value
             ]
     return model.model_copy(update=updates)
+
+
+def _series_problems_of_valid_parts(raw: Mapping[str, Any], base_dir: Path, source: str) -> list[str]:
+    """Series problems of the sections that are valid on their own, when others are not.
+
+    So that one run reports a wrong key in one section and a bad CSV in another together.
+    """
+    time = raw.get("time")
+    hours = time.get("hours") if isinstance(time, dict) else None
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours <= 0:
+        return []
+    parts: list[tuple[Any, type[Schema], str]] = [
+        (raw.get(name), model, name) for name, model in (("time", TimeAxis), ("demand", Demand), ("grid", Grid))
+    ]
+    for kind, model in (("fusion", FusionOffer), ("solar", Solar), ("storage", Storage)):
+        items = raw.get(kind)
+        if isinstance(items, list):
+            parts += [(item, model, kind) for item in items]
+    problems: list[str] = []
+    for value, model, name in parts:
+        if not isinstance(value, dict):
+            continue
+        try:
+            part = model.model_validate(value)
+        except pydantic.ValidationError:
+            continue  # already reported by the structure pass
+        where = f"{name}[{value['name']}]" if name in RESOURCE_LISTS else name
+        _resolve_series(part, hours, base_dir, source, problems, (where,))
+    return problems
 
 
 def _cross_checks(spec: InstanceSpec) -> list[str]:
