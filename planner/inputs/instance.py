@@ -166,9 +166,9 @@ class Instance:
         Paths follow the file: ``policy.hourly_cfe_target``, ``time.hours``,
         ``fusion.<offer name>.energy_price_usd_per_mwh``, ``storage.<name>.lifetime_yr``,
         ``grid.price_usd_per_mwh`` (a number, ``{csv:, column:}`` or an array). Items of
-        ``fusion``, ``solar`` and ``storage`` are addressed by name.
-
-        >>> inst2 = inst.with_overrides({"policy.hourly_cfe_target": 0.95})  # doctest: +SKIP
+        ``fusion``, ``solar`` and ``storage`` are addressed by name; ``fusion.<name>`` alone
+        replaces the whole item. Every bad path is reported in one :class:`InstanceError`.
+        Example: ``inst.with_overrides({"policy.hourly_cfe_target": 0.95})``.
         """
         raw = copy.deepcopy(dict(self.raw))
         problems = []
