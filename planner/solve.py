@@ -9,6 +9,7 @@ from typing import Any
 
 import highspy
 import pyomo.environ as pyo
+from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
@@ -47,7 +48,8 @@ def check_solver_options(options: Mapping[str, Any], time_limit_s: float | None 
     Pyomo ignores HiGHS's refusal of an option, so without this check a typo would silently
     solve with other settings.
     """
-    highs = highspy.Highs()
+    with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+        highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     problems = [
         f"solver option {key}={value!r}: rejected by HiGHS (unknown name or invalid value)"
@@ -71,6 +73,7 @@ def solve(
     time_limit_s: float | None = None,
     baseline: bool = True,
     tee: bool = False,
+    formulation: str = "lean",
 ) -> Result:
     """Build and solve ``inst``; return a :class:`~planner.Result` (check ``status``).
 
@@ -89,12 +92,15 @@ def solve(
         Also solve the grid-only baseline and compare against it (needs a grid).
     tee:
         Print the HiGHS log.
+    formulation:
+        ``lean`` (default) or ``naive``: two equivalent LPs, see
+        :func:`planner.model.core.build_model`; ``naive`` is kept to measure the difference.
     """
     options = {**DEFAULT_SOLVER_OPTIONS, **dict(solver_options or {})}
     check_solver_options(options, time_limit_s)
     timings = {"load_s": inst.load_seconds}
     started = time.perf_counter()
-    m, reg = build_model(inst)
+    m, reg = build_model(inst, formulation)
     timings["build_s"] = time.perf_counter() - started
 
     opt = Highs()
@@ -115,7 +121,7 @@ def solve(
 
     base = None
     if baseline and inst.spec.grid is not None:
-        base = solve(grid_only(inst), solver_options, time_limit_s, baseline=False)
+        base = solve(grid_only(inst), solver_options, time_limit_s, baseline=False, formulation=formulation)
 
     if status != "optimal":
         log.warning("%s: HiGHS ended with status %s", inst.name, status)

@@ -22,21 +22,47 @@ from planner.inputs.instance import Instance
 
 @dataclass(frozen=True)
 class HourlyTerm:
-    """``coef[h] * var[key, h]`` (or ``var[h]`` when ``key`` is None), in MW or t/h."""
+    """``coef[h] * var[key, h]`` (or ``var[h]`` when ``key`` is None), in MW or t/h.
+
+    With ``scalar=True`` the variable is not hourly: the term is ``coef[h] * var``, e.g. the
+    energy a capacity makes available each hour.
+    """
 
     var: Any
     key: str | None = None
     coef: np.ndarray | None = None
+    scalar: bool = False
 
     def at(self, h: int) -> Any:
         """Pyomo expression of the term in hour ``h``."""
+        if self.scalar:
+            assert self.coef is not None
+            return float(self.coef[h]) * self.var
         v = self.var[h] if self.key is None else self.var[self.key, h]
         return v if self.coef is None else float(self.coef[h]) * v
 
     def values(self) -> np.ndarray:
         """Solved value in every hour."""
+        if self.scalar:
+            assert self.coef is not None
+            return self.coef * float(self.var.value)
         x = var_values(self.var, self.key)
         return x if self.coef is None else self.coef * x
+
+
+@dataclass(frozen=True)
+class Available:
+    """Carbon-free energy a resource makes available each hour, paid whether used or not.
+
+    ``coef[h] * capacity`` MW in hour h (a take-or-pay fusion contract, a solar plant). The
+    core decides how it reaches the balance: one shared curtailment variable (``lean``) or a
+    generation variable per resource (``naive``); see :func:`planner.model.available.add`.
+    """
+
+    kind: str
+    name: str
+    capacity: Any
+    coef: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,8 @@ class Registry:
     emissions_location_t: list[HourlyTerm] = field(default_factory=list)
     emissions_market_t: list[HourlyTerm] = field(default_factory=list)
     costs: list[CostTerm] = field(default_factory=list)
+    available: list[Available] = field(default_factory=list)
+    """Must-pay carbon-free sources, turned into supply by :mod:`planner.model.available`."""
     dispatch: dict[str, Callable[[], np.ndarray]] = field(default_factory=dict)
     """Hourly result columns, evaluated after the solve."""
     capacity: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
@@ -109,19 +137,30 @@ def var_values(var: Any, key: str | None = None) -> np.ndarray:
     return np.fromiter((var[key, h].value for h in range(n)), dtype=float, count=n)
 
 
-def build_model(inst: Instance, with_policies: bool = True) -> tuple[pyo.ConcreteModel, Registry]:
+FORMULATIONS = ("lean", "naive")
+
+
+def build_model(
+    inst: Instance, formulation: str = "lean"
+) -> tuple[pyo.ConcreteModel, Registry]:
     """Build the LP of ``inst``: every resource module, the balance, the policies, the objective.
 
-    Returns the model and the registry from which results are read.
+    ``formulation`` selects how must-pay sources reach the balance (``lean``: one shared
+    curtailment variable per hour; ``naive``: a generation variable and row per resource and
+    hour). Both have the same optimum; ``lean`` is smaller. Returns the model and the registry
+    from which results are read.
     """
     # Imported here: the modules import this one for HourlyTerm and Registry.
-    from planner.model import fusion, grid, policies, solar, storage
+    from planner.model import available, fusion, grid, policies, solar, storage
 
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
     m = pyo.ConcreteModel(name=inst.name)
     m.T = pyo.RangeSet(0, inst.hours - 1)
     reg = Registry(inst)
     for module in (fusion, solar, storage, grid):
         module.add(m, reg, inst)
+    available.add(m, reg, inst, lean=formulation == "lean")
 
     load = inst.spec.demand.load_mw
     w = inst.weights
@@ -150,8 +189,7 @@ def build_model(inst: Instance, with_policies: bool = True) -> tuple[pyo.Concret
     m.power_balance = pyo.Constraint(m.T, rule=balance_rule)
     reg.duals["power_balance"] = m.power_balance
 
-    if with_policies:
-        policies.add(m, reg, inst)
+    policies.add(m, reg, inst)
 
     # label: objective -- minimise the sum of every registered cost term
     m.objective = pyo.Objective(

@@ -6,10 +6,15 @@ Builds (labels of ``docs/formulation.md``): ``fusion_available``, ``fusion_gen_l
 Block ``m.fusion``:
 
 - ``capacity_mw[o]``, ``0 <= capacity_mw[o] <= max_capacity_mw``: contracted MW of offer o;
+  ``a[o, h]`` is its availability, 0 before the commercial operation date.
+
+A take-or-pay offer without minimum take costs the same whether its energy is used or not:
+it registers ``a[o, h] * capacity_mw[o]`` as available energy, which the core turns into
+supply (:mod:`planner.model.available`). Every other offer ("dispatched": as-available, or
+with a minimum take) gets, for the hours where ``a > 0`` (elsewhere the bound 0):
+
 - ``generation_mw[o, h] >= 0``: energy taken in hour h;
-- ``gen_le_available[o, h]``: ``generation_mw[o, h] <= a[o, h] * capacity_mw[o]``, where
-  ``a[o, h]`` is the availability, 0 before the commercial operation date; hours with
-  ``a = 0`` get the bound ``generation_mw = 0`` instead of a row;
+- ``gen_le_available[o, h]``: ``generation_mw[o, h] <= a[o, h] * capacity_mw[o]``;
 - ``gen_ge_min_take[o, h]``: ``generation_mw[o, h] >= f_o * a[o, h] * capacity_mw[o]``
   (only for offers with a minimum take fraction ``f_o > 0``).
 
@@ -28,7 +33,7 @@ import pyomo.environ as pyo
 
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.instance import Instance
-from planner.model.core import HourlyTerm, Registry, var_values
+from planner.model.core import Available, HourlyTerm, Registry, var_values
 
 KIND = "fusion"
 
@@ -54,10 +59,12 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
 
     b.capacity_mw = pyo.Var(names, bounds=lambda _, o: (0.0, by_name[o].max_capacity_mw))
 
+    dispatched = [o.name for o in offers if _is_dispatched(o)]
+
     def gen_bounds(_: Any, o: str, h: int) -> tuple[float, float | None]:
         return (0.0, None) if avail[o][h] > 0 else (0.0, 0.0)
 
-    b.generation_mw = pyo.Var(names, m.T, bounds=gen_bounds)
+    b.generation_mw = pyo.Var(dispatched, m.T, bounds=gen_bounds)
 
     # label: fusion_gen_le_available
     def gen_le_available(b: Any, o: str, h: int) -> Any:
@@ -66,7 +73,7 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             return pyo.Constraint.Skip
         return b.generation_mw[o, h] <= float(a) * b.capacity_mw[o]
 
-    b.gen_le_available = pyo.Constraint(names, m.T, rule=gen_le_available)
+    b.gen_le_available = pyo.Constraint(dispatched, m.T, rule=gen_le_available)
 
     take = [o.name for o in offers if o.min_take_fraction > 0]
     if take:
@@ -82,11 +89,15 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         b.gen_ge_min_take = pyo.Constraint(take, m.T, rule=gen_ge_min_take)
 
     for o in offers:
-        gen = HourlyTerm(b.generation_mw, o.name)
-        reg.supply.append(gen)
-        reg.clean_supply.append(gen)
-        reg.procured_clean.append(gen)
         cap = b.capacity_mw[o.name]
+        if _is_dispatched(o):
+            gen = HourlyTerm(b.generation_mw, o.name)
+            reg.supply.append(gen)
+            reg.clean_supply.append(gen)
+            reg.procured_clean.append(gen)
+            _register_results(reg, b, o.name, avail[o.name])
+        else:
+            reg.available.append(Available(KIND, o.name, cap, avail[o.name]))
         # label: fusion_energy_cost
         if o.contract_type == "take_or_pay":
             available_mwh_per_mw = float((w * avail[o.name]).sum())
@@ -101,7 +112,11 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             charge = o.capacity_charge_usd_per_mw_yr * inst.horizon_years * cap
             reg.add_cost(KIND, o.name, "capacity_charge", charge)
         reg.reduced_costs[o.name] = partial(_reduced_cost, o, avail[o.name], inst)
-        _register_results(reg, b, o.name, avail[o.name])
+
+
+def _is_dispatched(offer: FusionOffer) -> bool:
+    """Whether the offer needs its own hourly generation variable (see the module doc)."""
+    return offer.contract_type == "as_available" or offer.min_take_fraction > 0
 
 
 def _reduced_cost(

@@ -1,0 +1,105 @@
+"""Must-pay carbon-free sources (take-or-pay fusion, solar) into the shared balance.
+
+Such a source costs the same whether its energy is used or curtailed, so only the total
+curtailment of all of them matters. Builds (labels of ``docs/formulation.md``):
+
+- ``lean`` (default): ``spill_mw[h] >= 0`` with ``spill_le_available[h]``:
+  ``spill_mw[h] <= sum_r a[r, h] * capacity_r`` (hours where every ``a`` is 0 get the bound
+  ``spill_mw = 0`` instead). Supply, clean supply and procured clean energy each get
+  ``sum_r a[r, h] * capacity_r - spill_mw[h]``. One variable and at most one row per hour,
+  whatever the number of sources.
+- ``naive``: ``generation_mw[r, h] >= 0`` with ``available_gen_le_available[r, h]``:
+  ``generation_mw[r, h] <= a[r, h] * capacity_r`` for each source (bound 0 where a = 0).
+
+Both have the same feasible capacities, imports and storage, hence the same optimum. In the
+lean form the results split the curtailment of an hour between sources in proportion to what
+each made available.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.inputs.instance import Instance
+from planner.model.core import Available, HourlyTerm, Registry, var_values
+
+
+def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance, lean: bool) -> None:
+    sources = reg.available
+    if not sources:
+        return
+    if lean:
+        _add_lean(m, reg, sources)
+    else:
+        _add_naive(m, reg, sources)
+    for s in sources:
+        reg.capacity.append(
+            lambda s=s: {"resource": s.name, "kind": s.kind, "capacity_mw": s.capacity.value}
+        )
+
+
+def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> None:
+    total = np.sum([s.coef for s in sources], axis=0)
+    m.spill_mw = pyo.Var(m.T, bounds=lambda _, h: (0.0, None) if total[h] > 0 else (0.0, 0.0))
+
+    # label: spill_le_available
+    def spill_le_available(m: Any, h: int) -> Any:
+        if total[h] <= 0:
+            return pyo.Constraint.Skip
+        return m.spill_mw[h] <= sum(float(s.coef[h]) * s.capacity for s in sources if s.coef[h] > 0)
+
+    m.spill_le_available = pyo.Constraint(m.T, rule=spill_le_available)
+
+    spill = HourlyTerm(m.spill_mw, coef=-np.ones(len(total)))
+    terms = [HourlyTerm(s.capacity, coef=s.coef, scalar=True) for s in sources]
+    for target in (reg.supply, reg.clean_supply, reg.procured_clean):
+        target.extend(terms)
+        target.append(spill)
+
+    def share(s: Available) -> np.ndarray:
+        """Fraction of the hour's spill attributed to ``s``: its share of what was available."""
+        available = np.sum([t.coef * float(t.capacity.value) for t in sources], axis=0)
+        mine = s.coef * float(s.capacity.value)
+        return np.divide(mine, available, out=np.zeros_like(mine), where=available > 0)
+
+    for s in sources:
+
+        def curtailment(s: Available = s) -> np.ndarray:
+            return np.clip(share(s) * var_values(m.spill_mw), 0.0, s.coef * float(s.capacity.value))
+
+        def generation(s: Available = s) -> np.ndarray:
+            return np.maximum(s.coef * float(s.capacity.value) - curtailment(s), 0.0)
+
+        reg.dispatch[f"{s.name}_generation_mw"] = generation
+        reg.dispatch[f"{s.name}_curtailment_mw"] = curtailment
+
+
+def _add_naive(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> None:
+    b = m.available = pyo.Block()
+    names = [s.name for s in sources]
+    by_name = {s.name: s for s in sources}
+    b.generation_mw = pyo.Var(
+        names, m.T, bounds=lambda _, r, h: (0.0, None) if by_name[r].coef[h] > 0 else (0.0, 0.0)
+    )
+
+    # label: available_gen_le_available
+    def gen_le_available(b: Any, r: str, h: int) -> Any:
+        a = by_name[r].coef[h]
+        if a <= 0:
+            return pyo.Constraint.Skip
+        return b.generation_mw[r, h] <= float(a) * by_name[r].capacity
+
+    b.gen_le_available = pyo.Constraint(names, m.T, rule=gen_le_available)
+
+    for s in sources:
+        gen = HourlyTerm(b.generation_mw, s.name)
+        reg.supply.append(gen)
+        reg.clean_supply.append(gen)
+        reg.procured_clean.append(gen)
+        reg.dispatch[f"{s.name}_generation_mw"] = gen.values
+        reg.dispatch[f"{s.name}_curtailment_mw"] = lambda s=s, gen=gen: np.maximum(
+            s.coef * float(s.capacity.value) - gen.values(), 0.0
+        )
