@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test instances docs clean
+.PHONY: install run solve test bench instances docs clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ solve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Full-year benchmarks (minutes): not part of `make test`. See docs/performance.md.
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
 
 instances: $(STAMP)
 	$(PY) -m planner.profiles instances

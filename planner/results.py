@@ -53,6 +53,7 @@ class Result:
     prices: :class:`Prices`.
     baseline: the grid-only :class:`Result`, or None.
     timings: load, build, handoff, HiGHS and extract seconds.
+    model_stats: rows, columns, non-zeros, iteration counts.
     """
 
     instance: Instance
@@ -66,6 +67,8 @@ class Result:
     baseline: Result | None
     timings: pd.Series
     solver_options: dict[str, Any] = field(default_factory=dict)
+    model_stats: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    """Rows, columns, non-zeros of the LP and the solver's iteration counts."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +82,7 @@ class Result:
         timings: dict[str, float],
         solver_options: dict[str, Any],
         baseline: Result | None,
+        model_stats: dict[str, float] | None = None,
     ) -> Result:
         empty = pd.DataFrame()
         return cls(
@@ -93,6 +97,7 @@ class Result:
             baseline=baseline,
             timings=pd.Series(timings, dtype=float),
             solver_options=solver_options,
+            model_stats=pd.Series(model_stats or {}, dtype=float),
         )
 
     def to_dir(self, path: str | Path) -> Path:
@@ -118,6 +123,7 @@ class Result:
             "capacity": json.loads(self.capacity.to_json(orient="index")) if self.ok else {},
             "shadow_prices": _jsonable(self.prices.policy),
             "timings_s": _jsonable(self.timings),
+            "model_stats": _jsonable(self.model_stats),
             "solver_options": self.solver_options,
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -145,6 +151,7 @@ def extract(
     timings: dict[str, float],
     solver_options: dict[str, Any],
     baseline: Result | None,
+    model_stats: dict[str, float] | None = None,
 ) -> Result:
     """Read a solved model back into pandas through the registry."""
     w = inst.weights
@@ -244,6 +251,7 @@ def extract(
         baseline=baseline,
         timings=pd.Series(timings, dtype=float),
         solver_options=solver_options,
+        model_stats=pd.Series(model_stats or {}, dtype=float),
     )
 
 
