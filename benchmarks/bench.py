@@ -72,7 +72,11 @@ def run_floor(case: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         h.run()
         floor_s = time.perf_counter() - started
-    return {"floor_highs_s": floor_s, "floor_objective_usd": h.getInfo().objective_function_value}
+    return {
+        "floor_status": h.modelStatusToString(h.getModelStatus()),
+        "floor_highs_s": floor_s,
+        "floor_objective_usd": h.getInfo().objective_function_value,
+    }
 
 
 def child(kind: str, case: dict[str, Any]) -> dict[str, Any]:

@@ -129,6 +129,16 @@ class Registry:
         return float(sum((self.inst.weights * t.values()).sum() for t in terms))
 
 
+def periods(inst: Instance) -> tuple[int, list[int] | None]:
+    """(hours per period, sequence of original periods) of the time axis.
+
+    Without representative periods the whole horizon is one period and there is no sequence.
+    """
+    time = inst.spec.time
+    period_hours = getattr(time, "period_hours", None) or inst.hours
+    return int(period_hours), getattr(time, "period_sequence", None)
+
+
 def var_values(var: Any, key: str | None = None) -> np.ndarray:
     """Values of an hourly variable (indexed by hour, or by (key, hour)) as an array."""
     if key is None:

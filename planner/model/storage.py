@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyomo.environ as pyo
 
 from planner.inputs.common import capital_recovery_factor
 from planner.inputs.instance import Instance
-from planner.model.core import HourlyTerm, Registry
+from planner.model.core import HourlyTerm, Registry, periods, var_values
 
 KIND = "storage"
 
@@ -40,13 +41,12 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     b = m.storage = pyo.Block()
     names = [k.name for k in units]
     by_name = {k.name: k for k in units}
-    last = inst.hours - 1
+    period_hours, sequence = periods(inst)
 
     b.power_mw = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_power_mw))
     b.energy_mwh = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_energy_mwh))
     b.charge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
     b.discharge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
-    b.soc_mwh = pyo.Var(names, m.T, bounds=(0.0, None))
 
     # label: storage_charge_le_power
     b.charge_le_power = pyo.Constraint(
@@ -56,23 +56,21 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     b.discharge_le_power = pyo.Constraint(
         names, m.T, rule=lambda b, k, h: b.discharge_mw[k, h] <= b.power_mw[k]
     )
-    # label: storage_soc_le_energy
-    b.soc_le_energy = pyo.Constraint(
-        names, m.T, rule=lambda b, k, h: b.soc_mwh[k, h] <= b.energy_mwh[k]
-    )
 
     coef = {
         k.name: (1.0 - k.self_discharge_per_h, k.charge_efficiency, 1.0 / k.discharge_efficiency)
         for k in units
     }
 
-    # label: storage_soc_balance
-    def soc_balance(b: Any, k: str, h: int) -> Any:
-        keep, eta_c, inv_eta_d = coef[k]
-        prev = b.soc_mwh[k, last if h == 0 else h - 1]
-        return b.soc_mwh[k, h] == keep * prev + eta_c * b.charge_mw[k, h] - inv_eta_d * b.discharge_mw[k, h]
+    def flow(b: Any, k: str, h: int) -> Any:
+        """Energy stored in hour h: eta_c * charge - discharge / eta_d."""
+        _, eta_c, inv_eta_d = coef[k]
+        return eta_c * b.charge_mw[k, h] - inv_eta_d * b.discharge_mw[k, h]
 
-    b.soc_balance = pyo.Constraint(names, m.T, rule=soc_balance)
+    if sequence is None:
+        _cyclic_soc(m, b, names, coef, flow, period_hours)
+    else:
+        _linked_soc(m, b, names, coef, flow, period_hours, sequence)
 
     # label: storage_energy_ge_min_duration
     with_min = [k.name for k in units if k.min_duration_h > 0]
@@ -110,10 +108,108 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         _register_results(reg, b, k.name)
 
 
+def _cyclic_soc(
+    m: pyo.ConcreteModel,
+    b: Any,
+    names: list[str],
+    coef: dict[str, tuple[float, float, float]],
+    flow: Any,
+    period_hours: int,
+) -> None:
+    """State of charge cyclic over each period (the whole horizon without periods)."""
+    b.soc_mwh = pyo.Var(names, m.T, bounds=(0.0, None))
+
+    # label: storage_soc_le_energy
+    b.soc_le_energy = pyo.Constraint(
+        names, m.T, rule=lambda b, k, h: b.soc_mwh[k, h] <= b.energy_mwh[k]
+    )
+
+    # label: storage_soc_balance
+    def soc_balance(b: Any, k: str, h: int) -> Any:
+        prev = h + period_hours - 1 if h % period_hours == 0 else h - 1
+        return b.soc_mwh[k, h] == coef[k][0] * b.soc_mwh[k, prev] + flow(b, k, h)
+
+    b.soc_balance = pyo.Constraint(names, m.T, rule=soc_balance)
+    b.soc_report = lambda k: var_values(b.soc_mwh, k)
+
+
+def _linked_soc(
+    m: pyo.ConcreteModel,
+    b: Any,
+    names: list[str],
+    coef: dict[str, tuple[float, float, float]],
+    flow: Any,
+    period_hours: int,
+    sequence: list[int],
+) -> None:
+    """Representative periods linked through the original sequence of periods.
+
+    Kotzur et al. (2018): the state of charge of original period d at hour t of its
+    representative period c(d) is ``inter[d] + intra[c, t]``. ``intra`` starts from 0 at each
+    representative period; ``inter`` carries energy from one original period to the next.
+    """
+    n_periods = m.T.last() // period_hours + 1
+    end = {p: p * period_hours + period_hours - 1 for p in range(n_periods)}
+    b.P = pyo.RangeSet(0, n_periods - 1)
+    b.D = pyo.RangeSet(0, len(sequence) - 1)
+    b.intra_soc_mwh = pyo.Var(names, m.T)
+    b.intra_max_mwh = pyo.Var(names, b.P, bounds=(0.0, None))
+    b.intra_min_mwh = pyo.Var(names, b.P, bounds=(None, 0.0))
+    b.inter_soc_mwh = pyo.Var(names, b.D, bounds=(0.0, None))
+
+    # label: storage_intra_soc_balance
+    def intra_balance(b: Any, k: str, h: int) -> Any:
+        if h % period_hours == 0:
+            return b.intra_soc_mwh[k, h] == flow(b, k, h)
+        return b.intra_soc_mwh[k, h] == coef[k][0] * b.intra_soc_mwh[k, h - 1] + flow(b, k, h)
+
+    b.intra_soc_balance = pyo.Constraint(names, m.T, rule=intra_balance)
+
+    # label: storage_intra_soc_range
+    b.intra_le_max = pyo.Constraint(
+        names, m.T,
+        rule=lambda b, k, h: b.intra_soc_mwh[k, h] <= b.intra_max_mwh[k, h // period_hours],
+    )
+    b.intra_ge_min = pyo.Constraint(
+        names, m.T,
+        rule=lambda b, k, h: b.intra_soc_mwh[k, h] >= b.intra_min_mwh[k, h // period_hours],
+    )
+
+    # label: storage_inter_soc_link
+    def inter_link(b: Any, k: str, d: int) -> Any:
+        keep = coef[k][0] ** period_hours
+        nxt = (d + 1) % len(sequence)
+        return b.inter_soc_mwh[k, nxt] == keep * b.inter_soc_mwh[k, d] + b.intra_soc_mwh[k, end[sequence[d]]]
+
+    b.inter_soc_link = pyo.Constraint(names, b.D, rule=inter_link)
+
+    # label: storage_inter_soc_bounds
+    b.inter_plus_max_le_energy = pyo.Constraint(
+        names, b.D,
+        rule=lambda b, k, d: b.inter_soc_mwh[k, d] + b.intra_max_mwh[k, sequence[d]] <= b.energy_mwh[k],
+    )
+    b.inter_plus_min_ge_zero = pyo.Constraint(
+        names, b.D,
+        rule=lambda b, k, d: b.inter_soc_mwh[k, d] + b.intra_min_mwh[k, sequence[d]] >= 0,
+    )
+
+    first = {c: sequence.index(c) for c in set(sequence)}
+
+    def report(k: str) -> Any:
+        """State of charge in each modelled hour, at the first occurrence of its period."""
+        intra = var_values(b.intra_soc_mwh, k)
+        hours = np.arange(len(intra))
+        occurrence = np.array([first.get(h // period_hours, 0) for h in hours])
+        inter = np.array([b.inter_soc_mwh[k, d].value for d in range(len(sequence))])
+        return inter[occurrence] + intra
+
+    b.soc_report = report
+
+
 def _register_results(reg: Registry, b: Any, name: str) -> None:
     reg.dispatch[f"{name}_charge_mw"] = HourlyTerm(b.charge_mw, name).values
     reg.dispatch[f"{name}_discharge_mw"] = HourlyTerm(b.discharge_mw, name).values
-    reg.dispatch[f"{name}_soc_mwh"] = HourlyTerm(b.soc_mwh, name).values
+    reg.dispatch[f"{name}_soc_mwh"] = lambda: b.soc_report(name)
     power, energy = b.power_mw[name], b.energy_mwh[name]
     reg.capacity.append(
         lambda: {
