@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test bench instances docs clean
+.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven
 
 install: $(STAMP)
 
@@ -30,9 +30,37 @@ test: $(STAMP)
 # Full-year benchmarks (minutes): not part of `make test`. See docs/performance.md.
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/representative.py
+	$(PY) benchmarks/horizons.py 1 2 5
 
+# Shipped instances (planner/shipped.py): instance YAML and profile CSVs, bit for bit.
 instances: $(STAMP)
-	$(PY) -m planner.profiles instances
+	$(PY) -m planner.shipped write instances
+
+# Full-year solves of the shipped instances (minutes) -> instances/results.json, then the docs.
+# NAMES="stargate_tx dc_alley_va" solves only those.
+results: $(STAMP)
+	$(PY) -m planner.shipped solve $(NAMES)
+	$(PY) -m planner.schema_doc docs/instances.md
+
+# Hourly grid data to profile columns (docs/data.md), e.g.
+# make import-grid ARGS="eia930 EIA930.csv --ba ERCO --utc-offset -6 --out my_grid.csv"
+import-grid: $(STAMP)
+	$(PY) -m planner.imports $(ARGS)
+
+# Parameter sweeps and their analyses (docs/sweeps.md); resumable: re-run to continue.
+# make sweep SWEEP=instances/sweeps/fusion_price.yaml WORKERS=2
+# make breakeven OFFER=helion ARGS="--set time.hours=168 --by policy.hourly_cfe_target=0.8,0.9"
+SWEEP ?= instances/sweeps/cfe_target.yaml
+OFFER ?= helion
+sweep: $(STAMP)
+	$(PY) -m planner sweep $(SWEEP) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+frontier: $(STAMP)
+	$(PY) -m planner frontier $(INSTANCE) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+breakeven: $(STAMP)
+	$(PY) -m planner breakeven $(INSTANCE) --offer $(OFFER) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
 
 docs: $(STAMP)
 	$(PY) -m planner.schema_doc docs/instances.md

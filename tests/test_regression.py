@@ -1,7 +1,11 @@
 """Regression values of the shipped instances (first four weeks, so the suite stays fast).
 
 Set PLANNER_UPDATE_REGRESSION=1 to rewrite tests/data/regression.json after an intended change,
-and say why in the commit message. Full-year figures are measured by the benchmarks instead.
+and say why in the commit message::
+
+    PLANNER_UPDATE_REGRESSION=1 .venv/bin/python -m pytest tests/test_regression.py
+
+Full-year results of the same instances are in instances/results.json (``make results``).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import pytest
 
 import planner
 from conftest import ROOT
+from planner.shipped import SHIPPED
 
 DATA = ROOT / "tests" / "data" / "regression.json"
 HOURS = 672
-CASES = {"default": "instances/default.yaml"}
+CASES = {name: f"instances/{name}.yaml" for name in SHIPPED}
+"""Every shipped instance (planner/shipped.py), cut to its first four weeks."""
 
 
 def figures(res: planner.Result) -> dict[str, float]:

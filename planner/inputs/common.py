@@ -78,21 +78,28 @@ class Hourly:
         return bad
 
 
-def _parse_hourly(value: Any) -> float | SeriesRef | np.ndarray:
+def _parse_hourly(value: Any) -> Any:
+    """A number, :class:`SeriesRef`, :class:`~planner.inputs.pvlib_profile.PvlibRef` or array."""
+    from planner.inputs.pvlib_profile import PvlibRef  # the block's schema imports this module
+
     if isinstance(value, bool):
         raise ValueError("must be a number or {csv: FILE, column: NAME}, got a boolean")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
-    if isinstance(value, SeriesRef):
+    if isinstance(value, (SeriesRef, PvlibRef)):
         return value
     if isinstance(value, dict):
+        if "pvlib" in value:
+            return PvlibRef.model_validate(value)
         return SeriesRef.model_validate(value)
     if isinstance(value, (list, tuple, np.ndarray)):
         try:
             return np.asarray(value, dtype=float)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"must be a sequence of numbers ({exc})") from None
-    raise ValueError(f"must be a number or {{csv: FILE, column: NAME}}, got {value!r}")
+    raise ValueError(
+        f"must be a number or {{csv: FILE, column: NAME}} or {{pvlib: {{...}}}}, got {value!r}"
+    )
 
 
 HourlyValue = Annotated[Any, BeforeValidator(_parse_hourly)]

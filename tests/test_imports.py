@@ -1,0 +1,148 @@
+"""The CSV import path: EIA-930, Electricity Maps and ISO price files -> profile columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import planner
+from conftest import ROOT
+from planner.imports import (
+    EMISSION_FACTORS_T_PER_MWH,
+    ImportFormatError,
+    import_eia930,
+    import_electricitymaps,
+    import_price,
+    main,
+)
+
+DATA = ROOT / "tests" / "data" / "imports"
+
+
+def test_eia930_six_month_file() -> None:
+    got = import_eia930(DATA / "eia930_balance.csv", utc_offset_h=-6, ba="ERCO")
+    frame = got.frame
+    assert len(frame) == 24 and got.filled_hours == 1 and got.source_rows == 23
+    # hour ending 07:00 UTC = 00:00-01:00 CST
+    assert frame.index[0] == pd.Timestamp("2023-01-01 00:00")
+    row = frame.iloc[0]
+    total = 8000 + 20000 + 5000 + 100 + 0 + 10000 + 200
+    assert row["grid_carbon_free_share"] == pytest.approx((5000 + 100 + 10000) / total)
+    ef = EMISSION_FACTORS_T_PER_MWH
+    assert row["grid_carbon_intensity_t_per_mwh"] == pytest.approx((8000 * ef["coal"] + 20000 * ef["gas"]) / total)
+    # the missing hour (index 10) is interpolated between its neighbours
+    ci = frame["grid_carbon_intensity_t_per_mwh"].to_numpy()
+    assert ci[10] == pytest.approx((ci[9] + ci[11]) / 2)
+    # midday solar makes the grid cleaner
+    assert frame["grid_carbon_free_share"].iloc[12] > frame["grid_carbon_free_share"].iloc[2]
+
+
+def test_eia930_needs_one_balancing_authority() -> None:
+    with pytest.raises(ImportFormatError, match="several balancing authorities .*--ba"):
+        import_eia930(DATA / "eia930_balance.csv", utc_offset_h=-6)
+    with pytest.raises(ImportFormatError, match="no rows for balancing authority 'XYZ'"):
+        import_eia930(DATA / "eia930_balance.csv", utc_offset_h=-6, ba="XYZ")
+
+
+def test_eia930_per_ba_layout_and_pumping() -> None:
+    frame = import_eia930(DATA / "eia930_ba.csv", utc_offset_h=-8).frame
+    assert frame.index[0] == pd.Timestamp("2023-05-31 23:00")  # 08:00 UTC hour ending, UTC-8
+    first = frame.iloc[0]  # hydro -200 (pumping) counts as 0
+    total = 600 + 1100 + 0 + 1500 + 50
+    assert first["grid_carbon_free_share"] == pytest.approx((1100 + 1500) / total)
+    other_clean = import_eia930(DATA / "eia930_ba.csv", utc_offset_h=-8, other_clean=True).frame
+    assert other_clean.iloc[0]["grid_carbon_free_share"] == pytest.approx((1100 + 1500 + 50) / total)
+
+
+def test_electricitymaps_export() -> None:
+    frame = import_electricitymaps(DATA / "electricitymaps_hourly.csv", utc_offset_h=-5).frame
+    source = pd.read_csv(DATA / "electricitymaps_hourly.csv")
+    assert len(frame) == 48
+    assert frame.index[0] == pd.Timestamp("2022-12-31 19:00")  # 00:00 UTC in EST
+    np.testing.assert_allclose(
+        frame["grid_carbon_intensity_t_per_mwh"], source["Carbon Intensity gCO₂eq/kWh (direct)"] / 1000
+    )
+    np.testing.assert_allclose(frame["grid_carbon_free_share"], source["Low Carbon Percentage"] / 100)
+    lca = import_electricitymaps(DATA / "electricitymaps_hourly.csv", utc_offset_h=-5, lifecycle=True).frame
+    assert (lca["grid_carbon_intensity_t_per_mwh"] > frame["grid_carbon_intensity_t_per_mwh"]).all()
+
+
+def test_ercot_day_ahead_prices_across_the_autumn_clock_change() -> None:
+    frame = import_price(
+        DATA / "ercot_dam_spp.csv", utc_offset_h=-6, preset="ercot", node="HB_WEST", adder_usd_per_mwh=34
+    ).frame
+    # 25 wall-clock hours on 5 Nov 2023 are 25 distinct standard-time hours
+    assert len(frame) == 25
+    assert frame.index[0] == pd.Timestamp("2023-11-04 23:00")  # HE 01:00 CDT = 23:00 CST
+    np.testing.assert_allclose(frame["grid_export_price_usd_per_mwh"], 25 + np.arange(25))
+    np.testing.assert_allclose(frame["grid_price_usd_per_mwh"], 59 + np.arange(25))
+    with pytest.raises(ImportFormatError, match="several nodes"):
+        import_price(DATA / "ercot_dam_spp.csv", utc_offset_h=-6, preset="ercot")
+
+
+def test_pjm_data_miner_lmps() -> None:
+    frame = import_price(DATA / "pjm_da_hrl_lmps.csv", utc_offset_h=-5, preset="pjm").frame
+    assert frame.index[0] == pd.Timestamp("2023-06-30 23:00")  # 04:00 UTC
+    np.testing.assert_allclose(frame["grid_export_price_usd_per_mwh"], 31.5 + np.arange(24))
+
+
+def test_generic_price_file_is_averaged_to_hours() -> None:
+    frame = import_price(
+        DATA / "rt_prices_15min.csv",
+        utc_offset_h=-8,
+        time_column="interval_start_utc",
+        price_column="lmp_usd_per_mwh",
+    ).frame
+    np.testing.assert_allclose(frame["grid_price_usd_per_mwh"], [21.5, 25.5, 29.5, 33.5])
+    with pytest.raises(ImportFormatError, match="--time-column and --price-column"):
+        import_price(DATA / "rt_prices_15min.csv", utc_offset_h=-8)
+
+
+def test_cli_writes_a_profile_the_planner_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "grid.csv"
+    code = main(["eia930", str(DATA / "eia930_balance.csv"), "--ba", "ERCO", "--utc-offset", "-6", "--out", str(out)])
+    assert code == 0
+    assert "1 missing hours interpolated" in capsys.readouterr().out
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["timestamp", "grid_carbon_intensity_t_per_mwh", "grid_carbon_free_share"]
+    raw = {
+        "name": "imported",
+        "time": {"start": "2023-01-01 00:00", "hours": 24},
+        "demand": {"load_mw": 10.0},
+        "grid": {
+            "price_usd_per_mwh": 50.0,
+            "carbon_intensity_t_per_mwh": {"csv": "grid.csv", "column": "grid_carbon_intensity_t_per_mwh"},
+            "carbon_free_share": {"csv": "grid.csv", "column": "grid_carbon_free_share"},
+        },
+    }
+    inst = planner.Instance.from_dict(raw, base_dir=tmp_path, source="imported.yaml")
+    assert 0.3 < inst.spec.grid.carbon_free_share.mean() < 0.4
+
+
+def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
+    target = tmp_path / "profile.csv"
+    pd.DataFrame(
+        {"timestamp": [f"2028-01-01 {h:02d}:00" for h in range(4)], "load_mw": [1.0] * 4, "grid_price_usd_per_mwh": [9.0] * 4}
+    ).to_csv(target, index=False)
+    args = ["price", str(DATA / "pjm_da_hrl_lmps.csv"), "--preset", "pjm", "--utc-offset", "-5", "--into", str(target)]
+    assert main([*args, "--start", "2023-07-01 00:00", "--adder-usd-per-mwh", "10"]) == 0
+    merged = pd.read_csv(target)
+    assert list(merged["timestamp"]) == [f"2028-01-01 {h:02d}:00" for h in range(4)]  # untouched
+    np.testing.assert_allclose(merged["grid_price_usd_per_mwh"], [42.5, 43.5, 44.5, 45.5])
+    np.testing.assert_allclose(merged["grid_export_price_usd_per_mwh"], [32.5, 33.5, 34.5, 35.5])
+    np.testing.assert_allclose(merged["load_mw"], 1.0)
+
+
+def test_cli_reports_problems_with_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert main(["electricitymaps", str(bad), "--utc-offset", "0", "--out", str(tmp_path / "o.csv")]) == 2
+    assert "error: " in capsys.readouterr().err
+    assert main(["eia930", str(tmp_path / "missing.csv"), "--utc-offset", "0", "--out", str(tmp_path / "o.csv")]) == 2
+    args = ["price", str(DATA / "pjm_da_hrl_lmps.csv"), "--preset", "pjm", "--utc-offset", "-5"]
+    assert main([*args, "--out", str(tmp_path / "o.csv"), "--start", "2030-01-01 00:00"]) == 2
+    assert "outside the data" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "o.csv"), "--hours", "100"]) == 2
