@@ -69,6 +69,9 @@ class Result:
     solver_options: dict[str, Any] = field(default_factory=dict)
     model_stats: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     """Rows, columns, non-zeros of the LP and the solver's iteration counts."""
+    aggregation_error: pd.DataFrame | None = None
+    """With representative periods and ``compare_full=True``: objective and capacities against
+    the full hourly solve (columns representative, full_hourly, error_rel)."""
 
     @property
     def ok(self) -> bool:
@@ -127,6 +130,8 @@ class Result:
             "solver_options": self.solver_options,
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        if self.aggregation_error is not None:
+            self.aggregation_error.to_csv(out / "aggregation_error.csv", index_label="quantity")
         if self.baseline is not None:
             self.baseline.to_dir(out / "baseline")
         return out
@@ -136,6 +141,31 @@ class Result:
         from planner.report import summary_text
 
         return summary_text(self)
+
+
+def aggregation_error(representative: Result, full: Result) -> pd.DataFrame:
+    """Objective and capacities of a representative-period solve against the full hourly one.
+
+    ``error_rel`` is (representative - full) / full; for a capacity below 1e-3 of the largest
+    one it is taken against that largest capacity, so that tiny capacities do not blow it up.
+    """
+    rows = {"objective_usd": (representative.objective_usd, full.objective_usd)}
+    cap_r, cap_f = representative.capacity, full.capacity
+    for name in cap_f.index.drop("grid", errors="ignore"):
+        rows[f"{name}_capacity_mw"] = (cap_r.loc[name, "capacity_mw"], cap_f.loc[name, "capacity_mw"])
+        if pd.notna(cap_f.loc[name, "energy_mwh"]):
+            rows[f"{name}_energy_mwh"] = (cap_r.loc[name, "energy_mwh"], cap_f.loc[name, "energy_mwh"])
+    frame = pd.DataFrame(rows, index=["representative", "full_hourly"]).T.astype(float)
+    largest = {
+        "capacity_mw": float(cap_f["capacity_mw"].drop("grid", errors="ignore").max() or 1.0),
+        "energy_mwh": float(cap_f["energy_mwh"].max() if cap_f["energy_mwh"].notna().any() else 1.0),
+    }
+    scale = frame["full_hourly"].abs().copy()
+    for unit, big in largest.items():
+        mask = frame.index.str.endswith(unit)
+        scale[mask] = np.maximum(scale[mask], 1e-3 * big)
+    frame["error_rel"] = (frame["representative"] - frame["full_hourly"]) / scale
+    return frame
 
 
 def _jsonable(series: pd.Series) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from planner.errors import SolverOptionError
 from planner.inputs.instance import Instance
 from planner.model.core import build_model
-from planner.results import Result, extract
+from planner.results import Result, aggregation_error, extract
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,7 @@ def solve(
     baseline: bool = True,
     tee: bool = False,
     formulation: str = "lean",
+    compare_full: bool = False,
 ) -> Result:
     """Build and solve ``inst``; return a :class:`~planner.Result` (check ``status``).
 
@@ -193,6 +194,9 @@ def solve(
     formulation:
         ``lean`` (default) or ``naive``: two equivalent LPs, see
         :func:`planner.model.core.build_model`; ``naive`` is kept to measure the difference.
+    compare_full:
+        For an instance on representative periods, also solve every hour of the full horizon
+        and report the error of the objective and capacities in ``aggregation_error``.
 
     Raises
     ------
@@ -235,6 +239,17 @@ def solve(
         model_stats=run.model_stats,
     )
     result.timings["extract_s"] = time.perf_counter() - started
+    if compare_full and inst.is_aggregated:
+        full = solve(
+            inst.with_overrides({"time.representative_periods": None}),
+            solver_options,
+            time_limit_s,
+            baseline=False,
+            formulation=formulation,
+        )
+        if full.ok:
+            result.aggregation_error = aggregation_error(result, full)
+            result.timings["full_hourly_s"] = float(full.timings.sum())
     return result
 
 

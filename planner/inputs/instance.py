@@ -12,13 +12,14 @@ Loading happens in two passes that each collect *every* problem before raising o
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time as _time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,13 @@ import yaml
 from pydantic import Field
 
 from planner.errors import InstanceError
+from planner.inputs.aggregate import (
+    cluster_periods,
+    hourly_arrays,
+    map_hourly,
+    represent,
+    timestamps_of,
+)
 from planner.inputs.common import (
     HOURS_PER_YEAR,
     Count,
@@ -47,6 +55,19 @@ RESOURCE_LISTS = ("fusion", "solar", "storage")
 """Sections holding a list of named resources; overrides address their items by name."""
 
 
+class RepresentativePeriods(Schema):
+    """Solve on a few representative periods instead of every hour (clustered at load time)."""
+
+    count: Count = Field(gt=0, description="number of representative periods")
+    period_hours: Count = Field(24, gt=0, description="hours per period (24: days, 168: weeks)")
+    values: Literal["medoid", "mean"] = Field(
+        "medoid",
+        description="`medoid`: the hours of the cluster's most central real period; `mean`: "
+        "the mean over the cluster's periods (annual totals exact, extremes smoothed away)",
+    )
+    seed: Count = Field(0, ge=0, description="seed of the clustering")
+
+
 class TimeAxis(Schema):
     """Modelled hours: consecutive hours from ``start``, each standing for ``weights`` hours."""
 
@@ -54,6 +75,22 @@ class TimeAxis(Schema):
     hours: Count = Field(gt=0, description="number of modelled hours")
     weights: Annotated[HourlyValue, Hourly(gt=0)] = Field(
         1.0, description="hours of the year each modelled hour stands for (default 1)"
+    )
+    period_hours: Count | None = Field(
+        None,
+        gt=0,
+        description="the modelled hours form consecutive periods of this many hours; storage "
+        "cycles within each period unless period_sequence links them (null: one period)",
+    )
+    period_sequence: list[Count] | None = Field(
+        None,
+        description="for each original period of the year, in order, the modelled period "
+        "(0-based) that represents it; links storage across periods",
+    )
+    representative_periods: RepresentativePeriods | None = Field(
+        None,
+        description="cluster the horizon into representative periods at load time, which "
+        "sets hours, weights, period_hours and period_sequence (null: every hour)",
     )
 
 
@@ -100,6 +137,8 @@ class Instance:
     base_dir: Path
     source: str
     load_seconds: float = field(default=0.0, compare=False)
+    hour_index: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Positions of the modelled hours in the full horizon (representative periods only)."""
 
     # -- convenient views -------------------------------------------------------------------
     @property
@@ -122,7 +161,15 @@ class Instance:
 
     @property
     def timestamps(self) -> pd.DatetimeIndex:
-        return pd.date_range(self.spec.time.start, periods=self.hours, freq="h", name="timestamp")
+        """Timestamp of each modelled hour (the real hours of representative periods)."""
+        if self.hour_index is None:
+            return timestamps_of(self.spec.time.start, self.hours, None)
+        return timestamps_of(self.spec.time.start, int(self.hour_index[-1]) + 1, self.hour_index)
+
+    @property
+    def is_aggregated(self) -> bool:
+        """Whether the hours are representative periods clustered at load time."""
+        return self.hour_index is not None
 
     def resources(self) -> Iterator[tuple[str, Any]]:
         """(kind, resource) for every resource of the list sections, in file order."""
@@ -152,12 +199,16 @@ class Instance:
         problems += [f"{source}: {p}" for p in _cross_checks(resolved)]
         if problems:
             raise InstanceError(problems)
+        hour_index = None
+        if resolved.time.representative_periods is not None:
+            resolved, hour_index = _aggregate(resolved)
         return cls(
             spec=resolved,
             raw=raw,
             base_dir=Path(base_dir),
             source=source,
             load_seconds=_time.perf_counter() - started,
+            hour_index=hour_index,
         )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Instance:
@@ -203,7 +254,42 @@ def load_instance(path: str | Path) -> Instance:
 
 
 def _replace_load_seconds(inst: Instance, seconds: float) -> Instance:
-    return Instance(inst.spec, inst.raw, inst.base_dir, inst.source, seconds)
+    return dataclasses.replace(inst, load_seconds=seconds)
+
+
+def _aggregate(spec: InstanceSpec) -> tuple[InstanceSpec, np.ndarray]:
+    """Replace the hours of ``spec`` by representative periods (see planner.inputs.aggregate)."""
+    rep = spec.time.representative_periods
+    assert rep is not None
+    stamps = timestamps_of(spec.time.start, spec.time.hours, None)
+    # what the model sees: no fusion before commercial operation, baked into the availability
+    # (a representative hour may stand for hours on both sides of the date)
+    offers = [
+        offer.model_copy(
+            update={
+                "availability": np.where(
+                    stamps < offer.commercial_operation_date, 0.0, offer.availability
+                ),
+                "commercial_operation_date": None,
+            }
+        )
+        if offer.commercial_operation_date is not None
+        else offer
+        for offer in spec.fusion
+    ]
+    spec = spec.model_copy(update={"fusion": offers})
+    features = {where: values for where, values in hourly_arrays(spec) if where != "time.weights"}
+    agg = cluster_periods(features, rep.count, rep.period_hours, rep.seed)
+    chosen = map_hourly(spec, lambda values: represent(values, agg, rep.values))
+    time = chosen.time.model_copy(
+        update={
+            "hours": len(agg.hour_index),
+            "weights": agg.weights * represent(np.asarray(spec.time.weights), agg, rep.values),
+            "period_hours": agg.period_hours,
+            "period_sequence": agg.sequence,
+        }
+    )
+    return chosen.model_copy(update={"time": time}), agg.hour_index
 
 
 # -- pass 1: structure messages ------------------------------------------------------------
@@ -283,6 +369,8 @@ def _series(
     value: Any, bounds: Hourly, hours: int, base_dir: Path, where: str
 ) -> tuple[np.ndarray | None, list[str]]:
     """Turn one hourly field into ``hours`` floats, or return the problems found."""
+    from planner.inputs.pvlib_profile import PvlibRef
+
     if isinstance(value, float):
         if not np.isfinite(value):
             return None, [f"{where}: must be a finite number, got {value}"]
@@ -295,6 +383,15 @@ def _series(
             return None, [f"{where}: {problem}"]
         label = f"{value.csv} column {value.column!r}"
         row_offset = 2  # CSV line of data row 0: the header is line 1
+    elif isinstance(value, PvlibRef):
+        from planner.profiles.solar import ProfileError, capacity_factor  # imports pvlib: slow
+
+        try:
+            column = capacity_factor(value.pvlib, base_dir)
+        except ProfileError as exc:
+            return None, [f"{where}.pvlib: {exc}"]
+        label = f"pvlib profile of {value.pvlib.weather!r}"
+        row_offset = 0
     else:
         column = np.asarray(value)
         label = "array"
@@ -396,8 +493,40 @@ def _series_problems_of_valid_parts(raw: Mapping[str, Any], base_dir: Path, sour
     return problems
 
 
-def _cross_checks(spec: InstanceSpec) -> list[str]:
+def _time_checks(time: TimeAxis) -> list[str]:
     problems = []
+    rep = time.representative_periods
+    if rep is not None:
+        if time.period_hours is not None or time.period_sequence is not None:
+            problems.append(
+                "time.representative_periods: sets period_hours and period_sequence itself; "
+                "do not give them too"
+            )
+        if rep.count > time.hours // rep.period_hours:
+            problems.append(
+                f"time.representative_periods.count: must be <= {time.hours // rep.period_hours}, "
+                f"the number of whole {rep.period_hours}-hour periods in time.hours, got {rep.count}"
+            )
+        return problems
+    if time.period_sequence is not None and time.period_hours is None:
+        problems.append("time.period_sequence: needs time.period_hours")
+    if time.period_hours is not None:
+        if time.hours % time.period_hours:
+            problems.append(
+                f"time.period_hours: must divide time.hours ({time.hours}), got {time.period_hours}"
+            )
+        n_periods = time.hours // time.period_hours
+        if time.period_sequence is not None:
+            bad = [p for p in time.period_sequence if not 0 <= p < n_periods]
+            if bad or not time.period_sequence:
+                problems.append(
+                    f"time.period_sequence: needs values in [0, {n_periods - 1}], got {bad[:5] or 'none'}"
+                )
+    return problems
+
+
+def _cross_checks(spec: InstanceSpec) -> list[str]:
+    problems = _time_checks(spec.time)
     seen: dict[str, str] = {}
     for kind in RESOURCE_LISTS:
         for item in getattr(spec, kind):
