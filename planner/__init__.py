@@ -18,6 +18,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
+# After __version__: the sweep package reads it.
+from planner.sweep import SweepError, breakeven, frontier, load_sweep, run_sweep  # noqa: E402
+
 __all__ = [
     "DEFAULT_SOLVER_OPTIONS",
     "Instance",
@@ -26,6 +29,11 @@ __all__ = [
     "Result",
     "SolveError",
     "SolverOptionError",
+    "SweepError",
+    "breakeven",
+    "frontier",
     "load_instance",
+    "load_sweep",
+    "run_sweep",
     "solve",
 ]

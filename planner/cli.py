@@ -1,5 +1,8 @@
 """Command line: ``planner solve INSTANCE [--out DIR]`` and ``planner validate INSTANCE``.
 
+Also ``planner sweep SPEC``, ``planner frontier INSTANCE`` and ``planner breakeven INSTANCE
+--offer NAME`` (see :mod:`planner.sweep.cli` and docs/sweeps.md).
+
 Exit codes: 0 solved (or valid), 2 invalid input, 3 infeasible or failed solve.
 """
 
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from planner.errors import InstanceError, SolverOptionError
 from planner.inputs.instance import load_instance
+from planner.sweep import cli as sweep_cli
 
 EXIT_OK, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 2, 3
 
@@ -35,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--tee", action="store_true", help="print the HiGHS log")
     validate = sub.add_parser("validate", help="check an instance and report every problem")
     validate.add_argument("instance", help="instance YAML file")
+    sweep_cli.add_parsers(sub)
     return parser
 
 
@@ -47,6 +52,8 @@ def _option_value(text: str) -> object:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in sweep_cli.COMMANDS:
+        return sweep_cli.run_command(args)
     try:
         inst = load_instance(args.instance)
         options = {}
