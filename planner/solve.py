@@ -107,6 +107,10 @@ class SolverRun:
         return {c: float(row_dual[index[id(c)]]) if id(c) in index else 0.0 for c in constraints}
 
 
+def _crossover_off(options: Mapping[str, Any]) -> bool:
+    return options.get("solver") == "ipm" and options.get("run_crossover") == "off"
+
+
 def run_highs(
     m: pyo.ConcreteModel,
     options: Mapping[str, Any],
@@ -149,6 +153,15 @@ def run_highs(
     highs.HandleKeyboardInterrupt = True
     started = time.perf_counter()
     highs.run()
+    retried = False
+    if _STATUS.get(highs.getModelStatus(), "error") == "error" and _crossover_off(options):
+        # Interior point without crossover sometimes stops short of its tolerances on hard
+        # instances (seen on a full-year 100 % CFE target); crossover then finishes the job.
+        log.warning("HiGHS interior point ended with %s; solving again with crossover",
+                    highs.modelStatusToString(highs.getModelStatus()))
+        highs.setOptionValue("run_crossover", "on")
+        highs.run()
+        retried = True
     highs_s = time.perf_counter() - started
     info = highs.getInfo()
     offset = float(np.sum(repn.c_offset)) if len(repn.c_offset) else 0.0
@@ -166,6 +179,7 @@ def run_highs(
             "nonzeros": int(matrix.nnz),
             "ipm_iteration_count": info.ipm_iteration_count,
             "simplex_iteration_count": info.simplex_iteration_count,
+            "crossover_retry": float(retried),
         },
     )
 

@@ -236,21 +236,29 @@ def load_instance(path: str | Path) -> Instance:
     """Read and validate an instance file (YAML); raises :class:`planner.InstanceError`."""
     started = _time.perf_counter()
     path = Path(path)
+    raw, problem = read_yaml_mapping(path, "sections")
+    if problem:
+        raise InstanceError([problem])
+    inst = Instance.from_dict(raw, path.parent, str(path))
+    return _replace_load_seconds(inst, _time.perf_counter() - started)
+
+
+def read_yaml_mapping(path: Path, what: str) -> tuple[dict[str, Any], str | None]:
+    """Content of a YAML file holding a mapping (of ``what``), or a problem naming the file."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InstanceError([f"{source}: file not found"]) from None
+        return {}, f"{source}: file not found"
     except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError([f"{source}: cannot read: {exc}"]) from None
+        return {}, f"{source}: cannot read: {exc}"
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.safe_load(text)  # safe: plain data only, never Python objects
     except yaml.YAMLError as exc:
-        raise InstanceError([f"{source}: not valid YAML: {exc}"]) from None
+        return {}, f"{source}: not valid YAML: {exc}"
     if not isinstance(raw, dict):
-        raise InstanceError([f"{source}: must hold a mapping of sections, got {type(raw).__name__}"])
-    inst = Instance.from_dict(raw, path.parent, source)
-    return _replace_load_seconds(inst, _time.perf_counter() - started)
+        return {}, f"{source}: must hold a mapping of {what}, got {type(raw).__name__}"
+    return raw, None
 
 
 def _replace_load_seconds(inst: Instance, seconds: float) -> Instance:
@@ -323,20 +331,23 @@ def _describe(err: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
         return f"{where}: unknown field"
     if kind == "value_error":  # our own validators: the message says everything
         return f"{where}: {ctx.get('error', err['msg'])}"
-    message = _RANGE_MESSAGES[kind].format(**ctx) if kind in _RANGE_MESSAGES else str(err["msg"])
+    message = RANGE_MESSAGES[kind].format(**ctx) if kind in RANGE_MESSAGES else str(err["msg"])
     value = err.get("input")
     shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
     return f"{where}: {message}, got {shown}"
 
 
-_RANGE_MESSAGES = {
+RANGE_MESSAGES = {
     "greater_than": "must be > {gt}",
     "greater_than_equal": "must be >= {ge}",
     "less_than": "must be < {lt}",
     "less_than_equal": "must be <= {le}",
     "finite_number": "must be a finite number",
     "string_pattern_mismatch": "must match {pattern} (a letter, then letters, digits, _)",
+    "too_short": "must not be empty",
+    "literal_error": "must be one of {expected}",
 }
+"""Plain wording of pydantic's range and pattern errors, shared by every input file."""
 
 
 # -- pass 2: hourly series -----------------------------------------------------------------

@@ -43,12 +43,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-import yaml
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from planner.errors import InstanceError
 from planner.inputs.common import NAME_PATTERN, Number, Schema
-from planner.inputs.instance import Instance, InstanceSpec, load_instance
+from planner.inputs.instance import (
+    RANGE_MESSAGES,
+    Instance,
+    InstanceSpec,
+    load_instance,
+    read_yaml_mapping,
+)
 
 
 class SweepError(InstanceError):
@@ -239,20 +244,10 @@ def load_sweep(path: str | Path) -> Sweep:
     11
     """
     path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SweepError([f"{source}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SweepError([f"{source}: cannot read: {exc}"]) from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SweepError([f"{source}: not valid YAML: {exc}"]) from None
-    if not isinstance(raw, dict):
-        raise SweepError([f"{source}: must hold a mapping of fields, got {type(raw).__name__}"])
-    return Sweep.from_dict(raw, path.parent, source)
+    raw, problem = read_yaml_mapping(path, "fields")
+    if problem:
+        raise SweepError([problem])
+    return Sweep.from_dict(raw, path.parent, str(path))
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -277,16 +272,7 @@ def _location(loc: tuple[Any, ...], raw: Any) -> str:
     return text or "(top level)"
 
 
-_MESSAGES = {
-    "greater_than": "must be > {gt}",
-    "greater_than_equal": "must be >= {ge}",
-    "less_than": "must be < {lt}",
-    "less_than_equal": "must be <= {le}",
-    "finite_number": "must be a finite number",
-    "string_pattern_mismatch": "must match {pattern} (a letter, then letters, digits, _)",
-    "too_short": "must not be empty",
-    "literal_error": "must be one of {expected}",
-}
+_MESSAGES = RANGE_MESSAGES
 
 
 def _describe(err: Mapping[str, Any], raw: Any) -> str:
