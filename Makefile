@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven
+.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven report
 
 install: $(STAMP)
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m planner solve instances/default.yaml --out out/default
+	$(PY) -m planner solve instances/default.yaml --out out/default --report
 
 solve: $(STAMP)
 	$(PY) -m planner solve $(INSTANCE) --out $(OUT)
@@ -61,6 +61,11 @@ frontier: $(STAMP)
 
 breakeven: $(STAMP)
 	$(PY) -m planner breakeven $(INSTANCE) --offer $(OFFER) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+# report.html (figures embedded) for a results or sweep folder: make report [RESULT=out/default]
+RESULT ?= out/default
+report: $(STAMP)
+	$(PY) -m planner report $(RESULT) $(ARGS)
 
 docs: $(STAMP)
 	$(PY) -m planner.schema_doc docs/instances.md

@@ -1,5 +1,6 @@
 """Command line: ``planner solve INSTANCE [--out DIR]`` and ``planner validate INSTANCE``.
 
+``planner report FOLDER`` writes ``report.html`` for a results or sweep folder (docs/reports.md).
 Also ``planner sweep SPEC``, ``planner frontier INSTANCE`` and ``planner breakeven INSTANCE
 --offer NAME`` (see :mod:`planner.sweep.cli` and docs/sweeps.md).
 
@@ -37,8 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("--no-baseline", action="store_true", help="skip the grid-only baseline")
     solve.add_argument("--tee", action="store_true", help="print the HiGHS log")
+    solve.add_argument(
+        "--report", action="store_true", help="also write report.html (figures embedded) to --out"
+    )
+    solve.add_argument("--xlsx", action="store_true", help="also write results.xlsx to --out")
     validate = sub.add_parser("validate", help="check an instance and report every problem")
     validate.add_argument("instance", help="instance YAML file")
+    report = sub.add_parser("report", help="write report.html for a results or sweep folder")
+    report.add_argument("folder", help="folder written by solve --out, or a sweep's output folder")
+    report.add_argument("--xlsx", action="store_true", help="also write results.xlsx there")
     sweep_cli.add_parsers(sub)
     return parser
 
@@ -50,10 +58,24 @@ def _option_value(text: str) -> object:
         return text
 
 
+def _report(folder: str, xlsx: bool) -> int:
+    from planner.report import report_dir
+
+    try:
+        path = report_dir(folder, xlsx=xlsx)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Report written to {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in sweep_cli.COMMANDS:
         return sweep_cli.run_command(args)
+    if args.command == "report":
+        return _report(args.folder, args.xlsx)
     try:
         inst = load_instance(args.instance)
         options = {}
@@ -74,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from planner.solve import solve
 
+    if (args.report or args.xlsx) and not args.out:
+        args.out = str(Path("out") / inst.name)
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         print(f"error: --out {args.out}: exists and is not a folder", file=sys.stderr)
         return EXIT_INVALID
@@ -96,6 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: cannot write results to {args.out}: {exc}", file=sys.stderr)
             return EXIT_INVALID
         print(f"\nResults written to {args.out}")
+        if res.ok and (args.report or args.xlsx):
+            from planner.report import write_report, write_xlsx
+
+            if args.report:
+                print(f"Report written to {write_report(res, Path(args.out) / 'report.html')}")
+            if args.xlsx:
+                print(f"Workbook written to {write_xlsx(res, Path(args.out) / 'results.xlsx')}")
     if not res.ok:
         print(f"error: {inst.source}: solve ended with status {res.status}", file=sys.stderr)
         return EXIT_SOLVE_FAILED

@@ -22,8 +22,11 @@ G_PER_KWH_PER_T_PER_MWH = 1000.0
 class Prices:
     """Marginal prices of a solve.
 
-    - ``hourly_usd_per_mwh``: marginal cost of supplying one more MWh in each hour (dual of
-      ``power_balance`` divided by the hour's weight);
+    - ``hourly_usd_per_mwh``: marginal cost of one more MWh of demand in each hour: the dual
+      of ``power_balance`` divided by the hour's weight, plus what that MWh adds to the
+      targets set as a share of demand (hourly CFE target x its shadow price, annual
+      matching fraction x its shadow price). It is negative in hours where extra demand
+      would absorb clean energy otherwise curtailed and so raise the CFE score;
     - ``policy``: shadow price of each policy constraint, as the cost of tightening it by one
       unit (``hourly_cfe_usd_per_mwh``, ``annual_matching_usd_per_mwh``,
       ``emissions_cap_usd_per_t``, ``market_based_net_zero_usd_per_t``);
@@ -207,12 +210,19 @@ def extract(
     costs["cost_usd_per_yr"] = costs["cost_usd"] / years
 
     balance = m.power_balance
-    hourly_price = np.array([duals[balance[h]] for h in range(inst.hours)]) / w
+    balance_price = np.array([duals[balance[h]] for h in range(inst.hours)]) / w
     policy_prices = {
         name: abs(duals[con]) for name, con in reg.duals.items() if name != "power_balance"
     }
+    policy = inst.spec.policy
+    hourly_price = (
+        balance_price
+        + (policy.hourly_cfe_target or 0.0) * policy_prices.get("hourly_cfe_usd_per_mwh", 0.0)
+        + (policy.annual_matching_fraction or 0.0)
+        * policy_prices.get("annual_matching_usd_per_mwh", 0.0)
+    )
     rc = pd.DataFrame(
-        [f(hourly_price, policy_prices) for f in reg.reduced_costs.values()],
+        [f(balance_price, policy_prices) for f in reg.reduced_costs.values()],
         index=pd.Index(list(reg.reduced_costs), name="resource"),
         columns=["usd_per_mw_yr", "usd_per_mwh"],
         dtype=float,

@@ -262,7 +262,10 @@ def test_hourly_cfe_target_caps_fossil_imports() -> None:
 
     90 % CFE: 0.5 * sum(imports) <= 0.1 * 300 -> imports <= 60 MWh -> F >= 80 MW, imports
     20 MW each hour. Cost: 80 * 3 * 80 + 20 * (50 + 60 + 70) = 22,800 $. The CFE row's dual
-    is 40 $/MWh (hour prices drop by 0.5 * 40: marginal costs 30, 40, 50).
+    is 40 $/MWh. One more MWh of load in hour 0 raises the fossil allowance to
+    0.2 * 301 = 60.2 MWh: imports +1 in hour 0, fusion +d with 60 + 1 - 3d = 60.2, d = 0.2667;
+    cost 240 d + 50 - 180 d = 66 $. So the hourly marginal costs are 66, 76, 86 $/MWh
+    (balance dual 30, 40, 50 plus 0.9 * 40 for the CFE requirement the MWh brings).
     """
     res = solve(
         tiny(
@@ -276,8 +279,8 @@ def test_hourly_cfe_target_caps_fossil_imports() -> None:
     assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(80, rel=REL)
     assert res.metrics["hourly_cfe_score"] == pytest.approx(0.9, rel=REL)
     assert res.prices.policy["hourly_cfe_usd_per_mwh"] == pytest.approx(40, rel=1e-5)
-    assert list(res.prices.hourly_usd_per_mwh.round(4)) == [30, 40, 50]
-    # contracted, so no reduced cost: 80 $/MWh = hourly marginal cost + CFE shadow price
+    assert list(res.prices.hourly_usd_per_mwh.round(4)) == [66, 76, 86]
+    # contracted, so no reduced cost: 80 $/MWh = balance dual + CFE shadow price per hour
     assert res.prices.fusion_reduced_cost.loc["helion", "usd_per_mwh"] == pytest.approx(0, abs=1e-4)
 
 

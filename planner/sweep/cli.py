@@ -51,6 +51,8 @@ def add_parsers(sub: Any) -> None:
     sweep.add_argument(
         "--retry-failed", action="store_true", help="solve again the stored points that failed"
     )
+    sweep.add_argument("--report", action="store_true", help="also write report.html to the output folder")
+    sweep.add_argument("--xlsx", action="store_true", help="also write results.xlsx to the output folder")
 
     front = sub.add_parser("frontier", help="cost versus hourly CFE target")
     front.add_argument("instance", help="instance YAML file")
@@ -161,6 +163,10 @@ def run_command(args: argparse.Namespace) -> int:
             print(_show(table, ["point", *swept, "status", "cost_usd_per_mwh_load", "hourly_cfe_score", *capacity]))
             print(f"\n{describe_stats(table.attrs['stats'])}")
             print(f"Results written to {table.attrs['out']} (results.parquet, results.csv, manifest.csv)")
+            if args.report or args.xlsx:
+                from planner.report import report_dir
+
+                print(f"Report written to {report_dir(table.attrs['out'], xlsx=args.xlsx)}")
             failed = table[table["status"] != "optimal"]
             for _, row in failed.head(10).iterrows():
                 print(f"error: point {row['point']}: {row['status']}: {row['error']}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Console summary of a result (80 columns)."""
+"""Console summary of a result: aligned tables that fit an 80-column terminal."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ import numpy as np
 if TYPE_CHECKING:
     from planner.results import Result
 
+WIDTH = 78
 
-def _fmt(value: float, digits: int = 1) -> str:
+
+def _fmt(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
+    if abs(value) < 0.5 * 10**-digits:  # solver noise (1e-9 MW) shown as 0
+        value = 0.0
     return f"{value:,.{digits}f}"
+
+
+def _rule() -> str:
+    return "  " + "-" * (WIDTH - 2)
 
 
 def summary_text(res: Result) -> str:
@@ -23,27 +31,29 @@ def summary_text(res: Result) -> str:
     if not res.ok:
         return "\n".join(lines)
     m = res.metrics
-    lines += ["", "Capacity", f"  {'resource':<20}{'kind':<10}{'MW':>12}{'MWh':>14}"]
+    lines += ["", "Capacity", f"  {'resource':<30}{'kind':<12}{'MW':>18}{'MWh':>18}", _rule()]
     for name, row in res.capacity.iterrows():
         lines.append(
-            f"  {str(name):<20}{row['kind']:<10}{_fmt(row['capacity_mw']):>12}"
-            f"{_fmt(row['energy_mwh']):>14}"
+            f"  {str(name)[:29]:<30}{str(row['kind']):<12}{_fmt(row['capacity_mw']):>18}"
+            f"{_fmt(row['energy_mwh']):>18}"
         )
     has_base = res.baseline is not None and "baseline_total_cost_usd_per_yr" in m
-    head = f"  {'':<34}{'portfolio':>16}" + (f"{'grid only':>16}" if has_base else "")
-    lines += ["", "Key figures", head]
+    head = f"  {'':<34}{'portfolio':>14}"
+    if has_base:
+        head += f"{'grid only':>14}{'change':>14}"
+    lines += ["", "Key figures", head, _rule()]
 
     def row(label: str, value: float, base: float | None = None, digits: int = 1) -> None:
-        text = f"  {label:<34}{_fmt(value, digits):>16}"
-        if has_base:
-            text += f"{_fmt(base, digits) if base is not None else '':>16}"
-        lines.append(text)
+        text = f"  {label:<34}{_fmt(value, digits):>14}"
+        if has_base and base is not None:
+            text += f"{_fmt(base, digits):>14}{_fmt(value - base, digits):>14}"
+        lines.append(text.rstrip())
 
+    years = m["horizon_years"]
     row("cost, M$/yr", m["total_cost_usd_per_yr"] / 1e6, m.get("baseline_total_cost_usd_per_yr", np.nan) / 1e6, 2)
     row("cost, $/MWh of load", m["cost_usd_per_mwh_load"], m.get("baseline_cost_usd_per_mwh_load"), 2)
     row("hourly CFE score, %", 100 * m["hourly_cfe_score"], 100 * m.get("baseline_hourly_cfe_score", np.nan))
     row("annual clean match, %", 100 * m["annual_match_fraction"], 0.0 if has_base else None)
-    years = m["horizon_years"]
     row(
         "emissions (location), kt/yr",
         m["emissions_location_t"] / years / 1e3,
@@ -62,9 +72,9 @@ def summary_text(res: Result) -> str:
             f"abatement cost: {_fmt(m['abatement_cost_usd_per_t'], 1)} $/t CO2",
         ]
     if len(res.prices.policy):
-        lines += ["", "Shadow prices"]
+        lines += ["", "Shadow prices", f"  {'constraint (unit in the name)':<34}{'value':>14}", _rule()]
         for name, value in res.prices.policy.items():
-            lines.append(f"  {name:<34}{_fmt(value, 2):>16}")
+            lines.append(f"  {str(name)[:33]:<34}{_fmt(value, 2):>14}")
     t = res.timings
     lines += [
         "",

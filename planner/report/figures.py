@@ -1,0 +1,269 @@
+"""Figures of one solve (matplotlib, Agg). Each function takes a
+:class:`~planner.report.data.ReportData` and returns a :class:`matplotlib.figure.Figure`;
+:func:`all_figures` returns them all by name, :func:`save_all` writes them as PNG.
+
+Colours are per resource kind (``planner.report.style.KIND_COLOURS``) in every figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from planner.report.data import MARGINAL_COLUMN, ReportData
+from planner.report.style import (
+    FLOW_COLOURS,
+    KIND_COLOURS,
+    close,
+    new_figure,
+    resource_colours,
+    save_png,
+)
+
+WEEK_H = 168
+KIND_ORDER = ("fusion", "solar", "storage", "grid")
+
+
+def _ordered(d: ReportData) -> list[str]:
+    kinds = d.kinds
+    return sorted(kinds, key=lambda r: (KIND_ORDER.index(kinds[r]) if kinds[r] in KIND_ORDER else 9, r))
+
+
+def _noise(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Solver noise (|x| < 1e-6) as 0."""
+    arr = np.asarray(values, dtype=float)
+    return np.where(np.abs(arr) < 1e-6, 0.0, arr)
+
+
+def capacity_mix(d: ReportData) -> Figure:
+    """Power capacity (MW) and storage energy (MWh) per resource, next to the grid-only baseline."""
+    fig, (ax_mw, ax_mwh) = new_figure(10, 4.2, ncols=2, width_ratios=[3, 1.3])
+    names = _ordered(d)
+    colours = resource_colours({r: d.kinds[r] for r in names})
+    base = d.baseline.capacity if d.baseline is not None and d.baseline.ok else pd.DataFrame()
+    x = np.arange(len(names))
+    width = 0.4
+    mw = _noise(d.capacity.loc[names, "capacity_mw"])
+    ax_mw.bar(x - width / 2, mw, width, color=[colours[r] for r in names], label="portfolio")
+    if len(base):
+        base_mw = _noise(base["capacity_mw"].reindex(names).fillna(0.0))
+        ax_mw.bar(x + width / 2, base_mw, width, color=FLOW_COLOURS["baseline"], hatch="//",
+                  edgecolor="white", label="grid only")
+    for xi, v in zip(x, mw, strict=True):
+        ax_mw.annotate(f"{v:,.0f}", (xi - width / 2, v), ha="center", va="bottom", fontsize=8)
+    ax_mw.set_xticks(x, [f"{r}\n({d.kinds[r]})" for r in names])
+    ax_mw.set_ylabel("Capacity, MW")
+    ax_mw.set_title("Power capacity")
+    ax_mw.legend(loc="upper right")
+    storage = [r for r in names if d.kinds[r] == "storage"]
+    if storage:
+        mwh = _noise(d.capacity.loc[storage, "energy_mwh"].fillna(0.0))
+        ax_mwh.bar(storage, mwh, color=[colours[r] for r in storage], width=0.5)
+        for r, v in zip(storage, mwh, strict=True):
+            ax_mwh.annotate(f"{v:,.0f}", (r, v), ha="center", va="bottom", fontsize=8)
+    else:
+        ax_mwh.text(0.5, 0.5, "no storage", ha="center", va="center", transform=ax_mwh.transAxes)
+    ax_mwh.set_ylabel("Energy capacity, MWh")
+    ax_mwh.set_title("Storage energy (grid only: none)")
+    fig.suptitle(f"Capacity mix of {d.name} vs the grid-only baseline")
+    return fig
+
+
+def cost_breakdown(d: ReportData) -> Figure:
+    """Annual cost by resource and component, $/MWh of load (negative: revenue)."""
+    demand = float(d.metrics.get("demand_mwh", np.nan))
+    costs = d.costs.copy()
+    costs["usd_per_mwh"] = costs["cost_usd"] / demand
+    costs = costs[costs["usd_per_mwh"].abs() > 1e-3]
+    fig, ax = new_figure(9, 0.45 * (len(costs) + 3) + 1.2)
+    labels = [f"{r.resource} · {r.component.replace('_', ' ')}" for r in costs.itertuples()]
+    colours = [KIND_COLOURS.get(k, "#444444") for k in costs["kind"]]
+    y = np.arange(len(costs))
+    ax.barh(y, costs["usd_per_mwh"], color=colours)
+    total = float(d.metrics.get("cost_usd_per_mwh_load", costs["usd_per_mwh"].sum()))
+    rows = [("total, portfolio", total, "#333333")]
+    if "baseline_cost_usd_per_mwh_load" in d.metrics:
+        rows.append(("total, grid only", float(d.metrics["baseline_cost_usd_per_mwh_load"]), FLOW_COLOURS["baseline"]))
+    for i, (label, value, c) in enumerate(rows):
+        ax.barh(len(costs) + 0.5 + i, value, color=c)
+        labels.append(label)
+    yticks = list(y) + [len(costs) + 0.5 + i for i in range(len(rows))]
+    for yi, v in zip(yticks, list(costs["usd_per_mwh"]) + [r[1] for r in rows], strict=True):
+        ax.annotate(f" {v:,.2f}", (max(v, 0), yi), va="center", fontsize=8)
+    ax.set_yticks(yticks, labels)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("Cost, $/MWh of load")
+    ax.set_title(f"Annual cost by resource and component, {d.name}")
+    from matplotlib.patches import Patch
+
+    kinds = list(dict.fromkeys(costs["kind"]))
+    ax.legend(handles=[Patch(color=KIND_COLOURS.get(k, "#444444"), label=k) for k in kinds],
+              loc="upper right", fontsize=8)
+    ax.margins(x=0.15)
+    return fig
+
+
+def default_weeks(d: ReportData) -> list[pd.Timestamp]:
+    """Start of the week with the lowest solar (available energy, generation + curtailment)
+    and of a summer week (mid-July if the horizon holds it, else the sunniest week)."""
+    index = pd.DatetimeIndex(d.dispatch.index)
+    if len(index) <= WEEK_H:
+        return [index[0]]
+    solar = sum(
+        (d.dispatch[c] for c in d.columns("generation_mw", "solar") + d.columns("curtailment_mw", "solar")),
+        start=pd.Series(0.0, index=index),
+    )
+    weekly = solar.rolling(WEEK_H).sum().shift(-(WEEK_H - 1)).dropna()
+    starts = weekly[weekly.index.hour == 0] if (weekly.index.hour == 0).any() else weekly
+    low = starts.idxmin()
+    july = starts[(starts.index.month == 7) & (starts.index.day >= 12)]
+    summer = july.index[0] if len(july) else starts.idxmax()
+    weeks = [low]
+    if abs((summer - low) / pd.Timedelta(hours=1)) >= WEEK_H:
+        weeks.append(summer)
+    return sorted(weeks)
+
+
+def dispatch_week(d: ReportData, start: pd.Timestamp | str | None = None) -> Figure:
+    """Hourly dispatch stack for the week from ``start``: supply above zero (fusion, solar,
+    storage discharge, grid import), storage charge and export below, curtailment hatched on
+    top, demand as a line."""
+    index = pd.DatetimeIndex(d.dispatch.index)
+    start = pd.Timestamp(start) if start is not None else default_weeks(d)[0]
+    week = d.dispatch.loc[(index >= start) & (index < start + pd.Timedelta(hours=WEEK_H))]
+    colours = resource_colours(d.kinds)
+    fig, ax = new_figure(11, 4.8)
+    t = week.index
+    above: list[tuple[str, np.ndarray, str, str | None]] = []
+    for r in _ordered(d):
+        kind = d.kinds[r]
+        if kind in ("fusion", "solar"):
+            above.append((f"{r} generation", _noise(week[f"{r}_generation_mw"]), colours[r], None))
+        elif kind == "storage":
+            above.append((f"{r} discharge", _noise(week[f"{r}_discharge_mw"]), colours[r], None))
+    if "grid_import_mw" in week:
+        above.append(("grid import", _noise(week["grid_import_mw"]), KIND_COLOURS["grid"], None))
+    curtail = sum((_noise(week[c]) for c in d.columns("curtailment_mw")), start=np.zeros(len(week)))
+    if np.any(curtail > 0):
+        above.append(("curtailment", curtail, FLOW_COLOURS["curtailment"], "xx"))
+    below = [(f"{r} charge", -_noise(week[f"{r}_charge_mw"]), colours[r])
+             for r in _ordered(d) if d.kinds[r] == "storage"]
+    if "grid_export_mw" in week:
+        below.append(("grid export", -_noise(week["grid_export_mw"]), FLOW_COLOURS["export"]))
+    bottom = np.zeros(len(week))
+    for label, values, c, hatch in above:
+        top = bottom + values
+        ax.fill_between(t, bottom, top, step="post", color=c, label=label, lw=0, hatch=hatch,
+                        alpha=0.55 if hatch else 0.9)
+        bottom = top
+    bottom = np.zeros(len(week))
+    for label, values, c in below:
+        low = bottom + values
+        ax.fill_between(t, low, bottom, step="post", color=c, alpha=0.45, hatch="..", lw=0, label=label)
+        bottom = low
+    ax.step(t, week["demand_mw"], where="post", color=KIND_COLOURS["demand"], lw=1.6, label="demand")
+    if "unserved_mw" in week and week["unserved_mw"].max() > 1e-6:
+        ax.step(t, week["unserved_mw"], where="post", color=FLOW_COLOURS["unserved"], lw=1, label="unserved")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylabel("Power, MW (below 0: charge, export)")
+    ax.set_xlabel("Time (local), hour")
+    ax.set_title(f"Hourly dispatch, week from {start:%Y-%m-%d} ({d.name})")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.margins(x=0)
+    fig.autofmt_xdate()
+    return fig
+
+
+def state_of_charge(d: ReportData) -> Figure:
+    """State of charge of each storage over the horizon, MWh."""
+    fig, ax = new_figure(11, 3.8)
+    colours = resource_colours(d.kinds)
+    storage = [r for r in _ordered(d) if d.kinds[r] == "storage" and f"{r}_soc_mwh" in d.dispatch]
+    for r in storage:
+        ax.plot(d.dispatch.index, _noise(d.dispatch[f"{r}_soc_mwh"]), color=colours[r], lw=1,
+                label=f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)")
+    if storage:
+        ax.legend(loc="upper right", fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no storage in the portfolio", ha="center", va="center", transform=ax.transAxes)
+    ax.set_ylabel("State of charge, MWh")
+    ax.set_xlabel("Time (local)")
+    ax.set_title(f"Storage state of charge ({d.name})")
+    ax.margins(x=0)
+    return fig
+
+
+def cfe_heatmap(d: ReportData, grid_only: bool = False) -> Figure:
+    """Hourly carbon-free share of the load, hour of day x day of year, %. With
+    ``grid_only``: the grid-only baseline (the grid's own carbon-free share)."""
+    src = d.baseline if grid_only and d.baseline is not None else d
+    share = 100 * src.clean_share()
+    index = pd.DatetimeIndex(share.index)
+    frame = pd.DataFrame({"v": share.to_numpy(), "hour": index.hour, "day": index.day_of_year})
+    grid = frame.pivot_table(index="hour", columns="day", values="v", aggfunc="mean")
+    grid = grid.reindex(index=range(24))
+    fig, ax = new_figure(11, 3.8)
+    days = grid.columns.to_numpy()
+    image = ax.imshow(grid.to_numpy(), aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=100,
+                      extent=(days.min() - 0.5, days.max() + 0.5, -0.5, 23.5), interpolation="nearest")
+    fig.colorbar(image, ax=ax, label="Carbon-free share of load, %")
+    ax.set_yticks([0, 6, 12, 18, 23])
+    ax.set_xlabel("Day of year")
+    ax.set_ylabel("Hour of day")
+    what = "grid only (baseline)" if grid_only else "portfolio"
+    note = "" if d.grid_cfe_share is not None else "; grid imports counted as not clean (share unknown)"
+    score = 100 * float(src.metrics.get("hourly_cfe_score", np.nan))
+    ax.set_title(f"Hourly carbon-free share, {what}: score {score:.1f} %{note}")
+    return fig
+
+
+def price_duration(d: ReportData) -> Figure:
+    """Hourly marginal cost of supply, sorted high to low, against the hours at or above it."""
+    fig, ax = new_figure(9, 4)
+    price = d.dispatch[MARGINAL_COLUMN].to_numpy(dtype=float)
+    w = d.weights.reindex(d.dispatch.index).fillna(1.0).to_numpy()
+    order = np.argsort(-price)
+    ax.step(np.cumsum(w[order]), price[order], where="pre", color=KIND_COLOURS["grid"], lw=1.4,
+            label="portfolio")
+    if d.baseline is not None and d.baseline.ok and MARGINAL_COLUMN in d.baseline.dispatch:
+        bp = d.baseline.dispatch[MARGINAL_COLUMN].to_numpy(dtype=float)
+        bw = d.baseline.weights.reindex(d.baseline.dispatch.index).fillna(1.0).to_numpy()
+        bo = np.argsort(-bp)
+        ax.step(np.cumsum(bw[bo]), bp[bo], where="pre", color=FLOW_COLOURS["baseline"], lw=1.2,
+                ls="--", label="grid only")
+    if price.size and np.nanmax(np.abs(price)) > 20 * max(np.nanmedian(np.abs(price)), 1.0):
+        ax.set_yscale("symlog", linthresh=100)
+    ax.set_xlabel("Hours at or above the cost, h")
+    ax.set_ylabel("Marginal cost, $/MWh")
+    ax.set_title(f"Duration curve of the hourly marginal cost ({d.name})")
+    ax.legend(loc="upper right")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def all_figures(d: ReportData, weeks: list[pd.Timestamp] | None = None) -> dict[str, Figure]:
+    """Every figure of a solve, by file stem. Empty when the solve is not optimal."""
+    if not d.ok:
+        return {}
+    figs = {"capacity_mix": capacity_mix(d), "cost_breakdown": cost_breakdown(d)}
+    for start in weeks if weeks is not None else default_weeks(d):
+        figs[f"dispatch_{pd.Timestamp(start):%Y%m%d}"] = dispatch_week(d, start)
+    figs["state_of_charge"] = state_of_charge(d)
+    figs["cfe_heatmap"] = cfe_heatmap(d)
+    if d.baseline is not None and d.baseline.ok:
+        figs["cfe_heatmap_grid"] = cfe_heatmap(d, grid_only=True)
+    figs["price_duration"] = price_duration(d)
+    return figs
+
+
+def save_all(d: ReportData, folder: str | Path) -> list[Path]:
+    """Write every figure as ``<folder>/<name>.png``; return the paths."""
+    paths = []
+    for name, fig in all_figures(d).items():
+        paths.append(save_png(fig, Path(folder) / f"{name}.png"))
+        close(fig)
+    return paths

@@ -1,0 +1,89 @@
+"""Colours and helpers shared by every figure: one colour family per resource kind."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: figures are only written to files
+
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+KIND_COLOURS = {
+    "fusion": "#7b3fa0",  # purple
+    "solar": "#f2b701",  # gold
+    "storage": "#1b9e77",  # teal
+    "grid": "#7f7f7f",  # grey
+    "demand": "#000000",
+}
+FLOW_COLOURS = {
+    "export": "#4a90d9",  # blue
+    "curtailment": "#e8a0a0",  # pale red
+    "unserved": "#d62728",
+    "baseline": "#bdbdbd",
+}
+
+
+def colour(kind: str, i: int = 0) -> str:
+    """Colour of the ``i``-th resource of ``kind``: the kind's colour, lighter for each next one."""
+    base = KIND_COLOURS.get(kind, "#444444")
+    if i == 0:
+        return base
+    rgb = mcolors.to_rgb(base)
+    mix = min(0.6, 0.25 * i)
+    return mcolors.to_hex(tuple(c + (1 - c) * mix for c in rgb))
+
+
+def resource_colours(kinds: dict[str, str]) -> dict[str, str]:
+    """Resource name -> colour, the same in every figure."""
+    seen: dict[str, int] = {}
+    out = {}
+    for name, kind in kinds.items():
+        out[name] = colour(kind, seen.get(kind, 0))
+        seen[kind] = seen.get(kind, 0) + 1
+    return out
+
+
+def new_figure(width: float = 9.0, height: float = 4.5, **kw: object) -> tuple[Figure, object]:
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained", **kw)
+    return fig, ax
+
+
+def save_png(fig: Figure, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def png_bytes(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return buf.getvalue()
+
+
+def close(fig: Figure) -> None:
+    plt.close(fig)
+
+
+def pretty(path: str) -> str:
+    """Axis label of a swept path with its unit: ``policy.hourly_cfe_target`` ->
+    ``hourly CFE target (policy), 0-1``."""
+    leaf = path.split(".")[-1]
+    units = {"_usd_per_mwh": "$/MWh", "_usd_per_kwh": "$/kWh", "_usd_per_kw": "$/kW", "_mw": "MW",
+             "_mwh": "MWh", "_h": "h", "_pct": "%", "_yr": "yr"}
+    unit = ""
+    for suffix, text in units.items():
+        if leaf.endswith(suffix):
+            leaf, unit = leaf.removesuffix(suffix), text
+            break
+    if leaf.endswith(("target", "share", "factor", "efficiency")) and not unit:
+        unit = "0-1"
+    words = leaf.replace("_", " ").replace("cfe", "CFE")
+    owner = ".".join(path.split(".")[:-1])
+    label = f"{words} ({owner})" if owner else words
+    return f"{label}, {unit}" if unit else label
