@@ -199,6 +199,11 @@ def test_ctrl_c_stops_cleanly_and_the_sweep_resumes(
         _, err = proc.communicate(timeout=60)
     finally:
         _cleanup(proc)
+    if proc.returncode == 0:
+        # the pool finished the last points before the signal was handled (seen on a loaded
+        # 2-core machine): then the run must be complete and nothing lost
+        assert len(stored(tmp_path)) == 8, err
+        return
     assert proc.returncode == 130, err
     assert "interrupted:" in err and "run the same command again to resume" in err
     assert "Traceback" not in err
