@@ -301,8 +301,12 @@ def _aggregate(spec: InstanceSpec) -> tuple[InstanceSpec, np.ndarray]:
 
 
 # -- pass 1: structure messages ------------------------------------------------------------
-def _location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
-    """``('storage', 0, 'charge_efficiency')`` -> ``storage[li_ion].charge_efficiency``."""
+def field_location(loc: tuple[Any, ...], raw: Any, keyed: tuple[str, ...] = ()) -> str:
+    """``('storage', 0, 'charge_efficiency')`` -> ``storage[li_ion].charge_efficiency``.
+
+    List items are named by their ``name`` when they have one; keys of the mappings named
+    in ``keyed`` (e.g. a sweep's ``overrides``) are shown in brackets.
+    """
     text = ""
     node: Any = raw
     for part in loc:
@@ -311,6 +315,8 @@ def _location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
             if isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict):
                 name = node[part].get("name")
             text += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
+        elif isinstance(node, dict) and text in keyed:
+            text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
         try:
@@ -322,7 +328,7 @@ def _location(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
 
 def _describe(err: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-before", "function-after"))
-    where = _location(loc, raw)
+    where = field_location(loc, raw)
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":

@@ -51,6 +51,7 @@ from planner.inputs.instance import (
     RANGE_MESSAGES,
     Instance,
     InstanceSpec,
+    field_location,
     load_instance,
     read_yaml_mapping,
 )
@@ -253,23 +254,7 @@ def load_sweep(path: str | Path) -> Sweep:
 # -- messages --------------------------------------------------------------------------------
 def _location(loc: tuple[Any, ...], raw: Any) -> str:
     """``('scenarios', 0, 'name')`` -> ``scenarios[cheap].name``; parameters by index."""
-    text = ""
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            name = None
-            if isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict):
-                name = node[part].get("name")
-            text += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
-        elif isinstance(node, dict) and text in ("overrides", "solver_options"):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return text or "(top level)"
+    return field_location(loc, raw, keyed=("overrides", "solver_options"))
 
 
 _MESSAGES = RANGE_MESSAGES
