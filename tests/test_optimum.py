@@ -440,6 +440,61 @@ def test_fusion_reduced_cost_when_left_out() -> None:
     assert rc["usd_per_mw_yr"] == pytest.approx(40 / res.metrics["horizon_years"], rel=1e-5)
 
 
+def test_minimum_capacities_force_a_contract_and_builds() -> None:
+    """The reduced-cost case above with ``min_capacity_mw: 30``: 30 MW are contracted anyway.
+
+    Fusion at 70 $/MWh, availability 1, 2 h: 30 MW cost 70 * 60 = 4,200 $ and displace 60 MWh
+    of grid at 50 $/MWh; the other 70 MW of load come from the grid: 50 * 140 = 7,000 $, total
+    11,200 $. A storage forced to 5 MW / 10 MWh at 1 $/kW and 1 $/kWh (r = 0, 1-yr life,
+    Y = 2/8760) adds (5,000 + 10,000) * Y = 3.4247 $ and a solar plant forced to 2 MW that never
+    produces (cf 0, capex 1 $/kW, 1-yr life) adds 2,000 * Y = 0.4566 $.
+    """
+    y = 2 / 8760
+    res = solve(
+        tiny(
+            2,
+            grid=grid(),
+            finance={"discount_rate": 0.0},
+            fusion=[fusion(energy_price_usd_per_mwh=70, min_capacity_mw=30)],
+            storage=[
+                {
+                    "name": "battery",
+                    "power_capex_usd_per_kw": 1,
+                    "energy_capex_usd_per_kwh": 1,
+                    "lifetime_yr": 1,
+                    "charge_efficiency": 0.9,
+                    "discharge_efficiency": 0.9,
+                    "min_power_mw": 5,
+                    "min_energy_mwh": 10,
+                }
+            ],
+            solar=[
+                {
+                    "name": "pv",
+                    "capacity_factor": 0.0,
+                    "max_capacity_mw": 10,
+                    "min_capacity_mw": 2,
+                    "capex_usd_per_kw": 1,
+                    "lifetime_yr": 1,
+                }
+            ],
+        )
+    )
+    assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(30, rel=REL)
+    assert res.capacity.loc["battery", "capacity_mw"] == pytest.approx(5, rel=REL)
+    assert res.capacity.loc["battery", "energy_mwh"] == pytest.approx(10, rel=REL)
+    assert res.capacity.loc["pv", "capacity_mw"] == pytest.approx(2, rel=REL)
+    assert res.objective_usd == pytest.approx(11_200 + 17_000 * y, rel=REL)
+
+
+def test_minimum_above_maximum_is_reported() -> None:
+    with pytest.raises(planner.InstanceError) as err:
+        tiny(2, grid=grid(), fusion=[fusion(max_capacity_mw=10, min_capacity_mw=20)])
+    assert err.value.problems == [
+        "tiny.yaml: fusion[helion]: min_capacity_mw (20.0) is above max_capacity_mw (10.0)"
+    ]
+
+
 def test_baseline_and_abatement_cost() -> None:
     """Baseline of the CFE case above: 100 MW from the grid at 50/60/70 $/MWh costs 18,000 $
     and emits 0.5 t/MWh * 300 MWh = 150 t. The portfolio emits 0.5 * 60 = 30 t, abating 120 t

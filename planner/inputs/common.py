@@ -132,3 +132,10 @@ def capital_recovery_factor(discount_rate: float, lifetime_yr: float) -> float:
     if discount_rate == 0:
         return 1.0 / lifetime_yr
     return discount_rate / (1.0 - (1.0 + discount_rate) ** (-lifetime_yr))
+
+
+def check_min_max(item: BaseModel, low_field: str, high_field: str) -> None:
+    """Raise ``ValueError`` if ``item.<low_field>`` exceeds ``item.<high_field>`` (None: no limit)."""
+    low, high = getattr(item, low_field), getattr(item, high_field)
+    if high is not None and low > high:
+        raise ValueError(f"{low_field} ({low}) is above {high_field} ({high})")

@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Number, Schema
+from planner.inputs.common import (
+    NAME_PATTERN,
+    Hourly,
+    HourlyValue,
+    Number,
+    Schema,
+    check_min_max,
+)
 
 
 class FusionOffer(Schema):
-    """One fusion PPA offer; the model chooses how many MW to contract (0 to ``max_capacity_mw``).
+    """One fusion PPA offer; the model chooses how many MW to contract (``min_capacity_mw`` to
+    ``max_capacity_mw``).
 
     ``take_or_pay``: the buyer pays the energy price on contracted MW x availability in every
     hour, used or curtailed. ``as_available``: the buyer pays per MWh it takes.
@@ -19,6 +27,9 @@ class FusionOffer(Schema):
 
     name: str = Field(pattern=NAME_PATTERN, description="unique resource name")
     max_capacity_mw: Number = Field(ge=0, description="largest contractable capacity, MW")
+    min_capacity_mw: Number = Field(
+        0.0, ge=0, description="smallest contracted capacity, MW (equal to max: a signed contract)"
+    )
     energy_price_usd_per_mwh: Number = Field(ge=0, description="energy price, $/MWh")
     capacity_charge_usd_per_mw_yr: Number = Field(
         0.0, ge=0, description="fixed charge per contracted MW and year, $/MW-yr"
@@ -37,3 +48,8 @@ class FusionOffer(Schema):
     min_take_fraction: Number = Field(
         0.0, ge=0, le=1, description="share of available energy the buyer must take each hour"
     )
+
+    @model_validator(mode="after")
+    def _capacity_range(self) -> FusionOffer:
+        check_min_max(self, "min_capacity_mw", "max_capacity_mw")
+        return self

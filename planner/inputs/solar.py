@@ -6,7 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Hourly, HourlyValue, Number, Schema
+from planner.inputs.common import (
+    NAME_PATTERN,
+    Hourly,
+    HourlyValue,
+    Number,
+    Schema,
+    check_min_max,
+)
 
 
 class Solar(Schema):
@@ -22,6 +29,9 @@ class Solar(Schema):
         description="AC output per MW of capacity each hour, 0-1"
     )
     max_capacity_mw: Number = Field(ge=0, description="largest capacity, MW")
+    min_capacity_mw: Number = Field(
+        0.0, ge=0, description="smallest capacity, MW (e.g. a plant already built or signed)"
+    )
     procurement: Literal["build", "ppa"] = Field("build", description="`build` or `ppa`")
     capex_usd_per_kw: Number | None = Field(None, ge=0, description="overnight cost, $/kW (build)")
     fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M, $/kW-yr (build)")
@@ -38,4 +48,5 @@ class Solar(Schema):
                 raise ValueError(f"procurement 'build' needs {', '.join(missing)}")
         elif self.ppa_price_usd_per_mwh is None:
             raise ValueError("procurement 'ppa' needs ppa_price_usd_per_mwh")
+        check_min_max(self, "min_capacity_mw", "max_capacity_mw")
         return self

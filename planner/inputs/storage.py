@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Number, Schema
+from planner.inputs.common import NAME_PATTERN, Number, Schema, check_min_max
 
 
 class Storage(Schema):
@@ -32,6 +32,8 @@ class Storage(Schema):
     )
     max_power_mw: Number | None = Field(None, ge=0, description="largest power capacity, MW")
     max_energy_mwh: Number | None = Field(None, ge=0, description="largest energy capacity, MWh")
+    min_power_mw: Number = Field(0.0, ge=0, description="smallest power capacity, MW")
+    min_energy_mwh: Number = Field(0.0, ge=0, description="smallest energy capacity, MWh")
 
     @model_validator(mode="after")
     def _durations_ordered(self) -> Storage:
@@ -40,4 +42,6 @@ class Storage(Schema):
                 f"max_duration_h ({self.max_duration_h}) is below min_duration_h "
                 f"({self.min_duration_h})"
             )
+        check_min_max(self, "min_power_mw", "max_power_mw")
+        check_min_max(self, "min_energy_mwh", "max_energy_mwh")
         return self

@@ -5,7 +5,7 @@ Builds (labels of ``docs/formulation.md``): ``fusion_available``, ``fusion_gen_l
 
 Block ``m.fusion``:
 
-- ``capacity_mw[o]``, ``0 <= capacity_mw[o] <= max_capacity_mw``: contracted MW of offer o;
+- ``capacity_mw[o]``, ``min_capacity_mw <= capacity_mw[o] <= max_capacity_mw``: contracted MW of offer o;
   ``a[o, h]`` is its availability, 0 before the commercial operation date.
 
 A take-or-pay offer without minimum take costs the same whether its energy is used or not:
@@ -57,7 +57,9 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     avail = {o.name: available(o, inst) for o in offers}
     w = inst.weights
 
-    b.capacity_mw = pyo.Var(names, bounds=lambda _, o: (0.0, by_name[o].max_capacity_mw))
+    b.capacity_mw = pyo.Var(
+        names, bounds=lambda _, o: (by_name[o].min_capacity_mw, by_name[o].max_capacity_mw)
+    )
 
     dispatched = [o.name for o in offers if _is_dispatched(o)]
 

@@ -2,7 +2,7 @@
 
 Builds (labels of ``docs/formulation.md``): ``solar_build_cost``, ``solar_ppa_cost``.
 
-Block ``m.solar``: ``capacity_mw[s]``, ``0 <= capacity_mw[s] <= max_capacity_mw``. The plant
+Block ``m.solar``: ``capacity_mw[s]`` between ``min_capacity_mw`` and ``max_capacity_mw``. The plant
 costs the same whether its output is used or curtailed, so it registers
 ``cf[s, h] * capacity_mw[s]`` as available energy, which the core turns into supply
 (:mod:`planner.model.available`).
@@ -35,7 +35,9 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     cf = {s.name: np.asarray(s.capacity_factor, dtype=float) for s in plants}
     w = inst.weights
 
-    b.capacity_mw = pyo.Var(names, bounds=lambda _, s: (0.0, by_name[s].max_capacity_mw))
+    b.capacity_mw = pyo.Var(
+        names, bounds=lambda _, s: (by_name[s].min_capacity_mw, by_name[s].max_capacity_mw)
+    )
 
     for s in plants:
         cap = b.capacity_mw[s.name]

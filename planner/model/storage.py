@@ -6,8 +6,8 @@ Builds (labels of ``docs/formulation.md``): ``storage_charge_le_power``,
 
 Block ``m.storage``:
 
-- ``power_mw[k]``, ``energy_mwh[k]``: capacities (upper bounds from ``max_power_mw`` and
-  ``max_energy_mwh``);
+- ``power_mw[k]``, ``energy_mwh[k]``: capacities (bounds ``min_power_mw``..``max_power_mw`` and
+  ``min_energy_mwh``..``max_energy_mwh``);
 - ``charge_mw[k, h]``, ``discharge_mw[k, h]``, ``soc_mwh[k, h]``, all >= 0;
 - ``charge_le_power``, ``discharge_le_power``: ``charge_mw, discharge_mw <= power_mw``;
 - ``soc_le_energy``: ``soc_mwh <= energy_mwh``;
@@ -43,8 +43,10 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     by_name = {k.name: k for k in units}
     period_hours, sequence = periods(inst)
 
-    b.power_mw = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_power_mw))
-    b.energy_mwh = pyo.Var(names, bounds=lambda _, k: (0.0, by_name[k].max_energy_mwh))
+    b.power_mw = pyo.Var(names, bounds=lambda _, k: (by_name[k].min_power_mw, by_name[k].max_power_mw))
+    b.energy_mwh = pyo.Var(
+        names, bounds=lambda _, k: (by_name[k].min_energy_mwh, by_name[k].max_energy_mwh)
+    )
     b.charge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
     b.discharge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
 
