@@ -24,7 +24,14 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.inputs.instance import Instance
-from planner.model.core import Available, HourlyTerm, Registry, var_values
+from planner.model.core import (
+    Available,
+    HourlyTerm,
+    Registry,
+    hourly_vars,
+    linear_rows,
+    var_values,
+)
 
 
 def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance, lean: bool) -> None:
@@ -45,13 +52,15 @@ def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> 
     total = np.sum([s.coef for s in sources], axis=0)
     m.spill_mw = pyo.Var(m.T, bounds=lambda _, h: (0.0, None) if total[h] > 0 else (0.0, 0.0))
 
-    # label: spill_le_available
-    def spill_le_available(m: Any, h: int) -> Any:
-        if total[h] <= 0:
-            return pyo.Constraint.Skip
-        return m.spill_mw[h] <= sum(float(s.coef[h]) * s.capacity for s in sources if s.coef[h] > 0)
-
-    m.spill_le_available = pyo.Constraint(m.T, rule=spill_le_available)
+    # label: spill_le_available -- spill_mw[h] - sum_s coef_s[h] * capacity_s <= 0
+    n = len(total)
+    rows = linear_rows(
+        [(np.ones(n), hourly_vars(m.spill_mw))]
+        + [(-s.coef, [s.capacity] * n) for s in sources]
+    )
+    m.spill_le_available = pyo.Constraint(
+        pyo.Set(initialize=np.flatnonzero(total > 0).tolist()), rule=lambda m, h: rows[h] <= 0.0
+    )
 
     spill = HourlyTerm(m.spill_mw, coef=-np.ones(len(total)))
     terms = [HourlyTerm(s.capacity, coef=s.coef, scalar=True) for s in sources]

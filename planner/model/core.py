@@ -16,8 +16,16 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.dependencies import scipy_available
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from planner.inputs.instance import Instance
+
+# Pyomo imports scipy (and its submodules) lazily, at the first compilation of a model for
+# HiGHS: ~2 s once per process, which would otherwise be counted in the first solve's
+# hand-off. Import it with the model; `make bench` reports the import time separately.
+bool(scipy_available)
 
 
 @dataclass(frozen=True)
@@ -33,13 +41,12 @@ class HourlyTerm:
     coef: np.ndarray | None = None
     scalar: bool = False
 
-    def at(self, h: int) -> Any:
-        """Pyomo expression of the term in hour ``h``."""
+    def columns(self, hours: int) -> tuple[np.ndarray, list[Any]]:
+        """(coefficient in each hour, variable in each hour): the term as arrays."""
+        coef = np.ones(hours) if self.coef is None else np.asarray(self.coef, dtype=float)
         if self.scalar:
-            assert self.coef is not None
-            return float(self.coef[h]) * self.var
-        v = self.var[h] if self.key is None else self.var[self.key, h]
-        return v if self.coef is None else float(self.coef[h]) * v
+            return coef, [self.var] * hours
+        return coef, hourly_vars(self.var, self.key)
 
     def values(self) -> np.ndarray:
         """Solved value in every hour."""
@@ -117,12 +124,26 @@ class Registry:
     def add_cost(self, kind: str, resource: str, component: str, expr: Any) -> None:
         self.costs.append(CostTerm(kind, resource, component, expr))
 
-    def weighted_sum(self, terms: list[HourlyTerm]) -> Any:
-        """``sum_h w_h * sum(terms)(h)``: the horizon total of hourly terms (MWh or t)."""
+    def weighted_sum(self, terms: list[HourlyTerm]) -> LinearExpression:
+        """``sum_h w_h * sum(terms)(h)``: the horizon total of hourly terms (MWh or t).
+
+        Built from arrays as one linear expression; a capacity term (``scalar``) collapses
+        to one coefficient, and hours whose coefficient is 0 are left out.
+        """
         w = self.inst.weights
-        return pyo.quicksum(
-            float(w[h]) * term.at(h) for term in terms for h in range(self.inst.hours)
-        )
+        coefs: list[float] = []
+        variables: list[Any] = []
+        for term in terms:
+            coef, column = term.columns(self.inst.hours)
+            coef = w * coef
+            if term.scalar:
+                coefs.append(float(coef.sum()))
+                variables.append(term.var)
+                continue
+            nonzero = np.flatnonzero(coef)
+            coefs.extend(coef[nonzero].tolist())
+            variables.extend(column[i] for i in nonzero)
+        return LinearExpression(linear_coefs=coefs, linear_vars=variables)
 
     def weighted_values(self, terms: list[HourlyTerm]) -> float:
         """Solved horizon total of hourly terms."""
@@ -139,12 +160,44 @@ def periods(inst: Instance) -> tuple[int, list[int] | None]:
     return int(period_hours), getattr(time, "period_sequence", None)
 
 
+def hourly_vars(var: Any, key: str | None = None) -> list[Any]:
+    """The variables of an hourly variable (indexed by hour, or by (key, hour)) in hour order."""
+    if key is None:
+        return list(var.values())
+    return [v for index, v in var.items() if index[0] == key]
+
+
+def linear_rows(columns: list[tuple[np.ndarray, list[Any]]]) -> list[LinearExpression]:
+    """One linear expression per hour: ``sum_c coef_c[h] * var_c[h]`` over the columns.
+
+    Each column is (coefficient per hour, variable per hour), as from
+    :meth:`HourlyTerm.columns`. Zero coefficients are left out. Building rows from arrays
+    this way skips Pyomo's operator overloading, which dominated the build time.
+    """
+    if not columns:
+        return []
+    coefs = [np.asarray(c, dtype=float).tolist() for c, _ in columns]
+    variables = [v for _, v in columns]
+    rows = []
+    for h in range(len(coefs[0])):
+        pairs = [(c[h], v[h]) for c, v in zip(coefs, variables) if c[h] != 0.0]
+        rows.append(
+            LinearExpression(linear_coefs=[c for c, _ in pairs], linear_vars=[v for _, v in pairs])
+        )
+    return rows
+
+
+def negated(column: tuple[np.ndarray, list[Any]]) -> tuple[np.ndarray, list[Any]]:
+    """A column of :func:`linear_rows` with its coefficients negated."""
+    return -np.asarray(column[0], dtype=float), column[1]
+
+
 def var_values(var: Any, key: str | None = None) -> np.ndarray:
     """Values of an hourly variable (indexed by hour, or by (key, hour)) as an array."""
     if key is None:
         return np.fromiter((v.value for v in var.values()), dtype=float, count=len(var))
-    n = len(var.model().T)
-    return np.fromiter((var[key, h].value for h in range(n)), dtype=float, count=n)
+    column = hourly_vars(var, key)
+    return np.fromiter((v.value for v in column), dtype=float, count=len(column))
 
 
 FORMULATIONS = ("lean", "naive")
@@ -160,11 +213,19 @@ def build_model(
     hour). Both have the same optimum; ``lean`` is smaller. Returns the model and the registry
     from which results are read.
     """
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
+    # The build creates ~10 objects per row and column; Python's cyclic garbage collector,
+    # triggered by allocations, then scans them again and again (measured: a third of the
+    # build time). Pyomo's own writers pause it the same way.
+    with PauseGC():
+        return _build(inst, formulation)
+
+
+def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registry]:
     # Imported here: the modules import this one for HourlyTerm and Registry.
     from planner.model import available, fusion, grid, policies, solar, storage
 
-    if formulation not in FORMULATIONS:
-        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
     m = pyo.ConcreteModel(name=inst.name)
     m.T = pyo.RangeSet(0, inst.hours - 1)
     reg = Registry(inst)
@@ -173,30 +234,29 @@ def build_model(
     available.add(m, reg, inst, lean=formulation == "lean")
 
     load = inst.spec.demand.load_mw
-    w = inst.weights
     voll = inst.spec.demand.value_of_lost_load_usd_per_mwh
 
     # label: unserved_energy -- 0 <= unserved_mw[h], paid at the value of lost load
     m.unserved_mw = pyo.Var(m.T, bounds=(0, None))
+    unserved = HourlyTerm(m.unserved_mw)
     reg.add_cost(
         "demand",
         "datacenter",
         "unserved_energy",
-        pyo.quicksum((voll * float(w[h]) * m.unserved_mw[h] for h in m.T)),
+        voll * reg.weighted_sum([unserved]),
     )
     reg.dispatch["demand_mw"] = lambda: load.copy()
     reg.dispatch["unserved_mw"] = lambda: var_values(m.unserved_mw)
 
     # label: power_balance -- sum(supply) - sum(withdrawal) + unserved = load, every hour
-    supply, withdrawal = reg.supply, reg.withdrawal
-
-    def balance_rule(m: Any, h: int) -> Any:
-        return (
-            sum(t.at(h) for t in supply) - sum(t.at(h) for t in withdrawal) + m.unserved_mw[h]
-            == float(load[h])
-        )
-
-    m.power_balance = pyo.Constraint(m.T, rule=balance_rule)
+    n = inst.hours
+    rows = linear_rows(
+        [t.columns(n) for t in reg.supply]
+        + [negated(t.columns(n)) for t in reg.withdrawal]
+        + [unserved.columns(n)]
+    )
+    load_list = np.asarray(load, dtype=float).tolist()
+    m.power_balance = pyo.Constraint(m.T, rule=lambda m, h: rows[h] == load_list[h])
     reg.duals["power_balance"] = m.power_balance
 
     policies.add(m, reg, inst)

@@ -29,7 +29,7 @@ import pyomo.environ as pyo
 
 from planner.inputs.common import capital_recovery_factor
 from planner.inputs.instance import Instance
-from planner.model.core import HourlyTerm, Registry, periods, var_values
+from planner.model.core import HourlyTerm, Registry, hourly_vars, linear_rows, periods, var_values
 
 KIND = "storage"
 
@@ -50,24 +50,36 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     b.charge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
     b.discharge_mw = pyo.Var(names, m.T, bounds=(0.0, None))
 
+    n = inst.hours
+    ones = np.ones(n)
+    charge = {k: hourly_vars(b.charge_mw, k) for k in names}
+    discharge = {k: hourly_vars(b.discharge_mw, k) for k in names}
+    keys = [(k, h) for k in names for h in range(n)]
+
+    def at_most(var: dict[str, list[Any]], cap: Any) -> list[Any]:
+        """Rows ``var[k][h] - cap[k] <= 0`` in (k, h) order."""
+        return [
+            row
+            for k in names
+            for row in linear_rows([(ones, var[k]), (-ones, [cap[k]] * n)])
+        ]
+
     # label: storage_charge_le_power
-    b.charge_le_power = pyo.Constraint(
-        names, m.T, rule=lambda b, k, h: b.charge_mw[k, h] <= b.power_mw[k]
-    )
+    rows = at_most(charge, b.power_mw)
+    b.charge_le_power = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
     # label: storage_discharge_le_power
-    b.discharge_le_power = pyo.Constraint(
-        names, m.T, rule=lambda b, k, h: b.discharge_mw[k, h] <= b.power_mw[k]
-    )
+    rows = at_most(discharge, b.power_mw)
+    b.discharge_le_power = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
 
     coef = {
         k.name: (1.0 - k.self_discharge_per_h, k.charge_efficiency, 1.0 / k.discharge_efficiency)
         for k in units
     }
 
-    def flow(b: Any, k: str, h: int) -> Any:
-        """Energy stored in hour h: eta_c * charge - discharge / eta_d."""
+    def flow(k: str) -> list[tuple[np.ndarray, list[Any]]]:
+        """Columns of the energy stored in each hour: eta_c * charge - discharge / eta_d."""
         _, eta_c, inv_eta_d = coef[k]
-        return eta_c * b.charge_mw[k, h] - inv_eta_d * b.discharge_mw[k, h]
+        return [(eta_c * ones, charge[k]), (-inv_eta_d * ones, discharge[k])]
 
     if sequence is None:
         _cyclic_soc(m, b, names, coef, flow, period_hours)
@@ -121,17 +133,28 @@ def _cyclic_soc(
     """State of charge cyclic over each period (the whole horizon without periods)."""
     b.soc_mwh = pyo.Var(names, m.T, bounds=(0.0, None))
 
+    n = len(m.T)
+    ones = np.ones(n)
+    keys = [(k, h) for k in names for h in range(n)]
+    soc = {k: hourly_vars(b.soc_mwh, k) for k in names}
+
     # label: storage_soc_le_energy
-    b.soc_le_energy = pyo.Constraint(
-        names, m.T, rule=lambda b, k, h: b.soc_mwh[k, h] <= b.energy_mwh[k]
-    )
+    rows = [
+        row
+        for k in names
+        for row in linear_rows([(ones, soc[k]), (-ones, [b.energy_mwh[k]] * n)])
+    ]
+    b.soc_le_energy = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
 
-    # label: storage_soc_balance
-    def soc_balance(b: Any, k: str, h: int) -> Any:
-        prev = h + period_hours - 1 if h % period_hours == 0 else h - 1
-        return b.soc_mwh[k, h] == coef[k][0] * b.soc_mwh[k, prev] + flow(b, k, h)
-
-    b.soc_balance = pyo.Constraint(names, m.T, rule=soc_balance)
+    # label: storage_soc_balance -- soc[h] - keep * soc[prev(h)] - flow[h] == 0
+    hours = np.arange(n)
+    prev = np.where(hours % period_hours == 0, hours + period_hours - 1, hours - 1)
+    rows = []
+    for k in names:
+        previous = [soc[k][p] for p in prev]
+        stored = [(-c, v) for c, v in flow(k)]
+        rows += linear_rows([(ones, soc[k]), (-coef[k][0] * ones, previous), *stored])
+    b.soc_balance = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "=="))
     b.soc_report = lambda k: var_values(b.soc_mwh, k)
 
 
@@ -159,13 +182,21 @@ def _linked_soc(
     b.intra_min_mwh = pyo.Var(names, b.P, bounds=(None, 0.0))
     b.inter_soc_mwh = pyo.Var(names, b.D, bounds=(0.0, None))
 
-    # label: storage_intra_soc_balance
-    def intra_balance(b: Any, k: str, h: int) -> Any:
-        if h % period_hours == 0:
-            return b.intra_soc_mwh[k, h] == flow(b, k, h)
-        return b.intra_soc_mwh[k, h] == coef[k][0] * b.intra_soc_mwh[k, h - 1] + flow(b, k, h)
-
-    b.intra_soc_balance = pyo.Constraint(names, m.T, rule=intra_balance)
+    # label: storage_intra_soc_balance -- intra[h] - keep * intra[h-1] - flow[h] == 0
+    # (without the keep term in the first hour of each period)
+    n = len(m.T)
+    ones = np.ones(n)
+    keys = [(k, h) for k in names for h in range(n)]
+    hours = np.arange(n)
+    first_hour = hours % period_hours == 0
+    rows = []
+    for k in names:
+        intra = hourly_vars(b.intra_soc_mwh, k)
+        previous = [intra[max(h - 1, 0)] for h in hours]
+        keep = np.where(first_hour, 0.0, coef[k][0])
+        stored = [(-c, v) for c, v in flow(k)]
+        rows += linear_rows([(ones, intra), (-keep, previous), *stored])
+    b.intra_soc_balance = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "=="))
 
     # label: storage_intra_soc_range
     b.intra_le_max = pyo.Constraint(
@@ -206,6 +237,15 @@ def _linked_soc(
         return inter[occurrence] + intra
 
     b.soc_report = report
+
+
+def _indexed(keys: list[tuple[str, int]], rows: list[Any], sense: str) -> Any:
+    """Rule of a constraint indexed by (storage, hour) whose bodies are ``rows`` in ``keys``
+    order, with right-hand side 0."""
+    position = {key: i for i, key in enumerate(keys)}
+    if sense == "==":
+        return lambda _, k, h: rows[position[k, h]] == 0.0
+    return lambda _, k, h: rows[position[k, h]] <= 0.0
 
 
 def _register_results(reg: Registry, b: Any, name: str) -> None:
