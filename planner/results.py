@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,9 @@ import pyomo.environ as pyo
 from planner.inputs.instance import Instance
 from planner.model.core import Registry
 from planner.model.policies import baseline_emissions_t
+
+if TYPE_CHECKING:
+    from planner.diagnose import Diagnosis
 
 G_PER_KWH_PER_T_PER_MWH = 1000.0
 
@@ -47,7 +50,8 @@ class Result:
     Attributes
     ----------
     status: ``optimal``, ``infeasible``, ``unbounded``, ``infeasible_or_unbounded``,
-        ``time_limit``, ``iteration_limit``, ``interrupted`` or ``error``.
+        ``time_limit``, ``iteration_limit``, ``interrupted``, ``numerical_error`` (HiGHS's
+        solution violated its constraints beyond tolerance and was refused) or ``error``.
     objective_usd: total cost over the modelled horizon, USD (None unless optimal).
     capacity: one row per resource: kind, capacity_mw, energy_mwh (storage).
     dispatch: hourly flows, MW (state of charge in MWh), indexed by timestamp.
@@ -57,6 +61,12 @@ class Result:
     baseline: the grid-only :class:`Result`, or None.
     timings: load, build, handoff, HiGHS and extract seconds.
     model_stats: rows, columns, non-zeros, iteration counts.
+    diagnosis: why a failed solve failed (:class:`planner.diagnose.Diagnosis`: ``message``,
+        the hard targets at fault with their best achievable values and binding limits, the
+        irreducible infeasible subset); None when optimal.
+    numerics: coefficient ranges as built and after scaling, the largest
+        row and bound violations of the solution and the power balance residual, MW.
+    warnings: conditioning warnings (coefficient spans beyond 1e9 after scaling).
     """
 
     instance: Instance
@@ -75,6 +85,14 @@ class Result:
     aggregation_error: pd.DataFrame | None = None
     """With representative periods and ``compare_full=True``: objective and capacities against
     the full hourly solve (columns representative, full_hourly, error_rel)."""
+    diagnosis: Diagnosis | None = None
+    """Why a failed solve failed (None when optimal); see :mod:`planner.diagnose`."""
+    numerics: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    """Coefficient ranges (``<matrix|cost|bounds|rhs>_<min|max>_<input|scaled>``), whether
+    the LP was scaled, and the solution check (``max_row_violation``, ``max_col_violation``,
+    ``max_balance_residual_mw``, ``check_tolerance``); docs/reliability.md."""
+    warnings: list[str] = field(default_factory=list)
+    """Conditioning warnings raised while solving."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +107,9 @@ class Result:
         solver_options: dict[str, Any],
         baseline: Result | None,
         model_stats: dict[str, float] | None = None,
+        diagnosis: Diagnosis | None = None,
+        numerics: dict[str, float] | None = None,
+        warnings: list[str] | None = None,
     ) -> Result:
         empty = pd.DataFrame()
         return cls(
@@ -104,10 +125,17 @@ class Result:
             timings=pd.Series(timings, dtype=float),
             solver_options=solver_options,
             model_stats=pd.Series(model_stats or {}, dtype=float),
+            diagnosis=diagnosis,
+            numerics=pd.Series(numerics or {}, dtype=float),
+            warnings=list(warnings or []),
         )
 
     def to_dir(self, path: str | Path) -> Path:
-        """Write every table as CSV (hourly tables also as Parquet) and ``summary.json``."""
+        """Write every table as CSV (hourly tables also as Parquet) and ``summary.json``.
+
+        A failed solve also gets ``diagnosis.txt`` (its diagnosis message and irreducible
+        infeasible subset); ``summary.json`` holds the diagnosis as fields.
+        """
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         if self.ok:
@@ -131,8 +159,16 @@ class Result:
             "timings_s": _jsonable(self.timings),
             "model_stats": _jsonable(self.model_stats),
             "solver_options": self.solver_options,
+            "numerics": _jsonable(self.numerics),
+            "warnings": list(self.warnings),
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis is not None else None,
         }
-        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        text = json.dumps(summary, indent=2, default=_json_default)
+        (out / "summary.json").write_text(text + "\n")
+        if self.diagnosis is not None:
+            (out / "diagnosis.txt").write_text(self.diagnosis.text() + "\n")
+        else:
+            (out / "diagnosis.txt").unlink(missing_ok=True)  # left by an earlier failed solve
         if self.aggregation_error is not None:
             self.aggregation_error.to_csv(out / "aggregation_error.csv", index_label="quantity")
         if self.baseline is not None:
@@ -169,6 +205,17 @@ def aggregation_error(representative: Result, full: Result) -> pd.DataFrame:
         scale[mask] = np.maximum(scale[mask], 1e-3 * big)
     frame["error_rel"] = (frame["representative"] - frame["full_hourly"]) / scale
     return frame
+
+
+def _json_default(value: Any) -> Any:
+    """numpy scalars (diagnosis fields) as Python numbers; NaN and inf as null."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _jsonable(series: pd.Series) -> dict[str, Any]:

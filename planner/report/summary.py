@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,9 @@ def summary_text(res: Result) -> str:
     inst = res.instance
     lines = [f"Instance {inst.name} ({inst.source}): {inst.hours} h, status {res.status}"]
     if not res.ok:
-        return "\n".join(lines)
+        if res.diagnosis is not None:
+            lines += ["", "Diagnosis"] + _wrap(res.diagnosis.message)
+        return "\n".join(lines + _warnings(res))
     m = res.metrics
     lines += ["", "Capacity", f"  {'resource':<30}{'kind':<12}{'MW':>18}{'MWh':>18}", _rule()]
     for name, row in res.capacity.iterrows():
@@ -80,4 +83,19 @@ def summary_text(res: Result) -> str:
         "",
         "Timings, s: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in t.items()),
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _warnings(res))
+
+
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ",
+                         break_on_hyphens=False)
+
+
+def _warnings(res: Result) -> list[str]:
+    """Conditioning warnings (docs/reliability.md), if any."""
+    if not res.warnings:
+        return []
+    out = ["", "Warnings"]
+    for text in res.warnings:
+        out += _wrap(text)
+    return out
