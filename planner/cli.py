@@ -4,13 +4,18 @@
 Also ``planner sweep SPEC``, ``planner frontier INSTANCE`` and ``planner breakeven INSTANCE
 --offer NAME`` (see :mod:`planner.sweep.cli` and docs/sweeps.md).
 
-Exit codes: 0 solved (or valid), 2 invalid input, 3 infeasible or failed solve.
+Exit codes: 0 solved (or valid), 2 invalid input, 3 infeasible or failed solve, 1 an internal
+error (a bug: one line on stderr; ``PLANNER_DEBUG=1`` shows the traceback).
+
+``--allow-dir DIR`` (repeatable; also the ``PLANNER_DATA_DIRS`` environment variable) lets an
+instance or sweep read CSV and weather files from DIR besides its own folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +24,8 @@ from planner.errors import InstanceError, SolverOptionError
 from planner.inputs.instance import load_instance
 from planner.sweep import cli as sweep_cli
 
-EXIT_OK, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 1, 2, 3
+
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,8 +48,10 @@ def _parser() -> argparse.ArgumentParser:
         "--report", action="store_true", help="also write report.html (figures embedded) to --out"
     )
     solve.add_argument("--xlsx", action="store_true", help="also write results.xlsx to --out")
+    sweep_cli.add_allow_dir(solve)
     validate = sub.add_parser("validate", help="check an instance and report every problem")
     validate.add_argument("instance", help="instance YAML file")
+    sweep_cli.add_allow_dir(validate)
     report = sub.add_parser("report", help="write report.html for a results or sweep folder")
     report.add_argument("folder", help="folder written by solve --out, or a sweep's output folder")
     report.add_argument("--xlsx", action="store_true", help="also write results.xlsx there")
@@ -72,12 +80,31 @@ def _report(folder: str, xlsx: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except Exception as exc:  # a bug, not bad input: one line, not a traceback
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in planner, "
+            "please report it with the input (PLANNER_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command in sweep_cli.COMMANDS:
         return sweep_cli.run_command(args)
     if args.command == "report":
         return _report(args.folder, args.xlsx)
     try:
-        inst = load_instance(args.instance)
+        # allowed_dirs only when given: keeps load_instance(path) the plain call
+        inst = (
+            load_instance(args.instance, allowed_dirs=args.allow_dir)
+            if args.allow_dir
+            else load_instance(args.instance)
+        )
         options = {}
         for item in getattr(args, "solver_option", []):
             key, sep, value = item.partition("=")
@@ -128,7 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.xlsx:
                 print(f"Workbook written to {write_xlsx(res, Path(args.out) / 'results.xlsx')}")
     if not res.ok:
-        print(f"error: {inst.source}: solve ended with status {res.status}", file=sys.stderr)
+        detail = (
+            res.diagnosis.message
+            if res.diagnosis is not None
+            else f"{inst.source}: solve ended with status {res.status}"
+        )
+        print(f"error: {detail}", file=sys.stderr)
         return EXIT_SOLVE_FAILED
     return EXIT_OK
 

@@ -159,7 +159,7 @@ def render() -> str:
     lines += [
         "## Hourly CSV reference",
         "",
-        f"`{{csv: FILE, column: NAME}}`: {SeriesRef.__doc__}",
+        f"`{{csv: FILE, column: NAME}}`: {' '.join((SeriesRef.__doc__ or '').split())}",
         "",
     ]
     lines += shipped_section()

@@ -180,7 +180,7 @@ def test_solve_infeasible_exits_3(
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     assert "status infeasible" in out
-    assert f"error: {infeasible}: solve ended with status infeasible" in err
+    assert f"error: {infeasible}: annual matching target 100% is infeasible: at most 0.0% is reachable" in err
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["status"] == "infeasible"
     assert not (out_dir / "capacity.csv").exists()
@@ -255,3 +255,48 @@ def test_python_m_planner_validate(feasible: str, invalid: str, tmp_path: Path) 
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert f"{invalid}: storage[li_ion].charge_efficiency: " in bad.stderr
+
+
+# -- hardening ----------------------------------------------------------------------------------
+def test_internal_error_is_one_line_not_a_traceback(
+    feasible: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug (not bad input) exits 1 with one line; PLANNER_DEBUG=1 lets the exception through."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("planner.cli.load_instance", broken)
+    assert main(["validate", feasible]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_clean_error(err)
+    assert err.startswith("error: internal error (KeyError: 'boom'); this is a bug in planner")
+    monkeypatch.setenv("PLANNER_DEBUG", "1")
+    with pytest.raises(KeyError):
+        main(["validate", feasible])
+
+
+@pytest.mark.parametrize("command", [["frontier"], ["breakeven", "--offer", "helion"]])
+def test_analyses_refuse_csv_outside_and_take_allow_dir(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "load.csv").write_text("load_mw\n" + "10\n" * 6, encoding="utf-8")
+    folder = tmp_path / "inst"
+    folder.mkdir()
+    path = write(folder, "tiny.yaml", FEASIBLE.replace("load_mw: 10", "load_mw: {csv: ../data/load.csv, column: load_mw}"))
+    out_dir = tmp_path / "out"
+    assert main([command[0], path, *command[1:], "--out", str(out_dir), "--no-progress"]) == 2
+    _, err = capsys.readouterr()
+    assert_one_clean_error(err)
+    assert f"{path}: demand.load_mw: CSV file '../data/load.csv' is outside the folders" in err
+    assert not out_dir.exists()
+    args = [command[0], path, *command[1:], "--out", str(out_dir), "--no-progress", "--allow-dir", str(data)]
+    if command[0] == "frontier":
+        args += ["--targets", "0.5"]
+    else:
+        args += ["--high", "40", "--tol", "10"]
+    assert main([*args, "--workers", "1"]) == 0
+    capsys.readouterr()

@@ -21,11 +21,11 @@ PRICE = "fusion.helion.energy_price_usd_per_mwh"
 CFE = "policy.hourly_cfe_target"
 
 
-def sweep_of(tmp_path: Path, name: str = "s.yaml", **fields: Any) -> Sweep:
+def sweep_of(tmp_path: Path, name: str = "s.yaml", allowed_dirs: Any = None, **fields: Any) -> Sweep:
     raw = {"name": "s", "base": DEFAULT, "overrides": {"time.hours": 24}, **fields}
     path = tmp_path / name
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    return planner.load_sweep(path)
+    return planner.load_sweep(path, allowed_dirs=allowed_dirs)
 
 
 def problems_of(tmp_path: Path, **fields: Any) -> list[str]:
@@ -105,7 +105,13 @@ def test_several_bases_each_get_every_point(tmp_path: Path) -> None:
         text = yaml.safe_dump(raw[section]).replace("profiles/", str(ROOT / "instances" / "profiles") + "/")
         raw[section] = yaml.safe_load(text)
     other.write_text(yaml.safe_dump(raw))
-    sweep = sweep_of(tmp_path, base=[DEFAULT, str(other)], parameters=[{"path": CFE, "values": [0.8, 0.9]}])
+    profiles = ROOT / "instances" / "profiles"  # outside other.yaml's folder: allowed explicitly
+    sweep = sweep_of(
+        tmp_path,
+        base=[DEFAULT, str(other)],
+        parameters=[{"path": CFE, "values": [0.8, 0.9]}],
+        allowed_dirs=[profiles],
+    )
     assert [(p.base, p.values[CFE]) for p in sweep.points] == [
         ("default", 0.8), ("default", 0.9), ("other", 0.8), ("other", 0.9)
     ]
@@ -222,3 +228,42 @@ def test_cli_reports_invalid_spec_once_with_exit_2(tmp_path: Path, capsys: pytes
     assert err.startswith("error: 1 problem in the sweep:") and "Traceback" not in err
     assert "parameters[0].path: unknown field 'nope' in policy" in err
     assert main(["sweep", str(tmp_path / "missing.yaml")]) == 2
+
+
+# -- hardening --------------------------------------------------------------------------------
+def test_too_many_points_is_refused_before_expanding(tmp_path: Path) -> None:
+    problems = problems_of(
+        tmp_path,
+        parameters=[
+            {"path": PRICE, "range": {"start": 0, "stop": 9999, "step": 1}},
+            {"path": "fusion.helion.max_capacity_mw", "values": list(range(100))},
+            {"path": "policy.hourly_cfe_targt", "values": [0.5]},
+        ],
+        scenarios=[{"name": "a"}, {"name": "b"}],
+    )
+    src = str(tmp_path / "s.yaml")
+    assert problems == [  # the paths are still checked, not every value
+        f"{src}: parameters: expand to 2,000,000 points (bases x scenarios x combinations), "
+        "more than 100,000; split the sweep",
+        f"{src}: parameters[2].path: unknown field 'hourly_cfe_targt' in policy (did you mean 'hourly_cfe_target'?)",
+    ]
+
+
+def test_too_many_values_is_refused(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, parameters=[{"path": PRICE, "values": list(range(10_001))}])
+    assert problems == [f"{tmp_path / 's.yaml'}: parameters[0].values: List should have at most 10000 items after validation, not 10001, got a list"]
+
+
+def test_override_value_that_refers_to_itself_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text(f"name: s\nbase: {DEFAULT}\noverrides: {{demand.load_mw: &a [*a]}}\n", encoding="utf-8")
+    with pytest.raises(SweepError) as info:
+        planner.load_sweep(path)
+    assert info.value.problems == [f"{path}: nested more than 64 levels deep (a YAML alias used inside its own anchor?)"]
+
+
+@pytest.mark.parametrize("raw", [[1], "x", None])
+def test_sweep_from_dict_of_a_non_mapping(raw: Any) -> None:
+    with pytest.raises(SweepError) as info:
+        Sweep.from_dict(raw, source="s.yaml")
+    assert info.value.problems == [f"s.yaml: must hold a mapping of fields, got {type(raw).__name__}"]

@@ -542,7 +542,7 @@ def test_load_instance_message_names_the_file(csv_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("- a\n- b\n", "list"), ("just a string\n", "str"), ("42\n", "int"), ("", "NoneType")],
+    [("- a\n- b\n", "list"), ("just a string\n", "str"), ("42\n", "int"), ("", "an empty file"), ("# only a comment\n", "an empty file")],
 )
 def test_non_mapping_yaml(tmp_path: Path, text: str, kind: str) -> None:
     path = tmp_path / "inst.yaml"
@@ -695,3 +695,176 @@ def test_from_dict_does_not_modify_its_input(tmp_path: Path) -> None:
     before = copy.deepcopy(raw)
     load(raw, tmp_path)
     assert raw == before
+
+
+# -- hardening: timestamps, encodings, headers, YAML keys, limits ------------------------------
+def stamped_csv(folder: Path, stamps: list[str], name: str = "stamped.csv") -> dict[str, str]:
+    """A CSV with a ``timestamp`` column and ``load_mw`` 10, 11, ...; returns its reference."""
+    rows = "".join(f"{s},{10 + i}\n" for i, s in enumerate(stamps))
+    (folder / name).write_text("timestamp,load_mw\n" + rows, encoding="utf-8")
+    return csv_ref("load_mw", csv=name)
+
+
+HOURS_OF_DAY = [f"2028-01-01 {h:02d}:00" for h in range(6)]
+
+
+@pytest.mark.parametrize(
+    ("stamps", "message"),
+    [
+        (
+            [HOURS_OF_DAY[i] for i in (0, 2, 1, 3, 4, 5)],
+            "stamped.csv row 3: timestamp 2028-01-01 02:00 is not one hour after row 2 "
+            "(2028-01-01 00:00): the rows must be consecutive hours in time order",
+        ),
+        (
+            [HOURS_OF_DAY[i] for i in (0, 1, 1, 2, 3, 4)],
+            "stamped.csv row 4: timestamp 2028-01-01 01:00 is not one hour after row 3",
+        ),
+        (
+            [f"2027-01-01 {h:02d}:00" for h in range(6)],
+            "stamped.csv row 2: timestamp 2027-01-01 00:00 is not time.start (2028-01-01 00:00)",
+        ),
+        (
+            [*HOURS_OF_DAY[:2], "soon", *HOURS_OF_DAY[3:]],
+            "stamped.csv row 4: timestamp 'soon' is not a local date and time",
+        ),
+        (
+            [*HOURS_OF_DAY[:3], "2028-01-01T03:00+01:00", *HOURS_OF_DAY[4:]],
+            "stamped.csv row 5: timestamp '2028-01-01T03:00+01:00' is not a local date and time "
+            "such as 2028-01-01 00:00 (no time zone)",
+        ),
+    ],
+)
+def test_csv_timestamps_must_be_consecutive_hours_from_start(tmp_path: Path, stamps: list[str], message: str) -> None:
+    raw = valid_raw()
+    raw["demand"]["load_mw"] = stamped_csv(tmp_path, stamps)
+    raw["grid"]["price_usd_per_mwh"] = csv_ref("load_mw", csv="stamped.csv")  # same file: one message
+    single(raw, tmp_path, f"x.yaml: demand.load_mw: {message}")
+
+
+def test_csv_timestamps_beyond_the_horizon_and_other_formats_are_fine(tmp_path: Path) -> None:
+    raw = valid_raw()  # 4 hours: rows 5 and 6 are not used
+    stamps = ["2028-01-01T00:00", "2028-01-01 01:00:00", "2028-01-01 02:00", "2028-01-01 03:00", "2020-05-05 00:00", "x"]
+    raw["demand"]["load_mw"] = stamped_csv(tmp_path, stamps)
+    np.testing.assert_array_equal(load(raw, tmp_path).spec.demand.load_mw, [10, 11, 12, 13])
+
+
+def test_csv_with_byte_order_mark_loads(tmp_path: Path) -> None:
+    (tmp_path / "bom.csv").write_bytes("\ufeffload_mw\n1\n2\n3\n4\n".encode("utf-8"))
+    raw = valid_raw()
+    raw["demand"]["load_mw"] = csv_ref("load_mw", csv="bom.csv")
+    np.testing.assert_array_equal(load(raw, tmp_path).spec.demand.load_mw, [1, 2, 3, 4])
+
+
+def test_csv_not_utf8_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "latin.csv").write_bytes("load_mw,site\n1,a\n2,Z\xfcrich\n3,b\n4,c\n".encode("latin-1"))
+    raw = valid_raw()
+    raw["demand"]["load_mw"] = csv_ref("load_mw", csv="latin.csv")
+    single(raw, tmp_path, "x.yaml: demand.load_mw: CSV file 'latin.csv': not UTF-8 text: line 3 has the byte 0xfc")
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "message"),
+    [
+        ("load_mw,load_mw", "load_mw", "CSV file 'h.csv' has the column 'load_mw' more than once"),
+        ("timestamp, load_mw", "load_mw", "CSV file 'h.csv' has no column 'load_mw' (columns: timestamp,  load_mw); ' load_mw' has spaces around its name"),
+        ("timestamp;load_mw", "load_mw", "the header looks separated by ';': save the file with commas"),
+        ("timestamp,load_MW", "load_mw", "did you mean 'load_MW'?"),
+    ],
+)
+def test_csv_header_problems_are_explained(tmp_path: Path, header: str, column: str, message: str) -> None:
+    (tmp_path / "h.csv").write_text(header + "\n" + "1,2\n" * HOURS, encoding="utf-8")
+    raw = valid_raw()
+    raw["demand"]["load_mw"] = csv_ref(column, csv="h.csv")
+    found = single(raw, tmp_path, "x.yaml: demand.load_mw: CSV file 'h.csv' ")
+    assert message in found, found
+
+
+def test_yaml_key_given_twice_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "inst.yaml"
+    path.write_text(yaml.safe_dump(valid_raw(), sort_keys=False) + "policy: {hourly_cfe_target: 0.9}\npolicy: {}\n", encoding="utf-8")
+    (message,) = problems_of_file(path)
+    assert message.startswith(f"{path}: not valid YAML: while reading a mapping")
+    assert "found the key 'policy' twice (first on line" in message
+    assert f'in "inst.yaml", line {len(path.read_text().splitlines())}' in message
+
+
+def test_yaml_merge_keys_still_work(tmp_path: Path) -> None:
+    path = tmp_path / "inst.yaml"
+    path.write_text(
+        "name: x\ntime: {start: 2028-01-01 00:00, hours: 2}\ndemand: {load_mw: 1}\n"
+        "storage:\n  - &li {name: a, power_capex_usd_per_kw: 1, energy_capex_usd_per_kwh: 1,\n"
+        "      lifetime_yr: 10, charge_efficiency: 0.9, discharge_efficiency: 0.9}\n"
+        "  - {<<: *li, name: b, lifetime_yr: 20}\n",
+        encoding="utf-8",
+    )
+    inst = planner.load_instance(path)
+    assert [(s.name, s.lifetime_yr) for s in inst.spec.storage] == [("a", 10), ("b", 20)]
+
+
+def problems_of_file(path: Path) -> list[str]:
+    with pytest.raises(planner.InstanceError) as info:
+        planner.load_instance(path)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("content", "start"),
+    [
+        (b"name: x\ndescription: \xe9t\xe9\n", "not UTF-8 text: line 2 has the byte 0xe9"),
+        (b"name: x\ntime: {start: 2028-13-45}\n", "not valid YAML: cannot read the value '2028-13-45' (month must be in 1..12)"),
+        (b"name: !!int x\n", "not valid YAML: cannot read the value 'x'"),
+        (b"name: x\nloop: &a [*a]\n", "nested more than 64 levels deep (a YAML alias used inside its own anchor?)"),
+        (b"name: " + b"[" * 2000 + b"]" * 2000 + b"\n", "not valid YAML: nested more than 64 levels deep"),
+        (b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + b"".join(b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((c,) * 2 + (c - 1,) * 10) for c in range(98, 106)), "holds more than 5,000,000 values"),
+    ],
+)
+def test_unreadable_yaml_is_one_problem_naming_the_file(tmp_path: Path, content: bytes, start: str) -> None:
+    path = tmp_path / "inst.yaml"
+    path.write_bytes(content)
+    (message,) = problems_of_file(path)
+    assert message.startswith(f"{path}: {start}"), message
+
+
+def test_yaml_with_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "inst.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + yaml.safe_dump(valid_raw()).encode("utf-8"))
+    assert planner.load_instance(path).hours == HOURS
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("time", "start"), 2028, "time.start: must be a timestamp such as 2028-01-01 00:00, got 2028"),
+        (("time", "start"), "1700000000", "time.start: must be a timestamp such as 2028-01-01 00:00, got '1700000000'"),
+        (("time", "start"), "2028-01-01T00:00+05:00", "time.start: must be a local timestamp without a time zone"),
+        (("time", "start"), "2028-01-01 00:30", "time.start: must be on the hour (hour-beginning timestamps), got 2028-01-01 00:30:00"),
+        (("fusion", 0, "commercial_operation_date"), "2028-01-01T06:00Z", "fusion[helion].commercial_operation_date: must be a local timestamp"),
+        (("time", "hours"), 10**9, "time.hours: must be <= 878400, got 1000000000"),
+        (("storage", 0, "lifetime_yr"), 0.5, "storage[li_ion].lifetime_yr: must be >= 1.0, got 0.5"),
+        (("fusion", 0, "max_capacity_mw"), 1e13, "fusion[helion].max_capacity_mw: must be at most 1e+12 in magnitude, got 1e+13"),
+        (("grid", "price_usd_per_mwh"), -1e300, "grid.price_usd_per_mwh: must be at most 1e+12 in magnitude, got -1e+300"),
+        (("grid", "price_usd_per_mwh"), [1.0, 2.0, 3e12, 4.0], "grid.price_usd_per_mwh: array row 2: must be at most 1e+12 in magnitude, got 3000000000000.0"),
+        (("time", "representative_periods"), {"count": 1, "period_hours": 2, "seed": 2**40}, "time.representative_periods.seed: must be <= 4294967295"),
+    ],
+)
+def test_limits_of_values(tmp_path: Path, path: tuple[Any, ...], value: Any, message: str) -> None:
+    raw = valid_raw()
+    node: Any = raw
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    single(raw, tmp_path, f"x.yaml: {message}")
+
+
+def test_start_as_a_date_is_midnight(tmp_path: Path) -> None:
+    raw = valid_raw()
+    raw["time"]["start"] = "2028-03-01"
+    assert str(load(raw, tmp_path).timestamps[0]) == "2028-03-01 00:00:00"
+
+
+@pytest.mark.parametrize("raw", [[1, 2], "text", None])
+def test_from_dict_of_a_non_mapping(raw: Any) -> None:
+    with pytest.raises(planner.InstanceError) as info:
+        planner.Instance.from_dict(raw, source="x.yaml")
+    assert info.value.problems == [f"x.yaml: must hold a mapping of sections, got {type(raw).__name__}"]

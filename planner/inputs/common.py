@@ -1,22 +1,44 @@
-"""Shared pieces of the input schema: the base model, hourly series fields, finance helpers.
+"""Shared pieces of the input schema: the base model, hourly series fields, finance helpers,
+and the rule for the files an input may read.
 
 An *hourly* field accepts a number (constant over the horizon), a reference to a CSV column
 ``{csv: profiles.csv, column: load_mw}`` (path relative to the instance file), or, from the
 Python API, a sequence or numpy array.  After loading every hourly field holds a float numpy
 array with one value per modelled hour (see :mod:`planner.inputs.instance`).
+
+Files named inside an input (CSV columns, pvlib weather files) must resolve, symlinks
+followed, inside the input file's folder or an explicitly allowed data folder
+(:func:`data_folders`); anything else is refused before it is opened.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
 HOURS_PER_YEAR = 8760.0
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+"""Names of instances, resources, sweeps and scenarios: also used as file and folder names,
+so a name can never be a path (no ``/``, ``..`` or leading dot)."""
+
+MAX_MAGNITUDE = 1e12
+"""Largest absolute value of any input number or hourly value. Beyond it the LP cannot be
+solved accurately (HiGHS treats 1e20 as infinite); 1e12 is far above any real quantity."""
+
+MAX_HOURS = 100 * 8784
+"""Largest ``time.hours``: a hundred leap years."""
+
+DATA_DIRS_ENV = "PLANNER_DATA_DIRS"
+"""Environment variable: extra folders (``os.pathsep``-separated) that input files may read."""
 
 
 def _reject_bool(value: Any) -> Any:
@@ -25,8 +47,42 @@ def _reject_bool(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, AllowInfNan(False), BeforeValidator(_reject_bool)]
-"""A finite number; booleans are refused (YAML ``yes`` is not a quantity)."""
+def _check_magnitude(value: float) -> float:
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"must be at most {MAX_MAGNITUDE:g} in magnitude, got {value:g}")
+    return value
+
+
+Number = Annotated[
+    float, AllowInfNan(False), BeforeValidator(_reject_bool), AfterValidator(_check_magnitude)
+]
+"""A finite number of magnitude at most :data:`MAX_MAGNITUDE`; booleans are refused (YAML
+``yes`` is not a quantity)."""
+
+_NUMERIC_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _timestamp_input(value: Any) -> Any:
+    """Refuse numbers (pydantic would read ``2028`` as seconds after 1970)."""
+    if isinstance(value, (bool, int, float)) or (
+        isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value)
+    ):
+        raise ValueError(f"must be a timestamp such as 2028-01-01 00:00, got {value!r}")
+    return value
+
+
+def _local(value: datetime) -> datetime:
+    if value.tzinfo is not None:
+        raise ValueError(
+            "must be a local timestamp without a time zone (hours are local standard time), "
+            f"got {value.isoformat()}"
+        )
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp_input), AfterValidator(_local)]
+"""A local date and time such as ``2028-01-01 00:00`` (a date alone is midnight); numbers and
+time-zone offsets are refused."""
 
 Count = Annotated[int, BeforeValidator(_reject_bool)]
 """A whole number; booleans are refused."""
@@ -39,9 +95,16 @@ class Schema(BaseModel):
 
 
 class SeriesRef(Schema):
-    """A column of a CSV file, one row per hour, path relative to the instance file."""
+    """A column of a CSV file (UTF-8), one row per modelled hour from `time.start` (the first
+    `time.hours` rows are used). FILE is relative to the instance file and must resolve,
+    symlinks followed, inside the instance's folder or an allowed data folder (`--allow-dir`,
+    `allowed_dirs=`, `PLANNER_DATA_DIRS`). A `timestamp` column, if the file has one, must list
+    consecutive hours from `time.start` in the rows used."""
 
-    csv: str = Field(min_length=1, description="CSV file, relative to the instance file")
+    csv: str = Field(
+        min_length=1,
+        description="CSV file, relative to the instance file (inside its folder or an allowed one)",
+    )
     column: str = Field(min_length=1, description="column holding the hourly values")
 
 
@@ -109,6 +172,47 @@ OptionalHourlyValue = Annotated[
     Any, BeforeValidator(lambda v: None if v is None else _parse_hourly(v))
 ]
 """Like :data:`HourlyValue`, or None where the field is optional."""
+
+
+def data_folders(
+    base_dir: str | Path, allowed_dirs: Iterable[str | Path] | None = None
+) -> tuple[Path, ...]:
+    """The folders an input's files may come from: its own folder (``base_dir``), then
+    ``allowed_dirs``, then those listed in the environment variable :data:`DATA_DIRS_ENV`;
+    all resolved (symlinks followed)."""
+    env = [d for d in os.environ.get(DATA_DIRS_ENV, "").split(os.pathsep) if d.strip()]
+    folders = [Path(base_dir), *(Path(d) for d in allowed_dirs or ()), *(Path(d) for d in env)]
+    resolved = []
+    for folder in folders:
+        try:
+            resolved.append(folder.expanduser().resolve())
+        except (OSError, ValueError, RuntimeError):
+            continue  # a folder that cannot be named allows nothing
+    return tuple(dict.fromkeys(resolved))
+
+
+def resolve_inside(
+    text: str, base_dir: Path, folders: tuple[Path, ...], what: str
+) -> tuple[Path | None, str | None]:
+    """Resolve the file ``text`` (relative to ``base_dir``) and check that it lies in one of
+    ``folders``; return (path, None) or (None, problem).
+
+    Symlinks are followed before the check, so a link pointing outside is refused like
+    ``../../etc/passwd`` or an absolute path elsewhere. The file need not exist yet.
+    """
+    if "\x00" in text:
+        return None, f"{what} {text!r}: a file name cannot contain a NUL character"
+    try:
+        path = (base_dir / Path(text).expanduser()).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        return None, f"{what} {text!r}: cannot be resolved ({exc})"
+    if any(path.is_relative_to(folder) for folder in folders):
+        return path, None
+    shown = ", ".join(str(f) for f in folders)
+    return None, (
+        f"{what} {text!r} is outside the folders input files may read ({shown}); move it "
+        f"there or allow its folder (--allow-dir, allowed_dirs=, or {DATA_DIRS_ENV})"
+    )
 
 
 def hourly_bounds(model: type[BaseModel], field: str) -> Hourly | None:

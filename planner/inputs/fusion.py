@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -13,6 +12,7 @@ from planner.inputs.common import (
     HourlyValue,
     Number,
     Schema,
+    Timestamp,
     check_min_max,
 )
 
@@ -42,7 +42,7 @@ class FusionOffer(Schema):
         description="share of contracted MW deliverable each hour (default 0.93: NREL ATB "
         "2024 capacity factor of a firm nuclear plant, used as a stand-in)",
     )
-    commercial_operation_date: datetime | None = Field(
+    commercial_operation_date: Timestamp | None = Field(
         None, description="no delivery before this timestamp (null: from the first hour)"
     )
     min_take_fraction: Number = Field(

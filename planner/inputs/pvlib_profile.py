@@ -35,7 +35,8 @@ class PvArray(Schema):
         min_length=1,
         description="typical-meteorological-year file: a name in pvlib's data folder "
         "(`723170TYA.CSV` Greensboro NC, `703165TY.csv` Sand Point AK, TMY3; `12839.tm2` "
-        "Miami FL, TMY2) or a path relative to the instance file",
+        "Miami FL, TMY2) or a path relative to the instance file (inside its folder or an "
+        "allowed data folder)",
     )
     latitude_deg: Number | None = Field(
         None, ge=-90, le=90, description="site latitude, degrees north (null: the weather station's)"

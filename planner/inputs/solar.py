@@ -35,7 +35,7 @@ class Solar(Schema):
     procurement: Literal["build", "ppa"] = Field("build", description="`build` or `ppa`")
     capex_usd_per_kw: Number | None = Field(None, ge=0, description="overnight cost, $/kW (build)")
     fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M, $/kW-yr (build)")
-    lifetime_yr: Number | None = Field(None, gt=0, description="economic lifetime, years (build)")
+    lifetime_yr: Number | None = Field(None, ge=1, description="economic lifetime, years (build)")
     ppa_price_usd_per_mwh: Number | None = Field(
         None, ge=0, description="price per MWh produced (ppa)"
     )

@@ -18,7 +18,7 @@ class Storage(Schema):
     power_capex_usd_per_kw: Number = Field(ge=0, description="overnight cost of power, $/kW")
     energy_capex_usd_per_kwh: Number = Field(ge=0, description="overnight cost of energy, $/kWh")
     fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M on power, $/kW-yr")
-    lifetime_yr: Number = Field(gt=0, description="economic lifetime, years")
+    lifetime_yr: Number = Field(ge=1, description="economic lifetime, years")
     charge_efficiency: Number = Field(gt=0, le=1, description="share of charged energy stored")
     discharge_efficiency: Number = Field(
         gt=0, le=1, description="share of stored energy delivered"

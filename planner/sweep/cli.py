@@ -20,7 +20,20 @@ COMMANDS = ("sweep", "frontier", "breakeven")
 EXIT_OK, EXIT_INVALID, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 130
 
 
+def add_allow_dir(parser: argparse.ArgumentParser) -> None:
+    """The ``--allow-dir`` option of every command that reads an instance or sweep file."""
+    parser.add_argument(
+        "--allow-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also let the input read CSV and weather files from DIR (repeatable; by default "
+        "only the input file's folder and those in PLANNER_DATA_DIRS)",
+    )
+
+
 def _common(p: argparse.ArgumentParser) -> None:
+    add_allow_dir(p)
     p.add_argument("--workers", type=int, help="local worker processes (default: the cores)")
     p.add_argument("--out", help="output folder holding the store and tables")
     p.add_argument(
@@ -144,14 +157,15 @@ def _show(frame: pd.DataFrame, columns: list[str], limit: int = 60) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run ``sweep``, ``frontier`` or ``breakeven``; return the exit code."""
-    from planner.sweep import SweepInterrupted, breakeven, frontier, run_sweep
+    from planner.inputs.instance import load_instance
+    from planner.sweep import SweepInterrupted, breakeven, frontier, load_sweep, run_sweep
     from planner.sweep.runner import describe_stats
 
     progress = False if args.no_progress else None
     try:
         if args.command == "sweep":
             table = run_sweep(
-                args.spec,
+                load_sweep(args.spec, allowed_dirs=args.allow_dir),
                 workers=args.workers,
                 out=args.out,
                 scheduler=args.scheduler,
@@ -174,9 +188,10 @@ def run_command(args: argparse.Namespace) -> int:
 
         options = _pairs(args.solver_option, "--solver-option")
         fixed = _pairs(args.set, "--set")
+        inst = load_instance(args.instance, allowed_dirs=args.allow_dir)
         if args.command == "frontier":
             result = frontier(
-                args.instance,
+                inst,
                 targets=_targets(args.targets),
                 overrides=fixed,
                 workers=args.workers,
@@ -191,7 +206,7 @@ def run_command(args: argparse.Namespace) -> int:
             return EXIT_FAILED if (result["status"] != "optimal").any() else EXIT_OK
 
         result = breakeven(
-            args.instance,
+            inst,
             args.offer,
             by=_by(args.by),
             overrides=fixed,

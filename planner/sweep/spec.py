@@ -22,6 +22,12 @@ together (zipped); groups and ungrouped parameters are crossed. Overrides apply 
 ``overrides`` < scenario < parameters. CSV paths in values (``{csv: FILE, column: NAME}``) are
 relative to the sweep file, like those of an instance are relative to the instance file.
 
+Files: each ``base`` must be a ``.yaml``/``.yml`` file; it is only ever read as YAML and
+validated as an instance, whose own CSV files follow the instance rule (inside its folder or an
+allowed data folder). A CSV named in the sweep must lie inside the sweep file's folder, a base
+instance's folder or an allowed data folder; the base instances may read the sweep's folder too.
+A sweep expands to at most :data:`MAX_POINTS` points.
+
 Every problem is collected before one :class:`SweepError` is raised, each naming the file and
 the field: ``sweeps/x.yaml: parameters[2].path: unknown field 'hourly_cfe_targt' in policy (did
 you mean 'hourly_cfe_target'?)``. Each value is applied to each base to catch out-of-range
@@ -37,16 +43,16 @@ import math
 import os
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 from planner.errors import InstanceError
-from planner.inputs.common import NAME_PATTERN, Number, Schema
+from planner.inputs.common import NAME_PATTERN, Number, Schema, data_folders, resolve_inside
 from planner.inputs.instance import (
     RANGE_MESSAGES,
     Instance,
@@ -54,7 +60,14 @@ from planner.inputs.instance import (
     field_location,
     load_instance,
     read_yaml_mapping,
+    structure_problem,
 )
+
+MAX_POINTS = 100_000
+"""Most points a sweep may expand to (bases x scenarios x parameter combinations)."""
+
+MAX_VALUES = 10_000
+"""Most values of one parameter (a list or a range)."""
 
 
 class SweepError(InstanceError):
@@ -72,6 +85,16 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _yaml_files(paths: list[str]) -> list[str]:
+    """Base paths must name YAML files: they are read as YAML instances and nothing else."""
+    for path in paths:
+        if "\x00" in path:
+            raise ValueError(f"{path!r}: a file name cannot contain a NUL character")
+        if Path(path).suffix.lower() not in (".yaml", ".yml"):
+            raise ValueError(f"{path!r}: must be an instance file ending in .yaml or .yml")
+    return paths
+
+
 class Range(Schema):
     """Evenly spaced values from ``start`` to ``stop`` (included when reached) by ``step``."""
 
@@ -83,8 +106,8 @@ class Range(Schema):
     def _ordered(self) -> Range:
         if self.stop < self.start:
             raise ValueError(f"stop ({self.stop}) is below start ({self.start})")
-        if (self.stop - self.start) / self.step > 10_000:
-            raise ValueError("more than 10,000 values; use a larger step")
+        if (self.stop - self.start) / self.step > MAX_VALUES:
+            raise ValueError(f"more than {MAX_VALUES:,} values; use a larger step")
         return self
 
     def values(self) -> list[float]:
@@ -101,7 +124,9 @@ class Parameter(Schema):
     """One swept input: a dotted path and its values (a list or a range)."""
 
     path: str = Field(min_length=1, description="dotted path, as in Instance.with_overrides")
-    values: list[Any] | None = Field(None, min_length=1, description="the values to try")
+    values: list[Any] | None = Field(
+        None, min_length=1, max_length=MAX_VALUES, description="the values to try"
+    )
     range: Range | None = Field(None, description="evenly spaced values instead of a list")
     group: str | None = Field(
         None, min_length=1, description="parameters sharing a group advance together (zip)"
@@ -130,8 +155,8 @@ class SweepSpec(Schema):
 
     name: str = Field(pattern=NAME_PATTERN, description="sweep name (default output folder)")
     description: str = Field("", description="what the sweep explores")
-    base: Annotated[list[str], BeforeValidator(_as_list)] = Field(
-        min_length=1, description="instance file(s), relative to the sweep file"
+    base: Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_yaml_files)] = Field(
+        min_length=1, description="instance file(s) (.yaml or .yml), relative to the sweep file"
     )
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="dotted path -> value, applied to every point"
@@ -183,17 +208,28 @@ class Sweep:
 
     @classmethod
     def from_dict(
-        cls, raw: Mapping[str, Any], base_dir: str | Path = ".", source: str = "<sweep>"
+        cls,
+        raw: Mapping[str, Any],
+        base_dir: str | Path = ".",
+        source: str = "<sweep>",
+        allowed_dirs: Iterable[str | Path] | None = None,
     ) -> Sweep:
         """Validate ``raw`` (the content of a sweep file); raise :class:`SweepError`.
 
-        Base instances and CSV paths are resolved against ``base_dir``.
+        Base instances and CSV paths are resolved against ``base_dir``; CSV files may come
+        from ``base_dir``, a base instance's folder or ``allowed_dirs`` (which the base
+        instances may read too).
         """
+        if not isinstance(raw, Mapping):
+            raise SweepError([f"{source}: must hold a mapping of fields, got {type(raw).__name__}"])
+        problem = structure_problem(raw)
+        if problem:
+            raise SweepError([f"{source}: {problem}"])
         try:
             spec = SweepSpec.model_validate(dict(raw))
         except pydantic.ValidationError as exc:
             raise SweepError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
-        return _expand(spec, Path(base_dir), source)
+        return _expand(spec, Path(base_dir), source, tuple(Path(d) for d in allowed_dirs or ()))
 
     @classmethod
     def of_instance(
@@ -237,8 +273,11 @@ class Sweep:
         )
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = None) -> Sweep:
     """Read, validate and expand a sweep file (YAML); raise :class:`SweepError`.
+
+    ``allowed_dirs``: data folders, besides the sweep's and the base instances' own, that
+    CSV files may come from (see :meth:`Sweep.from_dict`).
 
     >>> sweep = load_sweep("instances/sweeps/cfe_target.yaml")   # doctest: +SKIP
     >>> len(sweep.points)                                         # doctest: +SKIP
@@ -248,7 +287,7 @@ def load_sweep(path: str | Path) -> Sweep:
     raw, problem = read_yaml_mapping(path, "fields")
     if problem:
         raise SweepError([problem])
-    return Sweep.from_dict(raw, path.parent, str(path))
+    return Sweep.from_dict(raw, path.parent, str(path), allowed_dirs)
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -341,11 +380,36 @@ def rebase_csv(value: Any, from_dir: Path, to_dir: Path) -> Any:
     if isinstance(value, dict):
         out = {k: rebase_csv(v, from_dir, to_dir) for k, v in value.items()}
         if isinstance(out.get("csv"), str) and "column" in out and not Path(out["csv"]).is_absolute():
-            out["csv"] = os.path.relpath((from_dir / out["csv"]).resolve(), to_dir.resolve())
+            try:
+                out["csv"] = os.path.relpath((from_dir / out["csv"]).resolve(), to_dir.resolve())
+            except (OSError, ValueError, RuntimeError):
+                pass  # left as written: loading the instance reports it
         return out
     if isinstance(value, list):
         return [rebase_csv(v, from_dir, to_dir) for v in value]
     return value
+
+
+def csv_refs(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(CSV path as written, location) of every ``{csv: FILE, column: NAME}`` in ``value``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("csv"), str) and "column" in value:
+            yield value["csv"], f"{where}.csv"
+        for key, item in value.items():
+            yield from csv_refs(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from csv_refs(item, f"{where}[{i}]")
+
+
+def _csv_problems(value: Any, where: str, base_dir: Path, folders: tuple[Path, ...]) -> list[str]:
+    """A problem for each CSV path in ``value`` that resolves outside ``folders``."""
+    problems = []
+    for text, at in csv_refs(value, where):
+        _, problem = resolve_inside(text, base_dir, folders, "CSV file")
+        if problem:
+            problems.append(f"{at}: {problem}")
+    return problems
 
 
 # -- expansion -------------------------------------------------------------------------------
@@ -364,16 +428,19 @@ def _try(inst: Instance, overrides: Mapping[str, Any]) -> list[str]:
 
 
 def _combinations(
-    spec: SweepSpec, source: str, problems: list[str]
-) -> list[dict[str, Any]]:
-    """Every combination of the parameters (path -> value), grid or zip."""
+    spec: SweepSpec, source: str, problems: list[str], copies: int = 1
+) -> list[dict[str, Any]] | None:
+    """Every combination of the parameters (path -> value), grid or zip; None (and a
+    problem) if there would be more than :data:`MAX_POINTS` points with ``copies`` (bases x
+    scenarios)."""
     groups: dict[str, list[int]] = {}
     for i, p in enumerate(spec.parameters):
         key = "all" if spec.combine == "zip" else (p.group or f"#{i}")
         groups.setdefault(key, []).append(i)
     axes = []
     for members in groups.values():
-        lengths = {i: len(spec.parameters[i].expanded()) for i in members}
+        expanded = {i: spec.parameters[i].expanded() for i in members}
+        lengths = {i: len(values) for i, values in expanded.items()}
         first = members[0]
         for i in members[1:]:
             if lengths[i] != lengths[first]:
@@ -384,10 +451,17 @@ def _combinations(
         count = min(lengths.values())
         axes.append(
             [
-                {spec.parameters[i].path: spec.parameters[i].expanded()[k] for i in members}
+                {spec.parameters[i].path: expanded[i][k] for i in members}
                 for k in range(count)
             ]
         )
+    total = math.prod(len(axis) for axis in axes) * copies
+    if total > MAX_POINTS:
+        problems.append(
+            f"{source}: parameters: expand to {total:,} points (bases x scenarios x "
+            f"combinations), more than {MAX_POINTS:,}; split the sweep"
+        )
+        return None
     order = [p.path for p in spec.parameters]
     combos = []
     for combo in itertools.product(*axes):
@@ -396,14 +470,16 @@ def _combinations(
     return combos
 
 
-def _expand(spec: SweepSpec, base_dir: Path, source: str) -> Sweep:
+def _expand(
+    spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, ...] = ()
+) -> Sweep:
     problems: list[str] = []
     bases: dict[str, Instance] = {}
     loaded: list[tuple[str, Instance]] = []
     for i, name in enumerate(spec.base):
         base_path = Path(os.path.normpath(base_dir / name))
         try:
-            loaded.append((name, load_instance(base_path)))
+            loaded.append((name, load_instance(base_path, allowed_dirs=(*allowed, base_dir))))
         except InstanceError as exc:
             problems += [f"{source}: base[{i}]: {p}" for p in exc.problems]
     names = [inst.name for _, inst in loaded]
@@ -428,7 +504,38 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str) -> Sweep:
     scenario_names = [s.name for s in spec.scenarios]
     for name in sorted({n for n in scenario_names if scenario_names.count(n) > 1}):
         problems.append(f"{source}: scenarios[{name}].name: duplicate scenario name")
-    combos = _combinations(spec, source, problems)
+    copies = len(spec.base) * max(1, len(spec.scenarios))
+    combos = _combinations(spec, source, problems, copies)
+    too_many = combos is None
+
+    # CSV files named in the sweep: inside its folder, a base's folder or an allowed one.
+    folders = data_folders(base_dir, (*allowed, *(inst.base_dir for _, inst in loaded)))
+    fixed_csv = [
+        f"{source}: {p}"
+        for path, value in spec.overrides.items()
+        for p in _csv_problems(value, f"overrides[{path}]", base_dir, folders)
+    ]
+    value_csv = {
+        (i, j): [
+            f"{source}: {p}"
+            for p in _csv_problems(value, f"parameters[{i}].values[{j}]", base_dir, folders)
+        ]
+        for i, param in enumerate(spec.parameters)
+        for j, value in enumerate(param.expanded())
+    }
+    scenario_csv = [
+        [
+            f"{source}: {p}"
+            for path, value in s.overrides.items()
+            for p in _csv_problems(
+                value, f"scenarios[{s.name}].overrides[{path}]", base_dir, folders
+            )
+        ]
+        for s in spec.scenarios
+    ]
+    problems += fixed_csv
+    problems += [p for found in value_csv.values() for p in found]
+    problems += [p for found in scenario_csv for p in found]
 
     # Paths first (one message per path), then every value on every base.
     for label, inst in bases.items():
@@ -443,31 +550,36 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str) -> Sweep:
                 problems.append(f"{source}: overrides[{path}]: {problem}{on(label)}")
                 bad_paths = True
         fixed = rebased(spec.overrides)
-        fixed_problems = [] if bad_paths else _try(inst, fixed)
+        fixed_problems = [] if bad_paths or fixed_csv else _try(inst, fixed)
         problems += [f"{source}: overrides: {p}{on(label)}" for p in fixed_problems]
-        if bad_paths or fixed_problems:
+        if bad_paths or fixed_csv or fixed_problems:
             continue  # values cannot be judged on a broken base
         for i, param in enumerate(spec.parameters):
             if (problem := path_problem(inst, param.path)) is not None:
                 problems.append(f"{source}: parameters[{i}].path: {problem}{on(label)}")
                 continue
+            if too_many:
+                continue  # the sweep is refused anyway: spare trying every value
             for j, value in enumerate(param.expanded()):
+                if value_csv[i, j]:
+                    continue
                 for p in _try(inst, {**fixed, param.path: rebase_csv(value, base_dir, to_dir)}):
                     problems.append(f"{source}: parameters[{i}].values[{j}]: {p}{on(label)}")
-        for s in spec.scenarios:
+        for k, s in enumerate(spec.scenarios):
             bad = [(path, path_problem(inst, path)) for path in s.overrides]
             bad = [(path, problem) for path, problem in bad if problem is not None]
             problems += [
                 f"{source}: scenarios[{s.name}].overrides[{path}]: {problem}{on(label)}"
                 for path, problem in bad
             ]
-            if not bad:
+            if not bad and not scenario_csv[k]:
                 problems += [
                     f"{source}: scenarios[{s.name}]: {p}{on(label)}"
                     for p in _try(inst, {**fixed, **rebased(s.overrides)})
                 ]
     if problems:
         raise SweepError(list(dict.fromkeys(problems)))
+    assert combos is not None  # too many points is a problem
 
     points: list[Point] = []
     for label, inst in bases.items():
