@@ -3,7 +3,10 @@ failed points recorded without stopping the others.
 
 The reference sweep is 8 points of the default instance over its first week (168 hours):
 fusion price x CFE target. Its one-worker table, solved once per module, is what every other
-way of running the same sweep must reproduce.
+way of running the same sweep must reproduce, bit for bit: HiGHS's interior point is serial,
+so the thread count that follows from the number of workers cannot change the answer
+(tests/test_determinism.py; docs/sweeps.md, "Faults and determinism"). Faults (disk full,
+worker crashes, corrupted stores, interrupts during a write) are in tests/test_sweep_faults.py.
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ def comparable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_table(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(comparable(a), comparable(b), check_exact=False, rtol=1e-6, atol=1e-6)
+    """Every status, objective, metric, capacity and price identical to the last bit."""
+    pd.testing.assert_frame_equal(comparable(a), comparable(b), check_exact=True)
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +258,11 @@ def test_failed_points_are_recorded_and_the_others_solved(
     assert "error: point 2: invalid" in captured.err
     table = pd.read_parquet(out / "results.parquet")
     assert list(table["status"]) == ["optimal", "infeasible", "invalid", "optimal"]
-    assert table.loc[1, "error"] == "solve ended with status infeasible"
+    # the error carries the solver's diagnosis (which target fails, by how much)
+    tiny = planner.Instance.from_dict(yaml.safe_load(TINY), source=str(tmp_path / "tiny.yaml"))
+    infeasible = tiny.with_overrides({"fusion.helion.max_capacity_mw": 0, "policy.annual_matching_fraction": 1.0})
+    diagnosis = planner.solve(infeasible, baseline=True).diagnosis.message
+    assert table.loc[1, "error"] == f"solve ended with status infeasible: {diagnosis}"
     assert "max_duration_h (4.0) is below min_duration_h (6.0)" in table.loc[2, "error"]
     assert table.loc[[0, 3], "objective_usd"].notna().all()
     assert table.loc[[1, 2], "objective_usd"].isna().all()

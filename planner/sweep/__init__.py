@@ -11,10 +11,12 @@ See docs/sweeps.md.
 from planner.sweep.analyses import breakeven, frontier
 from planner.sweep.runner import Runner, RunStats, SweepInterrupted, run_sweep
 from planner.sweep.spec import Point, Sweep, SweepError, load_sweep
+from planner.sweep.store import StoreError
 
 __all__ = [
     "Point",
     "RunStats",
+    "StoreError",
     "Runner",
     "Sweep",
     "SweepError",

@@ -12,11 +12,22 @@ otherwise, so start workers with ``--nthreads 1`` and as many processes as cores
 The coordinating process alone writes the store: each point is written in its own transaction
 the moment it comes back. A point whose solve fails, is infeasible or hits the time limit is
 recorded with its status and error, and the sweep goes on; a combination of values that makes
-an invalid instance is recorded as ``invalid`` without being sent to a worker. If a worker
-process dies, the points it had in flight are tried once more, then recorded as ``error``.
-On Ctrl-C the workers are stopped and :class:`SweepInterrupted` is raised; every point stored
-until then stays, and the next run resumes from there (a point whose solve HiGHS reports as
-``interrupted`` is not recorded: it is solved again next time).
+an invalid instance is recorded as ``invalid`` without being sent to a worker. A point stored
+with status ``time_limit`` is solved again by a run with a larger time limit (or none).
+
+Faults (docs/sweeps.md, "Faults and determinism"):
+
+- a worker process dies (a crash, the out-of-memory killer): every point that was in flight in
+  the broken pool is solved again alone in a new pool; a point whose worker dies while it is
+  solved alone is recorded as ``error`` with the exit code or signal, and the others go on;
+- Ctrl-C: the workers are stopped and :class:`SweepInterrupted` is raised; every point stored
+  until then stays, and the next run resumes from there (a point whose solve HiGHS reports as
+  ``interrupted`` is not recorded: it is solved again next time);
+- the store cannot be written (disk full, I/O error): the sweep stops and
+  :class:`~planner.sweep.store.StoreError` says which point could not be stored and how many
+  are; the failed write is rolled back, and the next run resumes;
+- the output folder holds a file that is not this sweep's store: :class:`StoreError` before
+  anything is solved or written.
 """
 
 from __future__ import annotations
@@ -30,9 +41,11 @@ import multiprocessing
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -47,7 +60,16 @@ from planner.inputs.instance import Instance
 from planner.solve import DEFAULT_SOLVER_OPTIONS, check_solver_options
 from planner.sweep.progress import Progress
 from planner.sweep.spec import Point, Sweep, SweepError, load_sweep
-from planner.sweep.store import Store, content_hash, export, now, point_key, to_json
+from planner.sweep.store import (
+    Store,
+    StoreError,
+    content_hash,
+    describe_error,
+    export,
+    now,
+    point_key,
+    to_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +79,6 @@ DEFAULT_OUT = Path("out") / "sweeps"
 FAILED = ("infeasible", "unbounded", "infeasible_or_unbounded", "time_limit", "iteration_limit",
           "interrupted", "error", "invalid")
 """Statuses other than ``optimal``; all are recorded, none stops a sweep."""
-
-MAX_ATTEMPTS = 2
-"""Times a point is sent to a local worker before a dying worker is blamed on it."""
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -101,7 +120,7 @@ def flatten(res: planner.Result) -> dict[str, Any]:
     (``*_s``)."""
     record: dict[str, Any] = {
         "status": res.status,
-        "error": None if res.ok else f"solve ended with status {res.status}",
+        "error": None if res.ok else _failure(res),
         "objective_usd": res.objective_usd,
     }
     if res.ok:
@@ -116,6 +135,16 @@ def flatten(res: planner.Result) -> dict[str, Any]:
             record |= {f"{k}_reduced_cost_usd_per_mwh": float(v) for k, v in rc["usd_per_mwh"].items()}
     record |= {str(k): float(v) for k, v in res.timings.items()}
     return record
+
+
+def _failure(res: planner.Result) -> str:
+    """The error text of a failed result: its status, and its diagnosis when it has one."""
+    text = f"solve ended with status {res.status}"
+    diagnosis = getattr(res, "diagnosis", None)
+    message = getattr(diagnosis, "message", diagnosis)
+    if message and isinstance(message, str) and message.strip() not in text:
+        text += f": {message.strip()}"
+    return text
 
 
 def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -140,6 +169,11 @@ def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, the sweep goes on
         status = "interrupted" if _is_interrupt(exc) else "error"
         record = {"status": status, "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
+    if record["status"] == "time_limit" and task.time_limit_s is not None:
+        record["error"] = (
+            f"HiGHS stopped at the time limit of {task.time_limit_s:g} s; a run with a larger "
+            "time_limit_s solves this point again"
+        )
     record["wall_s"] = time.perf_counter() - started
     meta = {
         "worker": f"{socket.gethostname()}:{os.getpid()}",
@@ -206,6 +240,9 @@ class _Inline:
     def wait(self, futures: list[Any], timeout: float) -> set[Any]:
         return set(futures)
 
+    def death_note(self) -> str:
+        return "cause unknown"
+
     def abort(self) -> None:
         pass
 
@@ -232,6 +269,21 @@ class _Local:
 
     def wait(self, futures: list[Any], timeout: float) -> set[Any]:
         return set(cf.wait(futures, timeout, return_when=cf.FIRST_COMPLETED).done)
+
+    def death_note(self) -> str:
+        """How a worker of the broken pool died: its exit code or signal."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        deadline = time.monotonic() + 5
+        while True:
+            # The pool reaps the dead one and terminates (SIGTERM) the others from its own
+            # thread: wait until an exit code other than SIGTERM shows, or all are known.
+            codes = [p.exitcode for p in processes]
+            died = [c for c in codes if c not in (None, 0)]
+            culprit = next((c for c in died if c != -signal.SIGTERM), None)
+            if culprit is not None or None not in codes or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        return describe_exit(culprit if culprit is not None else (died[0] if died else None))
 
     def abort(self) -> None:
         """Stop at once: cancel queued tasks and terminate the workers."""
@@ -288,6 +340,9 @@ class _Dask:
         self._pending = [f for f in self._pending if f not in done]
         return done
 
+    def death_note(self) -> str:
+        return "cause unknown"
+
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self.client.cancel(self._pending)
@@ -296,6 +351,26 @@ class _Dask:
     def close(self) -> None:
         if self._own:
             self.client.close()
+
+
+def describe_exit(code: int | None) -> str:
+    """A process exit code in words.
+
+    >>> describe_exit(3)
+    'exit code 3'
+    >>> describe_exit(-9)
+    'killed by signal SIGKILL (the out-of-memory killer?)'
+    """
+    if code is None:
+        return "cause unknown"
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    note = " (the out-of-memory killer?)" if name == "SIGKILL" else ""
+    return f"killed by signal {name}{note}"
 
 
 # -- the coordinator -------------------------------------------------------------------------
@@ -419,7 +494,7 @@ class Runner:
 
     def options(self, sweep: Sweep) -> dict[str, Any]:
         """The HiGHS options of every point of ``sweep``: planner's defaults, the sweep's,
-        and ``threads``."""
+        and ``threads`` (a ``time_limit`` option goes to :meth:`time_limit`)."""
         options = {**DEFAULT_SOLVER_OPTIONS, **sweep.solver_options}
         threads = self._threads(options)
         options.pop("threads", None)
@@ -429,7 +504,16 @@ class Runner:
             check_solver_options(options, sweep.time_limit_s)
         except SolverOptionError as exc:
             raise SweepError([f"{sweep.source}: solver_options: {exc}"]) from None
+        options.pop("time_limit", None)
         return options
+
+    @staticmethod
+    def time_limit(sweep: Sweep) -> float | None:
+        """Seconds HiGHS may spend on each point: the smaller of ``time_limit_s`` and a
+        ``time_limit`` solver option, None for no limit."""
+        given = (sweep.time_limit_s, sweep.solver_options.get("time_limit"))
+        limits = [float(v) for v in given if v is not None]
+        return min(limits) if limits else None
 
     def _prepare(self, sweep: Sweep, options: dict[str, Any]) -> Iterator[_Prepared]:
         base_hashes = {label: content_hash(inst.spec.model_dump()) for label, inst in sweep.bases.items()}
@@ -450,8 +534,8 @@ class Runner:
                 continue
             raw = inst.spec.model_dump()
             ihash = content_hash(raw)
-            key = point_key(ihash, self._version, options, sweep.time_limit_s, sweep.baseline)
-            task = Task(key, raw, base.source, options, sweep.time_limit_s, sweep.baseline)
+            key = point_key(ihash, self._version, options, sweep.baseline)
+            task = Task(key, raw, base.source, options, self.time_limit(sweep), sweep.baseline)
             yield _Prepared(key, point, base.source, task=task, instance_hash=ihash)
 
     def _manifest(self, sweep: Sweep, prep: _Prepared, options: dict[str, Any]) -> dict[str, Any]:
@@ -459,7 +543,7 @@ class Runner:
             "instance_hash": prep.instance_hash,
             "package_version": self._version + (f" ({self._git})" if self._git else ""),
             "solver_options": to_json(options),
-            "time_limit_s": sweep.time_limit_s,
+            "time_limit_s": self.time_limit(sweep),
             "baseline": int(sweep.baseline),
             "base": prep.base_source,
             "overrides": to_json(prep.point.overrides),
@@ -469,57 +553,107 @@ class Runner:
     def run(self, sweep: Sweep, export_tables: bool = True, label: str | None = None) -> pd.DataFrame:
         """Solve every point of ``sweep`` not yet stored; return the tidy table of all points.
 
-        Raises :class:`SweepInterrupted` on Ctrl-C (the store stays consistent).
+        Raises :class:`SweepInterrupted` on Ctrl-C and
+        :class:`~planner.sweep.store.StoreError` if the store cannot be used or written; in
+        both cases every point stored so far stays, and a re-run resumes.
         """
         started = time.monotonic()
         options = self.options(sweep)
+        limit = self.time_limit(sweep)
         prepared = list(self._prepare(sweep, options))
         statuses = self.store.statuses()
+        limits = self.store.time_limits()
         unique: dict[str, _Prepared] = {}
         for prep in prepared:
             unique.setdefault(prep.key, prep)
+        self.store.records(k for k in unique if k in statuses)  # a damaged one: refused now
 
         def wanted(key: str) -> bool:
             status = statuses.get(key)
-            return status is None or (self.retry_failed and status != "optimal")
+            if status is None or (self.retry_failed and status != "optimal"):
+                return True
+            # a point stopped by the time limit is solved again when more time is allowed
+            stored_limit = limits.get(key)
+            if status != "time_limit" or stored_limit is None:
+                return False
+            return limit is None or limit > stored_limit
 
         todo = [p for p in unique.values() if wanted(p.key)]
         stats = RunStats(points=len(prepared), unique=len(unique), skipped=len(unique) - len(todo))
-        run = self.store.start_run(
-            sweep=sweep.name,
-            source=sweep.source,
-            package_version=self._version,
-            workers=None if self.scheduler is not None else self.workers,
-            scheduler=None if self.scheduler is None else str(getattr(self.scheduler, "scheduler_address", self.scheduler)),
-            points=len(prepared),
-            skipped=stats.skipped,
-        )
+        scheduler = getattr(self.scheduler, "scheduler_address", self.scheduler)
+        try:
+            run = self.store.start_run(
+                sweep=sweep.name,
+                source=sweep.source,
+                package_version=self._version,
+                workers=None if self.scheduler is not None else self.workers,
+                scheduler=None if self.scheduler is None else str(scheduler),
+                points=len(prepared),
+                skipped=stats.skipped,
+            )
+        except StoreError as exc:
+            if not exc.resumable:
+                raise
+            raise StoreError(
+                f"{exc}; nothing was solved: fix the cause (free disk space?) and run the same "
+                "command again",
+                exc.reason,
+                resumable=True,
+            ) from None
         progress = Progress(label or sweep.name, len(unique), stats.skipped, self.progress)
-        outcome = "interrupted"
         try:
             self._solve(sweep, todo, options, progress, stats)
-            outcome = "finished"
-        except KeyboardInterrupt:
+        except BaseException as exc:
+            progress.close()
+            stats.elapsed_s = time.monotonic() - started
             if self._backend is not None:
                 self._backend.abort()
                 self._backend = None
-            stored = len(set(self.store.statuses()) & set(unique))
-            raise SweepInterrupted(self.out, stored, len(unique)) from None
-        finally:
-            progress.close()
-            stats.elapsed_s = time.monotonic() - started
-            self.store.end_run(run, solved=stats.solved, failed=stats.failed, outcome=outcome)
-
-        table = self.table(sweep, prepared)
-        counts = table["status"].value_counts()
-        stats.by_status = {str(k): int(v) for k, v in counts.items()}
-        stats.workers = self._backend.processes if self._backend is not None else 0
-        table.attrs["out"] = str(self.out)
-        table.attrs["stats"] = stats
-        if export_tables:
-            manifest = table[["point", "key"]].merge(self.store.manifest(unique), on="key", how="left")
-            export(self.out, table, manifest)
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            with contextlib.suppress(StoreError):  # the store may be what failed
+                outcome = "interrupted" if interrupted else "failed"
+                self.store.end_run(run, solved=stats.solved, failed=stats.failed, outcome=outcome)
+            stored = self._stored(unique, stats.skipped + stats.solved)
+            if interrupted:
+                raise SweepInterrupted(self.out, stored, len(unique)) from None
+            if isinstance(exc, StoreError) and exc.resumable:
+                raise StoreError(
+                    f"{exc}; {stored} of {len(unique)} points are stored and kept: fix the cause "
+                    "(free disk space?) and run the same command again to resume",
+                    exc.reason,
+                    resumable=True,
+                ) from None
+            raise
+        progress.close()
+        stats.elapsed_s = time.monotonic() - started
+        try:
+            self.store.end_run(run, solved=stats.solved, failed=stats.failed, outcome="finished")
+            table = self.table(sweep, prepared)
+            counts = table["status"].value_counts()
+            stats.by_status = {str(k): int(v) for k, v in counts.items()}
+            stats.workers = self._backend.processes if self._backend is not None else 0
+            table.attrs["out"] = str(self.out)
+            table.attrs["stats"] = stats
+            if export_tables:
+                manifest = table[["point", "key"]].merge(self.store.manifest(unique), on="key", how="left")
+                export(self.out, table, manifest)
+        except StoreError as exc:
+            if not exc.resumable:
+                raise
+            raise StoreError(
+                f"{exc}; all {len(unique)} points are stored: fix the cause (free disk space?) and run "
+                "the same command again to write the tables",
+                exc.reason,
+                resumable=True,
+            ) from None
         return table
+
+    def _stored(self, unique: Mapping[str, _Prepared], counted: int) -> int:
+        """How many points of ``unique`` the store holds (``counted`` if it cannot be read)."""
+        try:
+            return len(set(self.store.statuses()) & set(unique))
+        except StoreError:
+            return counted
 
     def _backend_for(self, count: int) -> _Inline | _Local | _Dask:
         if self._backend is None:
@@ -543,13 +677,30 @@ class Runner:
             if record["status"] == "interrupted":
                 # HiGHS caught a Ctrl-C meant for the sweep: the point is not finished.
                 raise KeyboardInterrupt
-            self.store.put(prep.key, record, {**self._manifest(sweep, prep, options), **meta})
+            try:
+                self.store.put(prep.key, record, {**self._manifest(sweep, prep, options), **meta})
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                reason = exc.reason if isinstance(exc, StoreError) else describe_error(exc)
+                what = f"point {prep.point.index} ({record['status']})"
+                raise StoreError(
+                    f"{self.store.path}: cannot store {what}: {reason}", reason, resumable=True
+                ) from None
             ok = record["status"] == "optimal"
             stats.solved += 1
             stats.failed += 0 if ok else 1
             progress.advance(ok)
 
-        queue: list[_Prepared] = []
+        def outcome(future: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+            """The record of a finished future; None if its worker process died."""
+            try:
+                return future.result()  # type: ignore[no-any-return]
+            except BrokenProcessPool:
+                return None
+            except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker killed
+                record = {"status": "error", "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
+                return record, {"finished_at": now()}
+
+        queue: deque[_Prepared] = deque()
         for prep in todo:
             if prep.invalid is not None:
                 store(prep, prep.invalid, {"started_at": now(), "finished_at": now()})
@@ -558,44 +709,61 @@ class Runner:
         if not queue:
             return
         backend = self._backend_for(len(queue))
-        attempts: dict[str, int] = {}
         pending: dict[Any, _Prepared] = {}
-        queue.reverse()  # pop() from the end takes points in order
-        while queue or pending:
-            while queue and len(pending) < backend.window:
-                prep = queue.pop()
-                assert prep.task is not None
-                attempts[prep.key] = attempts.get(prep.key, 0) + 1
-                pending[backend.submit(prep.task)] = prep
-            crashed: list[_Prepared] = []
+        # Points in flight when a worker died: each is solved again alone, so that a death
+        # while one is alone is its own, and the innocent ones are never blamed.
+        suspects: deque[_Prepared] = deque()
+        alone: _Prepared | None = None
+        while queue or suspects or pending:
+            if alone is None and suspects:
+                if not pending:  # one at a time
+                    alone = suspects.popleft()
+                    assert alone.task is not None
+                    pending[backend.submit(alone.task)] = alone
+            elif alone is None:
+                while queue and len(pending) < backend.window:
+                    prep = queue.popleft()
+                    assert prep.task is not None
+                    pending[backend.submit(prep.task)] = prep
+            died: list[_Prepared] = []
             for future in backend.wait(list(pending), timeout=0.5):
                 prep = pending.pop(future)
-                try:
-                    record, meta = future.result()
-                except BrokenProcessPool:
-                    crashed.append(prep)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker killed
-                    record = {"status": "error", "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
-                    meta = {"finished_at": now()}
-                store(prep, record, meta)
-            if crashed:
-                # Every task of a broken pool fails: collect them, restart, retry each once.
-                for future in list(pending):
-                    with contextlib.suppress(Exception):
-                        future.result(timeout=30)
-                    crashed.append(pending.pop(future))
-                backend.abort()
-                for prep in sorted(crashed, key=lambda p: p.point.index, reverse=True):
-                    if attempts[prep.key] >= MAX_ATTEMPTS:
-                        record = {
-                            "status": "error",
-                            "error": "a worker process died while solving this point (twice)",
-                            "objective_usd": None,
-                        }
-                        store(prep, record, {"finished_at": now()})
-                    else:
-                        queue.append(prep)
+                result = outcome(future)
+                if result is None:
+                    died.append(prep)
+                else:
+                    store(prep, *result)
+                    if prep is alone:
+                        alone = None
+            if not died:
+                continue
+            # A broken pool fails every task it holds, some a moment after the first.
+            for future in list(pending):
+                with contextlib.suppress(Exception):
+                    future.exception(timeout=30)
+                prep = pending.pop(future)
+                result = outcome(future) if future.done() else None
+                if result is None:
+                    died.append(prep)
+                else:
+                    store(prep, *result)
+            note = backend.death_note()
+            backend.abort()
+            if alone is not None and died == [alone]:
+                record = {
+                    "status": "error",
+                    "error": f"the worker process solving this point alone died ({note})",
+                    "objective_usd": None,
+                }
+                store(alone, record, {"finished_at": now()})
+            else:
+                log.warning(
+                    "a worker process died (%s): solving its %d points again, one at a time",
+                    note,
+                    len(died),
+                )
+                suspects.extend(sorted(died, key=lambda p: p.point.index))
+            alone = None
 
     def table(self, sweep: Sweep, prepared: list[_Prepared] | None = None) -> pd.DataFrame:
         """The tidy table of ``sweep`` from the store: one row per point, in point order."""
@@ -698,6 +866,7 @@ __all__ = [
     "SweepInterrupted",
     "Task",
     "available_cores",
+    "describe_exit",
     "describe_stats",
     "flatten",
     "run_sweep",
