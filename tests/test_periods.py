@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
 import pytest
 
 import planner
@@ -127,3 +132,27 @@ def test_period_settings_are_validated(time: dict[str, object], message: str) ->
     with pytest.raises(planner.InstanceError) as info:
         shifting(**time)
     assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_aggregation_error_floors_capacities_left_out_of_both_solves() -> None:
+    """Relative errors, with capacities below 1e-3 of the largest MW compared to that floor.
+
+    Full: solar 100 MW, storage 2e-7 MW / 1e-6 MWh (an interior point's zero); representative:
+    solar 95 MW, storage 3e-7 / 4e-6. Solar: -5 %. Storage: against 0.1 MW (and 0.1 MW x 1 h),
+    about 1e-6 and 3e-5, not +50 % and +300 %. Objective: 99 vs 100 -> -1 %.
+    """
+    from planner.results import aggregation_error
+
+    def result(objective: float, solar: float, power: float, energy: float) -> Any:
+        capacity = pd.DataFrame(
+            {"capacity_mw": [solar, power, 50.0], "energy_mwh": [np.nan, energy, np.nan]},
+            index=["pv", "battery", "grid"],
+        )
+        return SimpleNamespace(objective_usd=objective, capacity=capacity)
+
+    err = aggregation_error(result(99, 95, 3e-7, 4e-6), result(100, 100, 2e-7, 1e-6))["error_rel"]
+    assert err["objective_usd"] == pytest.approx(-0.01)
+    assert err["pv_capacity_mw"] == pytest.approx(-0.05)
+    assert err["battery_capacity_mw"] == pytest.approx(1e-7 / 0.1)
+    assert err["battery_energy_mwh"] == pytest.approx(3e-6 / 0.1)
+    assert "grid_capacity_mw" not in err
