@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven report
+.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven report study
 
 install: $(STAMP)
 
@@ -66,6 +66,12 @@ breakeven: $(STAMP)
 RESULT ?= out/default
 report: $(STAMP)
 	$(PY) -m planner report $(RESULT) $(ARGS)
+
+# The fusion study (under 30 minutes on 2 cores): docs/fusion_study.md, its figures and
+# out/study/report.html, regenerated from the solves (stored in out/study/, resumable).
+# ARGS="--config instances/study/study.yaml --out out/study --doc docs/fusion_study.md"
+study: $(STAMP)
+	$(PY) -m planner.study $(ARGS)
 
 docs: $(STAMP)
 	$(PY) -m planner.schema_doc docs/instances.md

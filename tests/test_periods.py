@@ -156,3 +156,15 @@ def test_aggregation_error_floors_capacities_left_out_of_both_solves() -> None:
     assert err["battery_capacity_mw"] == pytest.approx(1e-7 / 0.1)
     assert err["battery_energy_mwh"] == pytest.approx(3e-6 / 0.1)
     assert "grid_capacity_mw" not in err
+
+
+def test_resolved_spec_of_representative_periods_loads_again() -> None:
+    """A sweep worker rebuilds the instance from ``spec.model_dump()``: the clustered spec must
+    validate as it is (not cluster again) and give the same optimum."""
+    inst = planner.load_instance(ROOT / "instances" / "default.yaml").with_overrides(
+        {"time.hours": 96, "time.representative_periods": {"count": 2, "period_hours": 24}}
+    )
+    again = planner.Instance.from_dict(inst.spec.model_dump(), source="dump.yaml")
+    assert again.hours == inst.hours == 48
+    first, second = planner.solve(inst, baseline=False), planner.solve(again, baseline=False)
+    assert second.objective_usd == pytest.approx(first.objective_usd, rel=1e-9)

@@ -486,6 +486,8 @@ def _aggregate(spec: InstanceSpec) -> tuple[InstanceSpec, np.ndarray]:
             "weights": agg.weights * represent(np.asarray(spec.time.weights), agg, rep.values),
             "period_hours": agg.period_hours,
             "period_sequence": agg.sequence,
+            # done: a resolved spec (e.g. shipped to a sweep worker) must not cluster again
+            "representative_periods": None,
         }
     )
     return chosen.model_copy(update={"time": time}), agg.hour_index

@@ -194,6 +194,8 @@ class _Search:
         return lo is not None and hi - lo <= 2 * self.tol
 
     def proposals(self, k: int) -> list[float]:
+        if self.failure is not None:  # a failed solve ends the search (done() says why)
+            return []
         if not self.seen:
             return [self.low, self.high]
         if self.done():

@@ -1,0 +1,325 @@
+"""The study configuration (``instances/study/study.yaml``): schema, loading and validation.
+
+One YAML file says which sites are studied, which fusion offer of each is "the fusion PPA",
+the overrides applied to every solve (representative periods), and the settings of each part
+(break-even, frontier, delivery risk, sensitivities, validation). Every problem is collected
+before one :class:`StudyError` is raised, each naming the file and the field, e.g.
+``instances/study/study.yaml: sites[1].offer: no fusion offer named 'tokamak' in
+instances/stargate_tx.yaml (have: fusion_foak, fusion_low_capex)``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+from pydantic import Field, model_validator
+
+from planner.errors import InstanceError
+from planner.inputs.common import NAME_PATTERN, Count, Number, Schema
+from planner.inputs.instance import (
+    RANGE_MESSAGES,
+    Instance,
+    field_location,
+    load_instance,
+    read_yaml_mapping,
+)
+
+
+class StudyError(InstanceError):
+    """Invalid study configuration: every problem found, one line each, naming file and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the study configuration:"
+        self.args = ("\n".join([head, *("  " + p for p in self.problems)]),)
+
+
+# -- schema ----------------------------------------------------------------------------------
+class PolicyCase(Schema):
+    """One clean-energy policy: annual matching or an hourly (24/7) CFE target, not both."""
+
+    annual_matching_fraction: Number | None = Field(
+        None, ge=0, le=1, description="procured clean energy >= this share of annual demand"
+    )
+    hourly_cfe_target: Number | None = Field(
+        None, ge=0, le=1, description="hourly CFE score >= this share of demand"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PolicyCase:
+        if (self.annual_matching_fraction is None) == (self.hourly_cfe_target is None):
+            raise ValueError("give exactly one of annual_matching_fraction and hourly_cfe_target")
+        return self
+
+    @property
+    def is_annual(self) -> bool:
+        return self.annual_matching_fraction is not None
+
+    @property
+    def share(self) -> float:
+        """The target as a share of demand, 0-1."""
+        value = self.annual_matching_fraction if self.is_annual else self.hourly_cfe_target
+        assert value is not None
+        return float(value)
+
+    @property
+    def label(self) -> str:
+        """``annual 100 %`` or ``hourly 95 %``."""
+        return f"{'annual' if self.is_annual else 'hourly'} {100 * self.share:g} %"
+
+    def policy(self) -> dict[str, Any]:
+        """The instance's whole ``policy`` section for this case (no other target)."""
+        return self.model_dump(exclude_none=True)
+
+
+class Site(Schema):
+    """One studied site: a shipped instance and the fusion offer whose price is studied."""
+
+    instance: str = Field(min_length=1, description="instance file, relative to the study file")
+    offer: str = Field(pattern=NAME_PATTERN, description="the fusion offer studied")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="dotted path -> value, applied to every solve of the site"
+    )
+
+
+class Benchmark(Schema):
+    """A reference price to compare break-even prices with (a range, or one value)."""
+
+    label: str = Field(min_length=1, description="short name shown in tables and figures")
+    low_usd_per_mwh: Number = Field(ge=0, description="low end of the price, $/MWh")
+    high_usd_per_mwh: Number = Field(ge=0, description="high end of the price, $/MWh")
+    source: str = Field(min_length=1, description="where the figure comes from")
+
+
+class BreakevenPart(Schema):
+    """Part 1: break-even price of the fusion offer per policy."""
+
+    policies: list[PolicyCase] = Field(min_length=1, description="policies, in table order")
+    tol_usd_per_mwh: Number = Field(0.5, gt=0, description="half-width of the final bracket, $/MWh")
+    max_price_usd_per_mwh: Number = Field(10_000.0, gt=0, description="highest price tried, $/MWh")
+
+
+class Variant(Schema):
+    """A technology palette of the frontier: with or without fusion, long-duration storage."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="scenario name")
+    label: str = Field(min_length=1, description="legend text")
+    fusion: bool = Field(description="the studied fusion offer may be contracted")
+    long_duration_storage: bool = Field(
+        description="long-duration storage allowed (the site's, or the cost set's iron-air)"
+    )
+
+
+class FrontierPart(Schema):
+    """Part 2: cost per policy for each palette; premium over the annual-matching policy."""
+
+    policies: list[PolicyCase] = Field(min_length=2, description="the first is the reference")
+    variants: list[Variant] = Field(min_length=1, description="technology palettes")
+
+    @model_validator(mode="after")
+    def _reference_first(self) -> FrontierPart:
+        if not self.policies[0].is_annual:
+            raise ValueError(
+                "the first policy is the reference of the premium: give annual matching"
+            )
+        names = [v.name for v in self.variants]
+        if len(set(names)) != len(names):
+            raise ValueError("variant names must be unique")
+        return self
+
+
+class DeliveryRiskPart(Schema):
+    """Part 3: a contract sized for on-time delivery, then a late or derated plant."""
+
+    policy: PolicyCase = Field(description="the policy the contract is sized for")
+    prices_usd_per_mwh: list[Number | None] = Field(
+        min_length=1, description="fusion energy prices (null: the offer's price in the instance)"
+    )
+    slip_years: list[Count] = Field(min_length=1, description="years of delay to evaluate")
+    availability: list[Number] = Field(
+        default_factory=list, description="lower availabilities to evaluate, 0-1"
+    )
+    window_years: Count = Field(5, gt=0, description="contract window the costs are summed over")
+    strategies: list[Literal["fixed", "top_up"]] = Field(
+        min_length=1,
+        description="fixed: builds and contract as planned, target dropped; top_up: solar and "
+        "storage may be added, hard target kept",
+    )
+    shortfall_penalty_usd_per_mwh: Number | None = Field(
+        None, gt=0, description="top_up: price of a CFE shortfall (null: hard target)"
+    )
+
+    @model_validator(mode="after")
+    def _ranges(self) -> DeliveryRiskPart:
+        bad = [a for a in self.availability if not 0 <= a <= 1]
+        if bad:
+            raise ValueError(f"availability must be in [0, 1], got {bad}")
+        late = [k for k in self.slip_years if not 0 < k <= self.window_years]
+        if late:
+            raise ValueError(
+                f"slip_years must be in [1, window_years = {self.window_years}], got {late}"
+            )
+        return self
+
+
+class Sensitivity(Schema):
+    """One sensitivity case: factors on the site's inputs (1: unchanged)."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="case name")
+    label: str = Field(min_length=1, description="text in tables and figures")
+    solar_cost: Number = Field(1.0, gt=0, description="factor on solar capex (or PPA price)")
+    storage_cost: Number = Field(1.0, gt=0, description="factor on storage power and energy capex")
+    grid_fossil: Number = Field(
+        1.0, gt=0, description="factor on the grid's fossil share each hour (carbon intensity)"
+    )
+    demand: Number = Field(
+        1.0, gt=0, description="factor on the datacenter load and grid connection"
+    )
+
+
+class SensitivityPart(Schema):
+    """Part 4: break-even and cost at one policy, one input changed at a time."""
+
+    policy: PolicyCase = Field(description="the policy of every case")
+    cases: list[Sensitivity] = Field(min_length=1, description="the cases")
+
+    @model_validator(mode="after")
+    def _unique(self) -> SensitivityPart:
+        names = [c.name for c in self.cases]
+        if len(set(names)) != len(names) or "reference" in names:
+            raise ValueError("case names must be unique and not 'reference'")
+        return self
+
+
+class Literature(Schema):
+    """A published premium of hourly CFE over annual matching, to compare with."""
+
+    source: str = Field(min_length=1, description="publication and setting")
+    targets: list[Number] = Field(min_length=1, description="hourly CFE targets, 0-1")
+    premium_pct: dict[str, list[Number]] = Field(
+        description="palette label -> premium over annual matching at each target, %"
+    )
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Literature:
+        wrong = [k for k, v in self.premium_pct.items() if len(v) != len(self.targets)]
+        if wrong:
+            raise ValueError(
+                f"premium_pct rows {wrong} need one value per target ({len(self.targets)})"
+            )
+        return self
+
+
+class StudySpec(Schema):
+    """The whole study file."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="study name")
+    title: str = Field(min_length=1, description="title of the document")
+    workers: Count = Field(2, gt=0, description="parallel solves")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="dotted path -> value, applied to every solve"
+    )
+    sites: list[Site] = Field(min_length=1, description="the sites studied")
+    benchmarks: list[Benchmark] = Field(default_factory=list, description="reference prices")
+    literature: Literature | None = Field(None, description="published premiums to compare with")
+    breakeven: BreakevenPart | None = Field(None, description="part 1")
+    frontier: FrontierPart | None = Field(None, description="part 2")
+    delivery_risk: DeliveryRiskPart | None = Field(None, description="part 3")
+    sensitivities: SensitivityPart | None = Field(None, description="part 4")
+    validate_full_hourly: bool = Field(
+        True,
+        description="solve one point per site over every hour to measure the aggregation error",
+    )
+    assumptions: list[str] = Field(default_factory=list, description="stated in every conclusion")
+
+
+# -- the loaded study ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoadedSite:
+    """A site: its instance file as loaded (``base``), and with the site's overrides applied
+    (``instance``: full hourly horizon, the study's common overrides not yet applied)."""
+
+    name: str
+    path: Path
+    offer: str
+    overrides: Mapping[str, Any]
+    base: Instance
+    instance: Instance
+
+
+@dataclass(frozen=True)
+class Study:
+    """A validated study: the spec, the file it came from and the loaded sites."""
+
+    spec: StudySpec
+    source: Path
+    sites: tuple[LoadedSite, ...]
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent
+
+
+def _describe(err: Mapping[str, Any], raw: Any) -> str:
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+    where = field_location(loc, raw, keyed=("overrides",))
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return f"{where}: required field is missing"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown field"
+    if kind == "value_error":
+        return f"{where}: {ctx.get('error', err['msg'])}"
+    message = RANGE_MESSAGES[kind].format(**ctx) if kind in RANGE_MESSAGES else str(err["msg"])
+    value = err.get("input")
+    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
+    return f"{where}: {message}, got {shown}"
+
+
+def load_study(path: str | Path) -> Study:
+    """Read and validate a study file; load every site. Raises :class:`StudyError`."""
+    path = Path(path)
+    raw, problem = read_yaml_mapping(path, "fields")
+    if problem:
+        raise StudyError([problem])
+    source = str(path)
+    try:
+        spec = StudySpec.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise StudyError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
+    problems: list[str] = []
+    sites: list[LoadedSite] = []
+    for i, site in enumerate(spec.sites):
+        where = f"{source}: sites[{i}]"
+        site_path = Path(os.path.normpath(path.parent / site.instance))
+        try:
+            inst = load_instance(site_path)
+        except InstanceError as exc:
+            problems += [f"{where}.instance: {p}" for p in exc.problems]
+            continue
+        offers = [o.name for o in inst.spec.fusion]
+        if site.offer not in offers:
+            problems.append(
+                f"{where}.offer: no fusion offer named {site.offer!r} in {site_path} "
+                f"(have: {', '.join(offers) or 'none'})"
+            )
+        try:
+            resolved = inst.with_overrides(site.overrides)
+            inst.with_overrides({**site.overrides, **spec.overrides})
+        except InstanceError as exc:
+            problems += [f"{where}.overrides: {p}" for p in exc.problems]
+            continue
+        if any(s.name == inst.name for s in sites):
+            problems.append(f"{where}.instance: site {inst.name!r} is listed twice")
+        overrides = dict(site.overrides)
+        sites.append(LoadedSite(inst.name, site_path, site.offer, overrides, inst, resolved))
+    if problems:
+        raise StudyError(problems)
+    return Study(spec, path, tuple(sites))

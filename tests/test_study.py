@@ -1,0 +1,300 @@
+"""The fusion study pipeline on a tiny configuration: one site (the default instance's first
+three days, two representative days), two targets, one sensitivity, one late year.
+
+Checks that the generated document is made of the run's outputs: every figure it links was
+written by this run (and no other is left beside it), every number of every table is in the
+table's stored CSV, the break-even and frontier numbers are those of the sweep stores, no
+template placeholder is left, the HTML is self-contained, and a second run resumes from the
+stores without solving anything again.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import planner
+
+from conftest import ROOT, fusion, grid, tiny
+from planner.study import StudyError, load_study, run_study
+from planner.study.analysis import delivery_long
+from planner.study.cases import sensitivity
+from planner.study.config import Sensitivity
+from planner.study.pipeline import count_points
+
+ANNUAL = {"annual_matching_fraction": 1.0}
+TINY = {
+    "name": "tiny_study",
+    "title": "Tiny fusion study",
+    "workers": 1,
+    "overrides": {
+        "time.hours": 72,
+        "time.representative_periods": {"count": 2, "period_hours": 24},
+    },
+    "sites": [{"instance": str(ROOT / "instances" / "default.yaml"), "offer": "helion"}],
+    "benchmarks": [
+        {"label": "goal", "low_usd_per_mwh": 10, "high_usd_per_mwh": 10, "source": "a goal"},
+        {"label": "restart", "low_usd_per_mwh": 110, "high_usd_per_mwh": 115, "source": "guess"},
+    ],
+    "literature": {
+        "source": "paper", "targets": [0.8, 0.9], "premium_pct": {"solar_storage": [3, 6]}
+    },
+    "breakeven": {"policies": [ANNUAL, {"hourly_cfe_target": 0.9}]},
+    "frontier": {
+        "policies": [ANNUAL, {"hourly_cfe_target": 0.8}, {"hourly_cfe_target": 0.9}],
+        "variants": [
+            {"name": "solar_storage", "label": "solar + Li-ion", "fusion": False,
+             "long_duration_storage": False},
+            {"name": "fusion_lds", "label": "+ fusion + iron-air", "fusion": True,
+             "long_duration_storage": True},
+        ],
+    },
+    "delivery_risk": {
+        "policy": {"hourly_cfe_target": 0.9},
+        "prices_usd_per_mwh": [10],
+        "slip_years": [1],
+        "availability": [0.5],
+        "window_years": 3,
+        "strategies": ["fixed", "top_up"],
+    },
+    "sensitivities": {
+        "policy": {"hourly_cfe_target": 0.9},
+        "cases": [{"name": "grid_dirtier", "label": "grid x 1.5", "grid_fossil": 1.5}],
+    },
+    "validate_full_hourly": True,
+    "assumptions": ["A tiny test."],
+}
+
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers(text: str) -> list[tuple[float, int]]:
+    """(value, decimals) of every number written in ``text``."""
+    out = []
+    for token in NUMBER.findall(text):
+        plain = token.replace(",", "")
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        out.append((float(plain), decimals))
+    return out
+
+
+def _tables(markdown: str) -> dict[str, list[list[str]]]:
+    """Body cells of every Markdown table, by the name of its ``<!-- table: name -->`` marker
+    (a table without a marker is filed under ``None``)."""
+    tables: dict[str, list[list[str]]] = {}
+    name = None
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        marker = re.match(r"<!-- table: (\w+) -->", lines[i])
+        if marker:
+            name = marker.group(1)
+        elif lines[i].startswith("| "):
+            rows = []
+            while i < len(lines) and lines[i].startswith("|"):
+                rows.append([c.strip() for c in lines[i].strip("|").split(" | ")])
+                i += 1
+            tables[str(name)] = rows[2:]  # header and rule are not data
+            name = None
+            continue
+        i += 1
+    return tables
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("study")
+    config = folder / "study.yaml"
+    config.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    doc = folder / "docs" / "study.md"
+    stale = doc.parent / "study" / "stale.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"not written by the run")
+    started = time.time()
+    results = run_study(config, folder / "out", doc, progress=False)
+    return {
+        "folder": folder,
+        "config": config,
+        "doc": doc,
+        "out": folder / "out",
+        "started": started,
+        "results": results,
+        "markdown": doc.read_text(encoding="utf-8"),
+    }
+
+
+def test_every_figure_is_written_by_the_run(run: dict[str, object]) -> None:
+    doc, markdown = run["doc"], run["markdown"]
+    assert isinstance(doc, Path) and isinstance(markdown, str)
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
+    assert len(links) >= 5  # break-even, premium, capacity, delivery risk, sensitivities
+    figure_dir = doc.parent / doc.stem
+    for link in links:
+        path = (doc.parent / link).resolve()
+        assert path.parent == figure_dir.resolve(), link
+        assert path.exists() and path.stat().st_mtime >= run["started"], link
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", link
+    on_disk = {p.name for p in figure_dir.iterdir()}
+    assert on_disk == {Path(link).name for link in links}  # the stale figure is gone
+
+
+def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> None:
+    markdown, out = run["markdown"], run["out"]
+    assert isinstance(markdown, str) and isinstance(out, Path)
+    tables = _tables(markdown)
+    assert "None" not in tables, "a table without its data"
+    expected = {"sites", "validation", "breakeven", "frontier_default", "premium_comparison",
+                "delivery_default", "sensitivities", "runtime"}
+    assert expected <= set(tables)
+    for name, rows in tables.items():
+        stored = (out / "tables" / f"{name}.csv").read_text(encoding="utf-8")
+        values = [v for v, _ in _numbers(stored)]
+        assert rows, name
+        for row in rows:
+            for cell in row:
+                for value, decimals in _numbers(cell):
+                    found = any(round(v, decimals) == pytest.approx(value) for v in values)
+                    assert found, (name, cell)
+
+
+def test_breakeven_and_frontier_come_from_the_sweep_stores(run: dict[str, object]) -> None:
+    markdown, out = run["markdown"], run["out"]
+    assert isinstance(markdown, str) and isinstance(out, Path)
+    tables = _tables(markdown)
+    searched = pd.read_csv(out / "default" / "breakeven" / "breakeven.csv")
+    shown = [float(row[1].replace(",", "")) for row in tables["breakeven"]]
+    assert shown == pytest.approx(searched["breakeven_usd_per_mwh"].round(1).tolist())
+    sweep = pd.read_csv(out / "default" / "frontier" / "results.csv")
+    costs = sorted(round(v, 1) for v in sweep["cost_usd_per_mwh_load"])
+    cells = sorted(
+        float(cell.split(" ")[0]) for row in tables["frontier_default"] for cell in row[1:]
+    )
+    assert cells == pytest.approx(costs)
+
+
+def test_no_placeholder_is_left_and_the_html_is_self_contained(run: dict[str, object]) -> None:
+    markdown, out = run["markdown"], run["out"]
+    assert isinstance(markdown, str) and isinstance(out, Path)
+    for leftover in (r"\{[A-Za-z_][\w.\[\]'\"]*\}", r"\bnan\b", r"\bNone\b", r"TODO", r"<[a-z_]+>"):
+        assert not re.search(leftover, markdown), leftover
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == markdown.count("![")
+    assert "http://" not in html and "https://" not in html
+
+
+def test_a_second_run_resumes_from_the_stores(run: dict[str, object]) -> None:
+    out, config, doc = run["out"], run["config"], run["doc"]
+    assert isinstance(out, Path)
+    held = count_points(out)
+    again = run_study(config, out, doc, progress=False)  # type: ignore[arg-type]
+    assert again.points_before == held == count_points(out)  # nothing solved again
+    first = _tables(str(run["markdown"]))
+    second = _tables(Path(str(doc)).read_text(encoding="utf-8"))
+    for name in first.keys() - {"runtime", "validation"}:  # seconds differ between runs
+        assert first[name] == second[name], name
+
+
+def test_study_file_errors_are_all_reported(tmp_path: Path) -> None:
+    bad = {
+        **TINY,
+        "sites": [{"instance": str(ROOT / "instances" / "default.yaml"), "offer": "tokamak"}],
+        "delivery_risk": {**TINY["delivery_risk"], "slip_years": [4]},
+        "frontier": {
+            **TINY["frontier"],
+            "policies": [{"hourly_cfe_target": 0.9}, {"hourly_cfe_target": 1.2}],
+        },
+    }
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(StudyError) as err:
+        load_study(path)
+    text = str(err.value)
+    assert "frontier.policies[1].hourly_cfe_target: must be <= 1" in text
+    assert "delivery_risk: slip_years must be in [1, window_years = 3]" in text
+    bad["delivery_risk"] = TINY["delivery_risk"]
+    bad["frontier"] = TINY["frontier"]
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(StudyError, match=r"sites\[0\]\.offer: no fusion offer named 'tokamak'"):
+        load_study(path)
+
+
+def test_contract_window_by_hand() -> None:
+    """On time: 100 $/yr and 10 t/yr; a late year: 80 $ and 30 t; discount rate 10 %, a
+    window of 3 years, end-of-year discounting. One year late: PV changes by
+    (80 - 100) / 1.1 = -18.18 $ and emissions by 30 - 10 = +20 t; two years late:
+    -20 (1/1.1 + 1/1.21) = -34.71 $ and +40 t; a derated plant at 60 $ and 20 t in every year:
+    -40 (1/1.1 + 1/1.21 + 1/1.331) = -99.47 $ and +30 t."""
+    part = SimpleNamespace(window_years=3, slip_years=[1, 2])
+    study = SimpleNamespace(spec=SimpleNamespace(delivery_risk=part))
+    finance = SimpleNamespace(discount_rate=0.1)
+    spec = SimpleNamespace(finance=finance)
+    site = SimpleNamespace(name="s", offer="f", instance=SimpleNamespace(spec=spec))
+    record = {"status": "optimal", "horizon_years": 1.0, "demand_mwh": 1.0,
+              "hourly_cfe_score": 0.9}
+    on_time = pd.DataFrame([{**record, "price": 50.0, "total_cost_usd_per_yr": 100.0,
+                             "emissions_location_t": 10.0, "f_capacity_mw": 5.0}])
+    late = pd.DataFrame(
+        [
+            {**record, "price_index": 0, "strategy": "fixed", "event": "late",
+             "total_cost_usd_per_yr": 80.0, "emissions_location_t": 30.0},
+            {**record, "price_index": 0, "strategy": "fixed", "event": "availability_50",
+             "total_cost_usd_per_yr": 60.0, "emissions_location_t": 20.0},
+        ]
+    )
+    long = delivery_long(study, site, on_time, late, "price")  # type: ignore[arg-type]
+    long = long.set_index("case")
+    assert long.loc["1 yr late", "delta_pv_musd"] * 1e6 == pytest.approx(-20 / 1.1)
+    two = -20 * (1 / 1.1 + 1 / 1.21)
+    assert long.loc["2 yr late", "delta_pv_musd"] * 1e6 == pytest.approx(two)
+    assert long.loc["availability 50 %", "delta_pv_musd"] * 1e6 == pytest.approx(
+        -40 * (1 / 1.1 + 1 / 1.21 + 1 / 1.331)
+    )
+    assert long.loc["1 yr late", "delta_emissions_kt"] * 1e3 == pytest.approx(20.0)
+    assert long.loc["2 yr late", "delta_emissions_kt"] * 1e3 == pytest.approx(40.0)
+    assert long.loc["availability 50 %", "delta_emissions_kt"] * 1e3 == pytest.approx(30.0)
+    assert long.loc["on time", "contract_mw"] == 5.0
+
+
+def test_halving_the_fossil_share_equals_relaxing_the_target(tmp_path: Path) -> None:
+    """The hourly CFE constraint caps the fossil part of imports: sum_h (1 - cfe_h) import_h
+    <= (1 - x) demand. With the fossil share halved, a 95 % target allows as many fossil
+    imports as 90 % with the original share, so both optima cost the same. Grid: fossil shares
+    0.5, 0.8, 0.2, 0.4 (intensity 0.3 t/MWh per unit of fossil share); x 1.5 caps the second
+    hour at 1 (intensity 0.3, not 0.36)."""
+    fossil = np.array([0.5, 0.8, 0.2, 0.4])
+    inst = tiny(
+        4,
+        load_mw=100.0,
+        grid=grid(price=[40.0, 60.0, 50.0, 70.0], ci=list(0.3 * fossil), cfe=list(1 - fossil)),
+        fusion=[fusion(energy_price_usd_per_mwh=90.0)],
+        policy={"hourly_cfe_target": 0.95},
+    )
+
+    def scaled(factor: float) -> dict[str, np.ndarray]:
+        ov = sensitivity(inst, Sensitivity(name="g", label="g", grid_fossil=factor), tmp_path)
+        frame = pd.read_csv(ov["grid.carbon_free_share"]["csv"])
+        return {
+            "grid.carbon_free_share": frame["grid_carbon_free_share"].to_numpy(),
+            "grid.carbon_intensity_t_per_mwh": frame["grid_carbon_intensity_t_per_mwh"].to_numpy(),
+        }
+
+    half = scaled(0.5)
+    assert half["grid.carbon_free_share"] == pytest.approx(1 - 0.5 * fossil)
+    assert half["grid.carbon_intensity_t_per_mwh"] == pytest.approx(0.15 * fossil)
+    more = scaled(1.5)
+    assert more["grid.carbon_free_share"] == pytest.approx([0.25, 0.0, 0.7, 0.4])
+    assert more["grid.carbon_intensity_t_per_mwh"] == pytest.approx([0.225, 0.3, 0.09, 0.18])
+    cleaner = planner.solve(inst.with_overrides(half), baseline=False)
+    relaxed = planner.solve(inst.with_overrides({"policy.hourly_cfe_target": 0.9}), baseline=False)
+    strict = planner.solve(inst, baseline=False)
+    assert cleaner.ok and relaxed.ok and strict.ok
+    assert cleaner.objective_usd == pytest.approx(relaxed.objective_usd, rel=1e-6)
+    assert cleaner.capacity.loc["helion", "capacity_mw"] > 1.0  # the target binds
+    assert strict.objective_usd > relaxed.objective_usd * (1 + 1e-3)
