@@ -236,7 +236,7 @@ class Instance:
         try:
             spec = InstanceSpec.model_validate(raw)
         except pydantic.ValidationError as exc:
-            problems = [f"{source}: {_describe(err, raw)}" for err in exc.errors()]
+            problems = [f"{source}: {describe_error(err, raw)}" for err in exc.errors()]
             problems += _series_problems_of_valid_parts(raw, ctx)
             raise InstanceError(problems) from None
         problems: list[str] = []
@@ -524,9 +524,12 @@ def field_location(loc: tuple[Any, ...], raw: Any, keyed: tuple[str, ...] = ()) 
     return text or "(top level)"
 
 
-def _describe(err: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
-    loc = tuple(p for p in err["loc"] if p not in ("function-before", "function-after"))
-    where = field_location(loc, raw)
+def describe_error(err: Mapping[str, Any], raw: Any, keyed: tuple[str, ...] = ()) -> str:
+    """One pydantic error as ``field: what, got value``, the field named as in the input
+    (list items by name, see :func:`field_location`; ``keyed``: mappings whose keys are paths).
+    Shared by the instance, sweep and study loaders."""
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+    where = field_location(loc, raw, keyed)
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":

@@ -22,9 +22,8 @@ from pydantic import Field, model_validator
 from planner.errors import InstanceError
 from planner.inputs.common import NAME_PATTERN, Count, Number, Schema
 from planner.inputs.instance import (
-    RANGE_MESSAGES,
     Instance,
-    field_location,
+    describe_error,
     load_instance,
     read_yaml_mapping,
 )
@@ -266,23 +265,6 @@ class Study:
         return self.source.parent
 
 
-def _describe(err: Mapping[str, Any], raw: Any) -> str:
-    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-    where = field_location(loc, raw, keyed=("overrides",))
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return f"{where}: required field is missing"
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field"
-    if kind == "value_error":
-        return f"{where}: {ctx.get('error', err['msg'])}"
-    message = RANGE_MESSAGES[kind].format(**ctx) if kind in RANGE_MESSAGES else str(err["msg"])
-    value = err.get("input")
-    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
-    return f"{where}: {message}, got {shown}"
-
-
 def load_study(path: str | Path) -> Study:
     """Read and validate a study file; load every site. Raises :class:`StudyError`."""
     path = Path(path)
@@ -293,7 +275,9 @@ def load_study(path: str | Path) -> Study:
     try:
         spec = StudySpec.model_validate(raw)
     except pydantic.ValidationError as exc:
-        raise StudyError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
+        raise StudyError(
+            [f"{source}: {describe_error(err, raw, ('overrides',))}" for err in exc.errors()]
+        ) from None
     problems: list[str] = []
     sites: list[LoadedSite] = []
     for i, site in enumerate(spec.sites):

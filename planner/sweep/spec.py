@@ -54,10 +54,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_va
 from planner.errors import InstanceError
 from planner.inputs.common import NAME_PATTERN, Number, Schema, data_folders, resolve_inside
 from planner.inputs.instance import (
-    RANGE_MESSAGES,
     Instance,
     InstanceSpec,
-    field_location,
+    describe_error,
     load_instance,
     read_yaml_mapping,
     structure_problem,
@@ -228,7 +227,9 @@ class Sweep:
         try:
             spec = SweepSpec.model_validate(dict(raw))
         except pydantic.ValidationError as exc:
-            raise SweepError([f"{source}: {_describe(err, raw)}" for err in exc.errors()]) from None
+            raise SweepError(
+                [f"{source}: {describe_error(err, raw, KEYED)}" for err in exc.errors()]
+            ) from None
         return _expand(spec, Path(base_dir), source, tuple(Path(d) for d in allowed_dirs or ()))
 
     @classmethod
@@ -291,29 +292,8 @@ def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = Non
 
 
 # -- messages --------------------------------------------------------------------------------
-def _location(loc: tuple[Any, ...], raw: Any) -> str:
-    """``('scenarios', 0, 'name')`` -> ``scenarios[cheap].name``; parameters by index."""
-    return field_location(loc, raw, keyed=("overrides", "solver_options"))
-
-
-_MESSAGES = RANGE_MESSAGES
-
-
-def _describe(err: Mapping[str, Any], raw: Any) -> str:
-    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-    where = _location(loc, raw)
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return f"{where}: required field is missing"
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field"
-    if kind == "value_error":
-        return f"{where}: {ctx.get('error', err['msg'])}"
-    message = _MESSAGES[kind].format(**ctx) if kind in _MESSAGES else str(err["msg"])
-    value = err.get("input")
-    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
-    return f"{where}: {message}, got {shown}"
+KEYED = ("overrides", "solver_options")
+"""Mappings of a sweep file whose keys are paths or option names, not fields."""
 
 
 # -- paths -----------------------------------------------------------------------------------
