@@ -88,3 +88,16 @@ def test_sweep_report_cli(sweep, capsys):  # type: ignore[no-untyped-def]
     assert all(s.startswith("data:image/png;base64,") for s in p.img_src)
     assert "http" not in text
     assert set(pd.read_excel(sweep[1] / "results.xlsx", sheet_name=None)) == {"results"}
+
+
+def test_breakeven_figure_places_categories_once_for_every_offer() -> None:
+    """Two offers over the same two policies: both curves at x = 0 and 1 (not 0-3)."""
+    result = pd.DataFrame({"policy": ["annual", "hourly 90 %"] * 2, "offer": ["a", "a", "b", "b"],
+                           "breakeven_usd_per_mwh": [100.0, 120.0, 80.0, 90.0],
+                           "half_width_usd_per_mwh": [0.5] * 4})
+    ax = sf.breakeven_figure(result).axes[0]
+    for line in ax.lines:
+        if len(line.get_xdata()) == 2:
+            assert list(line.get_xdata()) == [0.0, 1.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["annual", "hourly 90 %"]
+    assert sf._kind("iron_air_capacity_mw") == "storage"

@@ -29,7 +29,7 @@ def _kind(column: str) -> str:
     for kind in ("fusion", "solar", "storage", "grid"):
         if kind in column:
             return kind
-    if column.startswith("li_") or "battery" in column:
+    if column.startswith(("li_", "iron_")) or "battery" in column:
         return "storage"
     if column.startswith(("helion", "cfs", "tae")):
         return "fusion"
@@ -132,14 +132,16 @@ def breakeven_figure(result: pd.DataFrame) -> Figure:
     x_col = by[0] if by else None
     xs = result[x_col].to_numpy() if x_col else np.arange(len(result))
     numeric = x_col is not None and pd.api.types.is_numeric_dtype(result[x_col])
-    xp = xs.astype(float) if numeric else np.arange(len(result))
+    # categories (e.g. policies) at one position each, shared by every offer
+    categories = list(dict.fromkeys(xs.tolist()))
+    xp = xs.astype(float) if numeric else np.array([categories.index(v) for v in xs], dtype=float)
     for i, (offer, part) in enumerate(result.groupby("offer")):
         idx = part.index
         ax.errorbar(xp[result.index.get_indexer(idx)], part["breakeven_usd_per_mwh"],
                     yerr=part["half_width_usd_per_mwh"], marker="o", capsize=4,
                     color=colour("fusion", i), label=str(offer))
     if not numeric:
-        ax.set_xticks(xp, [str(v) for v in xs] if x_col else [str(i) for i in xp])
+        ax.set_xticks(range(len(categories)), [str(v) for v in categories])
     ax.set_xlabel(pretty(x_col) if x_col else "search")
     ax.set_ylabel("Break-even energy price, $/MWh")
     ax.set_title("Break-even fusion price (highest price still contracted)")
