@@ -28,7 +28,7 @@ import os
 import shutil
 import signal
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -323,10 +323,19 @@ INTERRUPTS = {
 }
 
 
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own Ctrl-C handler for the test: a test run started in the background by a
+    non-interactive shell inherits SIGINT ignored, and then (rightly) nothing interrupts."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("case", list(INTERRUPTS))
 def test_ctrl_c_during_a_write_waits_for_it_then_stops(
     case: str, folder: Path, reference: pd.DataFrame, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], default_sigint: None,
 ) -> None:
     """A write is never cut in half: the signal is handled once the transaction is over."""
     fault, stored_when_handled = INTERRUPTS[case]
