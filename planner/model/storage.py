@@ -54,22 +54,13 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     ones = np.ones(n)
     charge = {k: hourly_vars(b.charge_mw, k) for k in names}
     discharge = {k: hourly_vars(b.discharge_mw, k) for k in names}
-    keys = [(k, h) for k in names for h in range(n)]
-
-    def at_most(var: dict[str, list[Any]], cap: Any) -> list[Any]:
-        """Rows ``var[k][h] - cap[k] <= 0`` in (k, h) order."""
-        return [
-            row
-            for k in names
-            for row in linear_rows([(ones, var[k]), (-ones, [cap[k]] * n)])
-        ]
 
     # label: storage_charge_le_power
-    rows = at_most(charge, b.power_mw)
-    b.charge_le_power = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
+    rows = _at_most(charge, b.power_mw)
+    b.charge_le_power = pyo.Constraint(names, m.T, rule=_indexed(rows, "<="))
     # label: storage_discharge_le_power
-    rows = at_most(discharge, b.power_mw)
-    b.discharge_le_power = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
+    rows = _at_most(discharge, b.power_mw)
+    b.discharge_le_power = pyo.Constraint(names, m.T, rule=_indexed(rows, "<="))
 
     coef = {
         k.name: (1.0 - k.self_discharge_per_h, k.charge_efficiency, 1.0 / k.discharge_efficiency)
@@ -135,26 +126,20 @@ def _cyclic_soc(
 
     n = len(m.T)
     ones = np.ones(n)
-    keys = [(k, h) for k in names for h in range(n)]
     soc = {k: hourly_vars(b.soc_mwh, k) for k in names}
 
     # label: storage_soc_le_energy
-    rows = [
-        row
-        for k in names
-        for row in linear_rows([(ones, soc[k]), (-ones, [b.energy_mwh[k]] * n)])
-    ]
-    b.soc_le_energy = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "<="))
+    b.soc_le_energy = pyo.Constraint(names, m.T, rule=_indexed(_at_most(soc, b.energy_mwh), "<="))
 
     # label: storage_soc_balance -- soc[h] - keep * soc[prev(h)] - flow[h] == 0
     hours = np.arange(n)
     prev = np.where(hours % period_hours == 0, hours + period_hours - 1, hours - 1)
-    rows = []
+    rows = {}
     for k in names:
         previous = [soc[k][p] for p in prev]
         stored = [(-c, v) for c, v in flow(k)]
-        rows += linear_rows([(ones, soc[k]), (-coef[k][0] * ones, previous), *stored])
-    b.soc_balance = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "=="))
+        rows[k] = linear_rows([(ones, soc[k]), (-coef[k][0] * ones, previous), *stored])
+    b.soc_balance = pyo.Constraint(names, m.T, rule=_indexed(rows, "=="))
     b.soc_report = lambda k: var_values(b.soc_mwh, k)
 
 
@@ -186,17 +171,16 @@ def _linked_soc(
     # (without the keep term in the first hour of each period)
     n = len(m.T)
     ones = np.ones(n)
-    keys = [(k, h) for k in names for h in range(n)]
     hours = np.arange(n)
     first_hour = hours % period_hours == 0
-    rows = []
+    rows = {}
     for k in names:
         intra = hourly_vars(b.intra_soc_mwh, k)
         previous = [intra[max(h - 1, 0)] for h in hours]
         keep = np.where(first_hour, 0.0, coef[k][0])
         stored = [(-c, v) for c, v in flow(k)]
-        rows += linear_rows([(ones, intra), (-keep, previous), *stored])
-    b.intra_soc_balance = pyo.Constraint(names, m.T, rule=_indexed(keys, rows, "=="))
+        rows[k] = linear_rows([(ones, intra), (-keep, previous), *stored])
+    b.intra_soc_balance = pyo.Constraint(names, m.T, rule=_indexed(rows, "=="))
 
     # label: storage_intra_soc_range
     b.intra_le_max = pyo.Constraint(
@@ -239,13 +223,20 @@ def _linked_soc(
     b.soc_report = report
 
 
-def _indexed(keys: list[tuple[str, int]], rows: list[Any], sense: str) -> Any:
-    """Rule of a constraint indexed by (storage, hour) whose bodies are ``rows`` in ``keys``
-    order, with right-hand side 0."""
-    position = {key: i for i, key in enumerate(keys)}
+def _at_most(hourly: dict[str, list[Any]], cap: Any) -> dict[str, list[Any]]:
+    """Bodies ``hourly[k][h] - cap[k]`` (of rows ``<= 0``), per storage k and hour h."""
+    out = {}
+    for k, column in hourly.items():
+        ones = np.ones(len(column))
+        out[k] = linear_rows([(ones, column), (-ones, [cap[k]] * len(column))])
+    return out
+
+
+def _indexed(rows: dict[str, list[Any]], sense: str) -> Any:
+    """Rule of a constraint indexed by (storage, hour): body ``rows[k][h]``, right-hand side 0."""
     if sense == "==":
-        return lambda _, k, h: rows[position[k, h]] == 0.0
-    return lambda _, k, h: rows[position[k, h]] <= 0.0
+        return lambda _, k, h: rows[k][h] == 0.0
+    return lambda _, k, h: rows[k][h] <= 0.0
 
 
 def _register_results(reg: Registry, b: Any, name: str) -> None:
