@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from _table import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 HIGHS_DEFAULTS = {"solver": "choose", "run_crossover": "on"}
@@ -132,14 +133,7 @@ def main() -> None:
         row["overhead_share_of_highs"] = overhead / row["highs_s"] if row.get("highs_s") else None
         rows.append(row)
         print(json.dumps(row), flush=True)
-    frame = pd.DataFrame(rows)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-    frame.to_csv(path, index=False)
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(frame.round(3).to_string(index=False))
-    print(f"wrote {path}")
+    write_table(pd.DataFrame(rows), args.out, "bench")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _table import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,13 +77,7 @@ def main() -> None:
             "years": years, "status": "crashed", "error": proc.stderr.strip().splitlines()[-1:]}
         rows.append(row)
         print(json.dumps(row), flush=True)
-    frame = pd.DataFrame(rows)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"horizons-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-    frame.to_csv(path, index=False)
-    print(frame.round(2).to_string(index=False))
-    print(f"wrote {path}")
+    write_table(pd.DataFrame(rows), args.out, "horizons", digits=2)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 Solves each instance once on every hour, then on k representative days or weeks, and reports
 for each k: the speed-up (full solve time / representative solve time, both load excluded and
 clustering included), the objective error and the largest capacity error against the full
-solve, over all capacities and over the material ones (at least 10 % of the largest capacity
-in the same unit). Prints and writes ``out/bench/representative-<timestamp>.csv``.
+solve (capacities that both solves leave near zero are compared with a floor, see
+``planner.results.aggregation_error``). Prints and writes ``out/bench/representative-<timestamp>.csv``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from _table import write_table
 
 import planner
 from planner.results import aggregation_error
@@ -22,22 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = [
     (k, h, v) for v in ("mean", "medoid") for k, h in ((4, 168), (8, 168), (13, 168), (12, 24), (24, 24), (48, 24))
 ]
-
-
-MATERIAL_SHARE = 0.1
-"""A capacity is *material* if it is at least this share of the largest capacity in the same
-unit (MW or MWh) of the full hourly solve: a storage sized at 0.1 % of the portfolio can be off
-by 1,000 % without changing the decision."""
-
-
-def _material(table: pd.DataFrame) -> pd.Series:
-    """Which rows of an aggregation-error table (capacities only) are material."""
-    full = table["full_hourly"].abs()
-    mask = pd.Series(False, index=table.index)
-    for unit in ("_mw", "_mwh"):
-        rows = table.index.str.endswith(unit)
-        mask[rows] = full[rows] >= MATERIAL_SHARE * full[rows].max()
-    return mask
 
 
 def main() -> None:
@@ -63,10 +48,8 @@ def main() -> None:
             )
             res = planner.solve(agg, baseline=False)
             agg_s = time.perf_counter() - started
-            table = aggregation_error(res, full)
-            err = table["error_rel"]
+            err = aggregation_error(res, full)["error_rel"]
             capacities = err.drop("objective_usd")
-            material = _material(table.drop("objective_usd"))
             rows.append(
                 {
                     "instance": Path(path).stem,
@@ -79,18 +62,10 @@ def main() -> None:
                     "objective_error_pct": 100 * err["objective_usd"],
                     "max_capacity_error_pct": 100 * capacities.abs().max(),
                     "worst_capacity": capacities.abs().idxmax(),
-                    "max_material_capacity_error_pct": 100 * capacities[material].abs().max(),
-                    "worst_material_capacity": capacities[material].abs().idxmax(),
                 }
             )
             print(rows[-1], flush=True)
-    frame = pd.DataFrame(rows)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / f"representative-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-    frame.to_csv(target, index=False)
-    print(frame.round(3).to_string(index=False))
-    print(f"wrote {target}")
+    write_table(pd.DataFrame(rows), args.out, "representative")
 
 
 if __name__ == "__main__":

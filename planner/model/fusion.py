@@ -5,7 +5,8 @@ Builds (labels of ``docs/formulation.md``): ``fusion_available``, ``fusion_gen_l
 
 Block ``m.fusion``:
 
-- ``capacity_mw[o]``, ``min_capacity_mw <= capacity_mw[o] <= max_capacity_mw``: contracted MW of offer o;
+- ``capacity_mw[o]``, ``min_capacity_mw <= capacity_mw[o] <= max_capacity_mw``: contracted MW
+  of offer o;
   ``a[o, h]`` is its availability, 0 before the commercial operation date.
 
 A take-or-pay offer without minimum take costs the same whether its energy is used or not:

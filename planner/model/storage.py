@@ -43,7 +43,9 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     by_name = {k.name: k for k in units}
     period_hours, sequence = periods(inst)
 
-    b.power_mw = pyo.Var(names, bounds=lambda _, k: (by_name[k].min_power_mw, by_name[k].max_power_mw))
+    b.power_mw = pyo.Var(
+        names, bounds=lambda _, k: (by_name[k].min_power_mw, by_name[k].max_power_mw)
+    )
     b.energy_mwh = pyo.Var(
         names, bounds=lambda _, k: (by_name[k].min_energy_mwh, by_name[k].max_energy_mwh)
     )
