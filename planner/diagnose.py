@@ -622,34 +622,36 @@ def _explain(
     findings: list[TargetFinding] = []
     incomplete: list[str] = []
     structural = not hard
+
+    def relax(t: _Target, hold: bool) -> LpRun:
+        """Solve with target ``t`` relaxed; the other hard targets dropped or held."""
+        return solve(_relaxed(lp, t, [o for o in hard if o is not t], hold=hold))
+
+    def short(t: _Target, res: LpRun, alone: bool) -> None:
+        """Record ``t`` as failing if the relaxed optimum ``res`` leaves it short."""
+        shortfall = float(res.x[t.col])
+        if shortfall > SHORTFALL_TOLERANCE * max(1.0, abs(t.rhs)):
+            assert index is not None
+            findings.append(_finding(inst, t, shortfall, alone,
+                                     binding_limits(res, index, inst, t.row)))
+
     for t in hard:
-        others = [o for o in hard if o is not t]
-        res = solve(_relaxed(lp, t, others, hold=False))
+        res = relax(t, hold=False)
         if res.status in FAILED_FOR_DIAGNOSIS:
             structural = True
             break
         if res.status != "optimal" or res.x is None:
             incomplete.append(f"{t.label}: relaxed solve ended {res.status}")
             continue
-        shortfall = float(res.x[t.col])
-        if shortfall > SHORTFALL_TOLERANCE * max(1.0, abs(t.rhs)):
-            assert index is not None
-            findings.append(_finding(inst, t, shortfall, True,
-                                     binding_limits(res, index, inst, t.row)))
+        short(t, res, alone=True)
 
     cause = "targets"
     if not structural and not findings and len(hard) > 1:
         cause = "combination"
         for t in hard:
-            others = [o for o in hard if o is not t]
-            res = solve(_relaxed(lp, t, others, hold=True))
-            if res.status != "optimal" or res.x is None:
-                continue
-            shortfall = float(res.x[t.col])
-            if shortfall > SHORTFALL_TOLERANCE * max(1.0, abs(t.rhs)):
-                assert index is not None
-                findings.append(_finding(inst, t, shortfall, False,
-                                         binding_limits(res, index, inst, t.row)))
+            res = relax(t, hold=True)
+            if res.status == "optimal" and res.x is not None:
+                short(t, res, alone=False)
 
     members: list[str] = []
     irreducible = False
