@@ -437,8 +437,7 @@ class _Target:
 
 
 def _hard_targets(reg: Registry, compiled: CompiledModel, m: pyo.ConcreteModel) -> list[_Target]:
-    col_of = {id(v): j for j, v in enumerate(compiled.columns)}
-    row_of = {id(r.constraint): i for i, r in enumerate(compiled.rows)}
+    col_of, row_of = compiled.column_of, compiled.row_of
     out = []
     for policy, var in reg.shortfalls.items():
         if var.ub is None or var.ub > 0:  # soft: priced shortfall

@@ -7,6 +7,7 @@ import time
 import warnings as _warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import highspy
@@ -104,6 +105,16 @@ class CompiledModel:
     lp: LinearProgram
     columns: list[Any]
     rows: list[Any]
+
+    @cached_property
+    def row_of(self) -> dict[int, int]:
+        """Row position of each compiled constraint, by ``id`` of the constraint."""
+        return {id(entry.constraint): i for i, entry in enumerate(self.rows)}
+
+    @cached_property
+    def column_of(self) -> dict[int, int]:
+        """Column position of each compiled variable, by ``id`` of the variable."""
+        return {id(var): j for j, var in enumerate(self.columns)}
 
 
 def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
@@ -321,7 +332,7 @@ class SolverRun:
         """Dual of each constraint (d objective / d right-hand side)."""
         assert self.lp_run.row_dual is not None
         row_dual = self.lp_run.row_dual
-        index = {id(entry.constraint): i for i, entry in enumerate(self.rows)}
+        index = self.compiled.row_of
         return {c: float(row_dual[index[id(c)]]) if id(c) in index else 0.0 for c in constraints}
 
 
@@ -397,9 +408,9 @@ def _check_figures(compiled: CompiledModel, m: pyo.ConcreteModel, run: LpRun) ->
     }
     balance = getattr(m, "power_balance", None)
     if balance is not None:
-        ids = {id(c) for c in balance.values()}
-        rows = np.fromiter(
-            (i for i, r in enumerate(compiled.rows) if id(r.constraint) in ids), dtype=int
+        row_of = compiled.row_of
+        rows = np.array(
+            [row_of[id(c)] for c in balance.values() if id(c) in row_of], dtype=int
         )
         if rows.size:
             lp = compiled.lp
