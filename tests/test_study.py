@@ -298,3 +298,19 @@ def test_halving_the_fossil_share_equals_relaxing_the_target(tmp_path: Path) -> 
     assert cleaner.objective_usd == pytest.approx(relaxed.objective_usd, rel=1e-6)
     assert cleaner.capacity.loc["helion", "capacity_mw"] > 1.0  # the target binds
     assert strict.objective_usd > relaxed.objective_usd * (1 + 1e-3)
+
+
+def test_only_medoid_periods_are_written(tmp_path: Path) -> None:
+    """The prepared site writes the modelled hours of real (medoid) days; mean periods are
+    refused, read from the study's overrides since a resolved spec forgets how it clustered."""
+    from planner.study.config import LoadedSite
+    from planner.study.sites import REPRESENTATIVE, prepare
+
+    base = planner.load_instance(ROOT / "instances" / "default.yaml")
+    site = LoadedSite("default", ROOT / "instances" / "default.yaml", "helion", {}, base, base)
+    common = {"time.hours": 72, REPRESENTATIVE: {"count": 2, "period_hours": 24}}
+    prepared = prepare(site, common, tmp_path / "medoid")
+    assert prepared.instance.hours == 48
+    mean = {**common, REPRESENTATIVE: {"count": 2, "period_hours": 24, "values": "mean"}}
+    with pytest.raises(ValueError, match="medoid periods only"):
+        prepare(site, mean, tmp_path / "mean")

@@ -6,7 +6,6 @@ Pure pandas: no solve happens here. Each function returns a tidy ("long") table;
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -390,13 +389,3 @@ def validation_summary(validation: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-# -- helpers for sentences -------------------------------------------------------------------
-def fmt_money(value: float, decimals: int = 1) -> str:
-    """``123.4 $/MWh`` style number, or ``n/a``."""
-    return "n/a" if value is None or not math.isfinite(value) else f"{value:,.{decimals}f}"
-
-
-def fmt_signed_pct(value: float, decimals: int = 0) -> str:
-    return "n/a" if value is None or not math.isfinite(value) else f"{value:+,.{decimals}f} %"

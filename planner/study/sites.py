@@ -48,10 +48,6 @@ class PreparedSite:
     def offer(self) -> str:
         return self.site.offer
 
-    def at_modelled_hours(self, values: np.ndarray) -> np.ndarray:
-        """A full-horizon series at the modelled hours (the medoid periods' own hours)."""
-        return values if self.hour_index is None else np.asarray(values)[self.hour_index]
-
 
 def prepare(site: LoadedSite, common: Mapping[str, Any], folder: Path) -> PreparedSite:
     """Apply ``common`` to the site, cluster it if asked, write it to ``folder`` and load it."""
@@ -59,11 +55,9 @@ def prepare(site: LoadedSite, common: Mapping[str, Any], folder: Path) -> Prepar
     rest = {k: v for k, v in common.items() if k != REPRESENTATIVE}
     full = site.base.with_overrides({**site.overrides, **rest})
     aggregated = full.with_overrides({REPRESENTATIVE: rep}) if rep is not None else full
-    if aggregated.is_aggregated:
-        rep_periods = aggregated.spec.time.representative_periods
-        values = rep_periods.values if rep_periods is not None else "medoid"
-        if values != "medoid":
-            raise ValueError("the study writes the modelled hours of medoid periods only")
+    # a resolved spec no longer carries the clustering settings: read them from the overrides
+    if aggregated.is_aggregated and (rep or {}).get("values", "medoid") != "medoid":
+        raise ValueError("the study writes the modelled hours of medoid periods only")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{site.name}.yaml"
     write_instance(aggregated, path, site)
@@ -75,7 +69,6 @@ def write_instance(inst: Instance, path: Path, site: LoadedSite) -> None:
     csv = path.with_suffix(".csv")
     columns: dict[str, np.ndarray] = {}
     body = _externalise(inst.spec.model_dump(), "", columns, csv.name, inst.hours)
-    body["time"]["representative_periods"] = None
     body["description"] = (body.get("description") or "") + " [study: representative periods]"
     pd.DataFrame(columns).to_csv(csv, index=False, lineterminator="\n", float_format="%.10g")
     header = (
