@@ -146,7 +146,7 @@ def render() -> str:
     ]
     for title, model, note in SECTIONS:
         lines += [f"## `{title}`" if title != "top level" else "## Top level", ""]
-        doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        doc = _prose((model.__doc__ or "").strip().split("\n\n")[0])
         lines += [doc + (f" ({note})" if note else ""), ""]
         lines += ["| field | type | unit | default | range | meaning |", "| --- | --- | --- | --- | --- | --- |"]
         for name, field in model.model_fields.items():
@@ -159,11 +159,16 @@ def render() -> str:
     lines += [
         "## Hourly CSV reference",
         "",
-        f"`{{csv: FILE, column: NAME}}`: {' '.join((SeriesRef.__doc__ or '').split())}",
+        f"`{{csv: FILE, column: NAME}}`: {_prose(SeriesRef.__doc__ or '')}",
         "",
     ]
     lines += shipped_section()
     return "\n".join(lines)
+
+
+def _prose(docstring: str) -> str:
+    """A docstring as one line of Markdown: line breaks and indentation become single spaces."""
+    return " ".join(docstring.split())
 
 
 def _fmt(value: float | None, digits: int = 1, scale: float = 1.0) -> str:
