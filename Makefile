@@ -8,14 +8,14 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test bench instances results import-grid docs clean sweep frontier breakeven report study
+.PHONY: install run solve test lint bench instances results import-grid docs clean sweep frontier breakeven report study
 
 install: $(STAMP)
 
 # Installs the package and its tested, pinned dependency versions (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -27,13 +27,20 @@ solve: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# ruff (rules in pyproject.toml: pycodestyle, pyflakes, import order, bugbear, pyupgrade;
+# formatting checked) and mypy (untyped definitions disallowed) on the package.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check planner tests benchmarks
+	$(VENV)/bin/ruff format --check planner tests benchmarks
+	$(VENV)/bin/mypy
+
 # Full-year benchmarks (minutes): not part of `make test`. See docs/performance.md.
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/representative.py
 	$(PY) benchmarks/horizons.py 1 2 5
 
-# Shipped instances (planner/shipped.py): instance YAML and profile CSVs, bit for bit.
+# Shipped instances (planner/shipped/): instance YAML and profile CSVs, bit for bit.
 instances: $(STAMP)
 	$(PY) -m planner.shipped write instances
 

@@ -65,13 +65,15 @@ def run_floor(case: dict[str, Any]) -> dict[str, Any]:
     import highspy
 
     import planner
-    from planner.model.core import build_model
-    from planner.solve import DEFAULT_SOLVER_OPTIONS, run_highs
+    from planner.model.build import build_model
+    from planner.solver.run import run_highs
+    from planner.solver.settings import SolveSettings
 
     inst = planner.load_instance(case["instance"])
     m, _ = build_model(inst, case["formulation"])
-    options = {**DEFAULT_SOLVER_OPTIONS, **case["options"]}
-    run = run_highs(m, options, time_limit_s=0.0)  # hand the LP over without solving it
+    settings = SolveSettings(case["options"], time_limit_s=0.0)
+    options = settings.options
+    run = run_highs(m, settings)  # hand the LP over without solving it
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "model.mps")
         run.highs.writeModel(path)

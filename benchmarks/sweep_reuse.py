@@ -33,7 +33,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
 import planner
-from planner.model.core import build_model
+from planner.model.build import build_model
 from planner.results import extract
 
 OPTIONS = {

@@ -4,22 +4,20 @@
 >>> inst = planner.load_instance("instances/default.yaml")       # doctest: +SKIP
 >>> res = planner.solve(inst.with_overrides({"policy.hourly_cfe_target": 0.95}))  # doctest: +SKIP
 >>> res.metrics["hourly_cfe_score"]                                # doctest: +SKIP
-"""
 
-from importlib.metadata import PackageNotFoundError, version
+This module is the public API only: internal code imports the modules it needs, never the
+``planner`` package itself (``tests/test_layers.py``).
+"""
 
 from planner.errors import InstanceError, SolveError, SolverOptionError
 from planner.inputs.instance import Instance, load_instance
-from planner.results import Prices, Result
-from planner.solve import DEFAULT_SOLVER_OPTIONS, solve
-
-try:
-    __version__ = version("planner")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
-
-# After __version__: the sweep package reads it.
-from planner.sweep import SweepError, breakeven, frontier, load_sweep, run_sweep  # noqa: E402
+from planner.results.result import Prices, Result
+from planner.solve import DEFAULT_SOLVER_OPTIONS, SolveSettings, solve
+from planner.sweep.breakeven import breakeven
+from planner.sweep.frontier import frontier
+from planner.sweep.runner import run_sweep
+from planner.sweep.spec import SweepError, load_sweep
+from planner.version import __version__
 
 __all__ = [
     "DEFAULT_SOLVER_OPTIONS",
@@ -28,8 +26,10 @@ __all__ = [
     "Prices",
     "Result",
     "SolveError",
+    "SolveSettings",
     "SolverOptionError",
     "SweepError",
+    "__version__",
     "breakeven",
     "frontier",
     "load_instance",

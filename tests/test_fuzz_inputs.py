@@ -36,9 +36,9 @@ import planner
 from conftest import ROOT
 from planner.cli import main
 from planner.inputs.aggregate import hourly_arrays
-from planner.inputs.common import MAX_HOURS, MAX_MAGNITUDE, hourly_bounds
+from planner.inputs.base import MAX_HOURS, MAX_MAGNITUDE, hourly_bounds
 from planner.inputs.instance import InstanceSpec
-from planner.model.core import build_model
+from planner.model.build import build_model
 from planner.sweep.spec import Sweep, SweepSpec
 
 HOURS = 24

@@ -11,8 +11,8 @@ import scipy.sparse as sp
 
 import planner
 from conftest import check_identities, fusion, grid, tiny
-from planner.model.core import build_model
-from planner.numerics import (
+from planner.model.build import build_model
+from planner.solver.numerics import (
     MAX_RANGE,
     LinearProgram,
     NumericsWarning,
@@ -21,7 +21,10 @@ from planner.numerics import (
     coefficient_ranges,
     compute_scaling,
 )
-from planner.solve import DEFAULT_SOLVER_OPTIONS, compile_model, run_highs, solve_lp
+from planner.solver.compile import compile_model
+from planner.solver.highs import solve_lp
+from planner.solver.run import run_highs
+from planner.solver.settings import DEFAULT_SOLVER_OPTIONS, SolveSettings
 
 SIMPLEX = {"solver": "simplex"}
 """Vertex solutions, exact to round-off: scaled and unscaled solves must agree closely."""
@@ -154,7 +157,7 @@ def test_check_catches_a_corrupted_solution() -> None:
     import above its 150 MW limit breaks a bound; a NaN breaks everything it touches."""
     inst = storage_case().with_overrides({"grid.import_limit_mw": 150})
     m, _ = build_model(inst)
-    run = run_highs(m, DEFAULT_SOLVER_OPTIONS)
+    run = run_highs(m, SolveSettings())
     lp, x = run.compiled.lp, run.lp_run.x
     assert run.status == "optimal" and x is not None
     check = check_solution(lp, x)

@@ -13,11 +13,13 @@ import pytest
 import planner
 from conftest import ROOT, tiny
 from planner.inputs.pvlib_profile import PvArray
-from planner.profiles import grid_frame, load_mw, site_frame
-from planner.profiles.grid import BPA, ERCOT, PJM, GridStats
-from planner.profiles.load import LoadShape
-from planner.profiles.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA, SITES
-from planner.profiles.solar import (
+from planner.data.synthetic_grid import grid_frame
+from planner.data.synthetic_load import load_mw
+from planner.shipped.profiles import site_frame
+from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats
+from planner.data.synthetic_load import LoadShape
+from planner.shipped.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA, SITES
+from planner.data.solar import (
     _capacity_factor,
     capacity_factor,
     clear_sky_index,

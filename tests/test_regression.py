@@ -17,7 +17,7 @@ import pytest
 
 import planner
 from conftest import ROOT
-from planner.shipped import SHIPPED
+from planner.shipped.catalogue import SHIPPED
 
 DATA = ROOT / "tests" / "data" / "regression.json"
 HOURS = 672

@@ -12,7 +12,8 @@ import pytest
 import planner
 from planner.cli import main
 from planner.report import figures, report_dir, write_report, write_xlsx
-from planner.report.data import ReportData
+from planner.results.folder import read_folder
+from planner.results.saved import SavedResult
 from planner.report.style import close, save_png
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -67,8 +68,8 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[planner.Result, Pa
 
 
 @pytest.fixture(scope="module")
-def data(solved: tuple[planner.Result, Path]) -> ReportData:
-    return ReportData.from_dir(solved[1])
+def data(solved: tuple[planner.Result, Path]) -> SavedResult:
+    return read_folder(solved[1])
 
 
 def _labels(fig) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -134,7 +135,7 @@ def test_clean_share_matches_the_hourly_cfe_score(data):  # type: ignore[no-unty
 
 
 def test_from_result_and_from_dir_agree(solved, data):  # type: ignore[no-untyped-def]
-    live = ReportData.from_result(solved[0])
+    live = SavedResult.of(solved[0])
     pd.testing.assert_frame_equal(live.capacity, data.capacity, check_dtype=False)
     assert live.clean_share().to_numpy() == pytest.approx(data.clean_share().to_numpy(), abs=1e-6)
 
@@ -145,7 +146,7 @@ def test_html_report_has_every_table_and_figure_and_no_url(solved, tmp_path):  #
     p = parse(text)
     for table in ("key_metrics", "capacity", "costs", "metrics", "shadow_prices", "fusion_reduced_cost", "timings"):
         assert table in p.ids, table
-    expected = set(figures.all_figures(ReportData.from_dir(solved[1])))
+    expected = set(figures.all_figures(read_folder(solved[1])))
     assert {f"fig-{n}" for n in expected} <= p.ids
     assert len(p.img_src) == len(expected) >= 7
     assert all(s.startswith("data:image/png;base64,") for s in p.img_src)
@@ -189,3 +190,51 @@ def test_summary_fits_80_columns(solved):  # type: ignore[no-untyped-def]
     text = solved[0].summary()
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "Capacity" in text and "grid only" in text and "change" in text
+
+
+@pytest.fixture(scope="module")
+def aggregated(tmp_path_factory: pytest.TempPathFactory) -> tuple[planner.Result, Path]:
+    """Representative days, with an override of the grid's clean share (not in the file)."""
+    inst = planner.load_instance("instances/default.yaml").with_overrides(
+        {
+            "time.hours": 24 * 28,
+            "time.representative_periods": {"count": 4, "period_hours": 24},
+            "grid.carbon_free_share": 0.5,
+        }
+    )
+    res = planner.solve(inst)
+    assert res.ok
+    folder = tmp_path_factory.mktemp("agg") / "default"
+    res.to_dir(folder)
+    return res, folder
+
+
+def _without_stamp(text: str) -> str:
+    return re.sub(r"Written by planner on [^.]*\.", "", text)
+
+
+def test_report_of_a_result_and_of_its_folder_are_identical(aggregated, tmp_path):  # type: ignore[no-untyped-def]
+    """Representative periods (weights of 7 days per modelled day) and an override that the
+    instance file does not hold: the report reads both from the folder, never from the YAML."""
+    res, folder = aggregated
+    live = write_report(res, tmp_path / "live.html").read_text()
+    saved = write_report(folder, tmp_path / "saved.html").read_text()
+    assert _without_stamp(live) == _without_stamp(saved)
+    data = read_folder(folder)
+    assert data.weights.sum() == pytest.approx(24 * 28)  # 4 days standing for 28
+    assert data.weights.to_numpy() == pytest.approx(res.instance.weights)
+    assert data.weights.nunique() > 1  # not uniform: the clusters differ in size
+    assert data.hourly["grid_carbon_free_share"].eq(0.5).all()
+    assert ["grid.carbon_free_share", 0.5] in data.inputs["overrides"]
+    assert data.inputs["representative_periods"] is True
+
+
+def test_saved_folder_reads_back_every_table_exactly(aggregated):  # type: ignore[no-untyped-def]
+    res, folder = aggregated
+    live, saved = SavedResult.of(res), read_folder(folder)
+    pd.testing.assert_frame_equal(live.capacity, saved.capacity, check_exact=True)
+    pd.testing.assert_frame_equal(live.costs, saved.costs, check_exact=True)
+    pd.testing.assert_frame_equal(live.dispatch, saved.dispatch, check_exact=True, check_freq=False)
+    pd.testing.assert_frame_equal(live.hourly, saved.hourly, check_exact=True, check_freq=False)
+    pd.testing.assert_series_equal(live.metrics, saved.metrics, check_exact=True, check_names=False)
+    assert live.inputs == saved.inputs

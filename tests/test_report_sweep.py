@@ -100,4 +100,6 @@ def test_breakeven_figure_places_categories_once_for_every_offer() -> None:
         if len(line.get_xdata()) == 2:
             assert list(line.get_xdata()) == [0.0, 1.0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["annual", "hourly 90 %"]
-    assert sf._kind("iron_air_capacity_mw") == "storage"
+    # iron-air is coloured as storage: kinds come from the stored records, not from names
+    table = pd.DataFrame({"iron_air_capacity_mw": [1.0], "resource_kinds": ['{"iron_air": "storage"}']})
+    assert sf.resource_kinds(table) == {"iron_air": "storage"}

@@ -26,8 +26,8 @@ import yaml
 import planner
 from conftest import ROOT
 from planner.cli import main
-from planner.inputs.common import DATA_DIRS_ENV
-from planner.inputs.instance import StrictSafeLoader
+from planner.inputs.files import DATA_DIRS_ENV
+from planner.inputs.yaml_file import StrictSafeLoader
 
 HEAD = {"name": "x", "time": {"start": "2028-01-01 00:00", "hours": 3}}
 

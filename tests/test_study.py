@@ -23,11 +23,12 @@ import yaml
 import planner
 
 from conftest import ROOT, fusion, grid, tiny
-from planner.study import StudyError, load_study, run_study
+from planner.study.config import StudyError, load_study
+from planner.study.run import run_study
 from planner.study.analysis import delivery_long
 from planner.study.cases import sensitivity
 from planner.study.config import Sensitivity
-from planner.study.pipeline import count_points
+from planner.study.results import count_points
 
 ANNUAL = {"annual_matching_fraction": 1.0}
 TINY = {

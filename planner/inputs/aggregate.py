@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.inputs.common import Schema, hourly_bounds
+from planner.inputs.base import Schema, hourly_bounds
+from planner.inputs.spec import InstanceSpec
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,41 @@ def timestamps_of(start: Any, hours: int, hour_index: np.ndarray | None) -> pd.D
     """Timestamps of the modelled hours."""
     full = pd.date_range(start, periods=hours, freq="h", name="timestamp")
     return full if hour_index is None else full[hour_index]
+
+
+def aggregate_spec(spec: InstanceSpec) -> tuple[InstanceSpec, np.ndarray]:
+    """Replace the hours of ``spec`` by its representative periods; return the new spec and
+    the positions of the modelled hours in the full horizon."""
+    rep = spec.time.representative_periods
+    assert rep is not None
+    stamps = timestamps_of(spec.time.start, spec.time.hours, None)
+    # what the model sees: no fusion before commercial operation, baked into the availability
+    # (a representative hour may stand for hours on both sides of the date)
+    offers = [
+        offer.model_copy(
+            update={
+                "availability": np.where(
+                    stamps < offer.commercial_operation_date, 0.0, offer.availability
+                ),
+                "commercial_operation_date": None,
+            }
+        )
+        if offer.commercial_operation_date is not None
+        else offer
+        for offer in spec.fusion
+    ]
+    spec = spec.model_copy(update={"fusion": offers})
+    features = {where: values for where, values in hourly_arrays(spec) if where != "time.weights"}
+    agg = cluster_periods(features, rep.count, rep.period_hours, rep.seed)
+    chosen = map_hourly(spec, lambda values: represent(values, agg, rep.values))
+    time = chosen.time.model_copy(
+        update={
+            "hours": len(agg.hour_index),
+            "weights": agg.weights * represent(np.asarray(spec.time.weights), agg, rep.values),
+            "period_hours": agg.period_hours,
+            "period_sequence": agg.sequence,
+            # done: a resolved spec (e.g. shipped to a sweep worker) must not cluster again
+            "representative_periods": None,
+        }
+    )
+    return chosen.model_copy(update={"time": time}), agg.hour_index

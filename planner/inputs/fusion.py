@@ -6,15 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import (
-    NAME_PATTERN,
-    Hourly,
-    HourlyValue,
-    Number,
-    Schema,
-    Timestamp,
-    check_min_max,
-)
+from planner.inputs.base import NAME_PATTERN, Hourly, Number, Schema, Timestamp, check_min_max
+from planner.inputs.hourly import HourlyValue
 
 
 class FusionOffer(Schema):

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import Hourly, HourlyValue, Number, OptionalHourlyValue, Schema
+from planner.inputs.base import Hourly, Number, Schema
+from planner.inputs.hourly import HourlyValue, OptionalHourlyValue
 
 
 class Grid(Schema):

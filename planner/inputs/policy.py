@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import Number, Schema
+from planner.inputs.base import Number, Schema
 
 
 class Policy(Schema):

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import Number, Schema
+from planner.inputs.base import Number, Schema
 
 
 class PvArray(Schema):

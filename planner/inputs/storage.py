@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.common import NAME_PATTERN, Number, Schema, check_min_max
+from planner.inputs.base import NAME_PATTERN, Number, Schema, check_min_max
 
 
 class Storage(Schema):

@@ -18,11 +18,13 @@ each made available.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
 
+from planner.inputs.catalogue import kind
 from planner.inputs.instance import Instance
 from planner.model.core import (
     Available,
@@ -38,14 +40,20 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance, lean: bool) -> None
     sources = reg.available
     if not sources:
         return
+    mixed = [s.name for s in sources if not (kind(s.kind).carbon_free and kind(s.kind).procured)]
+    if mixed:
+        # one shared curtailment variable is subtracted from supply, clean supply and procured
+        # clean energy alike: only right when every source counts in all three
+        raise ValueError(
+            f"must-pay sources {', '.join(mixed)}: only carbon-free, procured kinds may register "
+            "available energy (planner.model.available)"
+        )
     if lean:
         _add_lean(m, reg, sources)
     else:
         _add_naive(m, reg, sources)
     for s in sources:
-        reg.capacity.append(
-            lambda s=s: {"resource": s.name, "kind": s.kind, "capacity_mw": s.capacity.value}
-        )
+        reg.capacity.append(partial(_capacity_row, s))
 
 
 def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> None:
@@ -105,10 +113,16 @@ def _add_naive(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) ->
 
     for s in sources:
         gen = HourlyTerm(b.generation_mw, s.name)
-        reg.supply.append(gen)
-        reg.clean_supply.append(gen)
-        reg.procured_clean.append(gen)
+        for target in (reg.supply, reg.clean_supply, reg.procured_clean):
+            target.append(gen)
         reg.dispatch[f"{s.name}_generation_mw"] = gen.values
-        reg.dispatch[f"{s.name}_curtailment_mw"] = lambda s=s, gen=gen: np.maximum(
-            s.coef * float(s.capacity.value) - gen.values(), 0.0
-        )
+        reg.dispatch[f"{s.name}_curtailment_mw"] = partial(_unused, s, gen)
+
+
+def _capacity_row(s: Available) -> dict[str, Any]:
+    return {"resource": s.name, "kind": s.kind, "capacity_mw": s.capacity.value}
+
+
+def _unused(s: Available, gen: HourlyTerm) -> np.ndarray:
+    """Curtailment of ``s`` in the naive form: available energy not generated."""
+    return np.maximum(s.coef * float(s.capacity.value) - gen.values(), 0.0)

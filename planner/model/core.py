@@ -1,11 +1,12 @@
-"""The shared core of the LP: hour set, term registry, power balance, objective.
+"""The shared core of the LP: the term registry and the row-building helpers.
 
-Resource modules (:mod:`~planner.model.fusion`, :mod:`~planner.model.solar`,
-:mod:`~planner.model.storage`, :mod:`~planner.model.grid`) each expose ``add(m, reg, inst)``,
-which creates a block named after the resource kind and *registers* its hourly terms and cost
-terms here. The balance (label ``power_balance``) and the objective (label ``objective``) are
-written once, from the registry, after every module has run. Policies
-(:mod:`~planner.model.policies`) read only registry terms.
+Resource modules (one per kind of the catalogue: :mod:`~planner.model.fusion`,
+:mod:`~planner.model.solar`, :mod:`~planner.model.storage`, :mod:`~planner.model.grid`) each
+expose ``add(m, reg, inst)``, which creates a block named after the resource kind and
+*registers* its hourly terms and cost terms here. :mod:`planner.model.build` writes the
+balance (label ``power_balance``) and the objective (label ``objective``) once, from the
+registry, after every module has run. Policies (:mod:`~planner.model.policies`) read only
+registry terms.
 """
 
 from __future__ import annotations
@@ -16,16 +17,9 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.dependencies import scipy_available
-from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from planner.inputs.instance import Instance
-
-# Pyomo imports scipy (and its submodules) lazily, at the first compilation of a model for
-# HiGHS: ~2 s once per process, which would otherwise be counted in the first solve's
-# hand-off. Import it with the model; `make bench` reports the import time separately.
-bool(scipy_available)
 
 
 @dataclass(frozen=True)
@@ -198,71 +192,3 @@ def var_values(var: Any, key: str | None = None) -> np.ndarray:
         return np.fromiter((v.value for v in var.values()), dtype=float, count=len(var))
     column = hourly_vars(var, key)
     return np.fromiter((v.value for v in column), dtype=float, count=len(column))
-
-
-FORMULATIONS = ("lean", "naive")
-
-
-def build_model(
-    inst: Instance, formulation: str = "lean"
-) -> tuple[pyo.ConcreteModel, Registry]:
-    """Build the LP of ``inst``: every resource module, the balance, the policies, the objective.
-
-    ``formulation`` selects how must-pay sources reach the balance (``lean``: one shared
-    curtailment variable per hour; ``naive``: a generation variable and row per resource and
-    hour). Both have the same optimum; ``lean`` is smaller. Returns the model and the registry
-    from which results are read.
-    """
-    if formulation not in FORMULATIONS:
-        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
-    # The build creates ~10 objects per row and column; Python's cyclic garbage collector,
-    # triggered by allocations, then scans them again and again (measured: a third of the
-    # build time). Pyomo's own writers pause it the same way.
-    with PauseGC():
-        return _build(inst, formulation)
-
-
-def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registry]:
-    # Imported here: the modules import this one for HourlyTerm and Registry.
-    from planner.model import available, fusion, grid, policies, solar, storage
-
-    m = pyo.ConcreteModel(name=inst.name)
-    m.T = pyo.RangeSet(0, inst.hours - 1)
-    reg = Registry(inst)
-    for module in (fusion, solar, storage, grid):
-        module.add(m, reg, inst)
-    available.add(m, reg, inst, lean=formulation == "lean")
-
-    load = inst.spec.demand.load_mw
-    voll = inst.spec.demand.value_of_lost_load_usd_per_mwh
-
-    # label: unserved_energy -- 0 <= unserved_mw[h], paid at the value of lost load
-    m.unserved_mw = pyo.Var(m.T, bounds=(0, None))
-    unserved = HourlyTerm(m.unserved_mw)
-    reg.add_cost(
-        "demand",
-        "datacenter",
-        "unserved_energy",
-        voll * reg.weighted_sum([unserved]),
-    )
-    reg.dispatch["demand_mw"] = lambda: load.copy()
-    reg.dispatch["unserved_mw"] = lambda: var_values(m.unserved_mw)
-
-    # label: power_balance -- sum(supply) - sum(withdrawal) + unserved = load, every hour
-    n = inst.hours
-    rows = linear_rows(
-        [t.columns(n) for t in reg.supply]
-        + [negated(t.columns(n)) for t in reg.withdrawal]
-        + [unserved.columns(n)]
-    )
-    load_list = np.asarray(load, dtype=float).tolist()
-    m.power_balance = pyo.Constraint(m.T, rule=lambda m, h: rows[h] == load_list[h])
-    reg.duals["power_balance"] = m.power_balance
-
-    policies.add(m, reg, inst)
-
-    # label: objective -- minimise the sum of every registered cost term
-    m.objective = pyo.Objective(
-        expr=pyo.quicksum((c.expr for c in reg.costs)), sense=pyo.minimize
-    )
-    return m, reg

@@ -33,10 +33,11 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.inputs.fusion import FusionOffer
+from planner.inputs.catalogue import FUSION
 from planner.inputs.instance import Instance
 from planner.model.core import Available, HourlyTerm, Registry, var_values
 
-KIND = "fusion"
+KIND = FUSION.key
 
 
 def available(offer: FusionOffer, inst: Instance) -> np.ndarray:
@@ -96,8 +97,10 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         if _is_dispatched(o):
             gen = HourlyTerm(b.generation_mw, o.name)
             reg.supply.append(gen)
-            reg.clean_supply.append(gen)
-            reg.procured_clean.append(gen)
+            if FUSION.carbon_free:
+                reg.clean_supply.append(gen)
+            if FUSION.procured:
+                reg.procured_clean.append(gen)
             _register_results(reg, b, o.name, avail[o.name])
         else:
             reg.available.append(Available(KIND, o.name, cap, avail[o.name]))

@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
+from planner.inputs.catalogue import GRID
 from planner.inputs.instance import Instance
 from planner.model.core import HourlyTerm, Registry
 
-KIND = "grid"
+KIND = GRID.key
 
 
 def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.inputs.common import capital_recovery_factor
+from planner.inputs.catalogue import SOLAR
 from planner.inputs.instance import Instance
+from planner.inputs.sections import capital_recovery_factor
 from planner.model.core import Available, Registry
 
-KIND = "solar"
+KIND = SOLAR.key
 
 
 def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:

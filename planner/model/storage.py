@@ -27,11 +27,12 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.inputs.common import capital_recovery_factor
+from planner.inputs.catalogue import STORAGE
 from planner.inputs.instance import Instance
+from planner.inputs.sections import capital_recovery_factor
 from planner.model.core import HourlyTerm, Registry, hourly_vars, linear_rows, periods, var_values
 
-KIND = "storage"
+KIND = STORAGE.key
 
 
 def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
@@ -107,11 +108,12 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             fom = 1000.0 * k.fixed_om_usd_per_kw_yr * years
             reg.add_cost(KIND, k.name, "fixed_om", fom * b.power_mw[k.name])
 
-        discharge = HourlyTerm(b.discharge_mw, k.name)
-        charge = HourlyTerm(b.charge_mw, k.name)
-        reg.supply.append(discharge)
-        reg.clean_supply.append(discharge)
-        reg.withdrawal.append(charge)
+        discharged = HourlyTerm(b.discharge_mw, k.name)
+        charged = HourlyTerm(b.charge_mw, k.name)
+        reg.supply.append(discharged)
+        if STORAGE.carbon_free:  # net of charging: charged energy is withdrawn from the bus
+            reg.clean_supply.append(discharged)
+        reg.withdrawal.append(charged)
         _register_results(reg, b, k.name)
 
 
@@ -178,7 +180,7 @@ def _linked_soc(
     rows = {}
     for k in names:
         intra = hourly_vars(b.intra_soc_mwh, k)
-        previous = [intra[max(h - 1, 0)] for h in hours]
+        previous = [intra[max(h - 1, 0)] for h in range(n)]
         keep = np.where(first_hour, 0.0, coef[k][0])
         stored = [(-c, v) for c, v in flow(k)]
         rows[k] = linear_rows([(ones, intra), (-keep, previous), *stored])
@@ -217,8 +219,7 @@ def _linked_soc(
     def report(k: str) -> Any:
         """State of charge in each modelled hour, at the first occurrence of its period."""
         intra = var_values(b.intra_soc_mwh, k)
-        hours = np.arange(len(intra))
-        occurrence = np.array([first.get(h // period_hours, 0) for h in hours])
+        occurrence = np.array([first.get(h // period_hours, 0) for h in range(len(intra))])
         inter = np.array([b.inter_soc_mwh[k, d].value for d in range(len(sequence))])
         return inter[occurrence] + intra
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from planner.report.data import ReportData
+from planner.report.html import read_sweep_dir, saved_of
+from planner.results.saved import SavedResult
 
 
-def _sheets(d: ReportData, prefix: str = "") -> dict[str, pd.DataFrame]:
+def _sheets(d: SavedResult, prefix: str = "") -> dict[str, pd.DataFrame]:
     if not d.ok:
         return {f"{prefix}summary": pd.DataFrame({"status": [d.status]})}
     dispatch = d.dispatch.copy()
@@ -38,15 +39,10 @@ def _write(sheets: dict[str, pd.DataFrame], path: str | Path, index: bool = True
 
 
 def write_xlsx(source: Any, path: str | Path) -> Path:
-    """Write a Result, a ReportData or a ``Result.to_dir`` folder: sheets capacity, costs,
+    """Write a Result, a SavedResult or a ``Result.to_dir`` folder: sheets capacity, costs,
     metrics, dispatch, shadow_prices, fusion_reduced_cost, timings, and the baseline's with a
     ``baseline_`` prefix."""
-    if isinstance(source, ReportData):
-        d = source
-    elif isinstance(source, (str, Path)):
-        d = ReportData.from_dir(source)
-    else:
-        d = ReportData.from_result(source)
+    d = saved_of(source)
     sheets = _sheets(d)
     if d.baseline is not None:
         sheets |= _sheets(d.baseline, "baseline_")
@@ -55,8 +51,6 @@ def write_xlsx(source: Any, path: str | Path) -> Path:
 
 def write_sweep_xlsx(folder: str | Path, path: str | Path) -> Path:
     """Sheets ``results``, ``frontier``, ``breakeven`` of a sweep output folder (those present)."""
-    from planner.report.html import read_sweep_dir
-
     table, front, be = read_sweep_dir(folder)
     sheets = {n: f for n, f in (("results", table), ("frontier", front), ("breakeven", be)) if f is not None}
     return _write(sheets, path, index=False)

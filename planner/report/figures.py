@@ -1,8 +1,9 @@
 """Figures of one solve (matplotlib, Agg). Each function takes a
-:class:`~planner.report.data.ReportData` and returns a :class:`matplotlib.figure.Figure`;
+:class:`~planner.results.saved.SavedResult` and returns a :class:`matplotlib.figure.Figure`;
 :func:`all_figures` returns them all by name, :func:`save_all` writes them as PNG.
 
-Colours are per resource kind (``planner.report.style.KIND_COLOURS``) in every figure.
+Colours, stacking order and the role of each dispatch column come from the resource catalogue
+(:mod:`planner.inputs.catalogue`), the same in every figure.
 """
 
 from __future__ import annotations
@@ -12,24 +13,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from planner.report.data import MARGINAL_COLUMN, ReportData
+from planner.inputs.catalogue import BY_KEY
+from planner.results.saved import MARGINAL_COLUMN, SavedResult
 from planner.report.style import (
     FLOW_COLOURS,
     KIND_COLOURS,
     close,
     new_figure,
+    new_grid,
+    order_of,
     resource_colours,
     save_png,
 )
 
 WEEK_H = 168
-KIND_ORDER = ("fusion", "solar", "storage", "grid")
 
 
-def _ordered(d: ReportData) -> list[str]:
+def _ordered(d: SavedResult) -> list[str]:
+    """Resources in the catalogue's stacking order, then by name."""
     kinds = d.kinds
-    return sorted(kinds, key=lambda r: (KIND_ORDER.index(kinds[r]) if kinds[r] in KIND_ORDER else 9, r))
+    return sorted(kinds, key=lambda r: (order_of(kinds[r]), r))
 
 
 def _noise(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -38,9 +43,9 @@ def _noise(values: pd.Series | np.ndarray) -> np.ndarray:
     return np.where(np.abs(arr) < 1e-6, 0.0, arr)
 
 
-def capacity_mix(d: ReportData) -> Figure:
+def capacity_mix(d: SavedResult) -> Figure:
     """Power capacity (MW) and storage energy (MWh) per resource, next to the grid-only baseline."""
-    fig, (ax_mw, ax_mwh) = new_figure(10, 4.2, ncols=2, width_ratios=[3, 1.3])
+    fig, (ax_mw, ax_mwh) = new_grid(10, 4.2, ncols=2, width_ratios=[3, 1.3])
     names = _ordered(d)
     colours = resource_colours({r: d.kinds[r] for r in names})
     base = d.baseline.capacity if d.baseline is not None and d.baseline.ok else pd.DataFrame()
@@ -58,7 +63,7 @@ def capacity_mix(d: ReportData) -> Figure:
     ax_mw.set_ylabel("Capacity, MW")
     ax_mw.set_title("Power capacity")
     ax_mw.legend(loc="upper right")
-    storage = [r for r in names if d.kinds[r] == "storage"]
+    storage = [r for r in names if "energy_mwh" in BY_KEY[d.kinds[r]].capacity_columns]
     if storage:
         mwh = _noise(d.capacity.loc[storage, "energy_mwh"].fillna(0.0))
         ax_mwh.bar(storage, mwh, color=[colours[r] for r in storage], width=0.5)
@@ -72,7 +77,7 @@ def capacity_mix(d: ReportData) -> Figure:
     return fig
 
 
-def cost_breakdown(d: ReportData) -> Figure:
+def cost_breakdown(d: SavedResult) -> Figure:
     """Annual cost by resource and component, $/MWh of load (negative: revenue)."""
     demand = float(d.metrics.get("demand_mwh", np.nan))
     costs = d.costs.copy()
@@ -80,7 +85,7 @@ def cost_breakdown(d: ReportData) -> Figure:
     costs = costs[costs["usd_per_mwh"].abs() > 1e-3]
     fig, ax = new_figure(9, 0.45 * (len(costs) + 3) + 1.2)
     labels = [f"{r.resource} · {r.component.replace('_', ' ')}" for r in costs.itertuples()]
-    colours = [KIND_COLOURS.get(k, "#444444") for k in costs["kind"]]
+    colours = [KIND_COLOURS[k] for k in costs["kind"]]
     y = np.arange(len(costs))
     ax.barh(y, costs["usd_per_mwh"], color=colours)
     total = float(d.metrics.get("cost_usd_per_mwh_load", costs["usd_per_mwh"].sum()))
@@ -90,7 +95,7 @@ def cost_breakdown(d: ReportData) -> Figure:
     for i, (label, value, c) in enumerate(rows):
         ax.barh(len(costs) + 0.5 + i, value, color=c)
         labels.append(label)
-    yticks = list(y) + [len(costs) + 0.5 + i for i in range(len(rows))]
+    yticks = [float(v) for v in y] + [len(costs) + 0.5 + i for i in range(len(rows))]
     for yi, v in zip(yticks, list(costs["usd_per_mwh"]) + [r[1] for r in rows], strict=True):
         ax.annotate(f" {v:,.2f}", (max(v, 0), yi), va="center", fontsize=8)
     ax.set_yticks(yticks, labels)
@@ -98,23 +103,24 @@ def cost_breakdown(d: ReportData) -> Figure:
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("Cost, $/MWh of load")
     ax.set_title(f"Annual cost by resource and component, {d.name}")
-    from matplotlib.patches import Patch
-
     kinds = list(dict.fromkeys(costs["kind"]))
-    ax.legend(handles=[Patch(color=KIND_COLOURS.get(k, "#444444"), label=k) for k in kinds],
+    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k) for k in kinds],
               loc="upper right", fontsize=8)
     ax.margins(x=0.15)
     return fig
 
 
-def default_weeks(d: ReportData) -> list[pd.Timestamp]:
-    """Start of the week with the lowest solar (available energy, generation + curtailment)
-    and of a summer week (mid-July if the horizon holds it, else the sunniest week)."""
+def default_weeks(d: SavedResult) -> list[pd.Timestamp]:
+    """Start of the week with the least procured clean energy available (supply plus
+    curtailment of the kinds the buyer procures: fusion, solar) and of a summer week
+    (mid-July if the horizon holds it, else the week with the most)."""
     index = pd.DatetimeIndex(d.dispatch.index)
     if len(index) <= WEEK_H:
         return [index[0]]
+    procured = [k for k in dict.fromkeys(d.kinds.values()) if BY_KEY[k].procured]
+    available = [c for k in procured for role in ("supply", "curtailment") for c in d.columns(role, k)]
     solar = sum(
-        (d.dispatch[c] for c in d.columns("generation_mw", "solar") + d.columns("curtailment_mw", "solar")),
+        (d.dispatch[c] for c in available),
         start=pd.Series(0.0, index=index),
     )
     weekly = solar.rolling(WEEK_H).sum().shift(-(WEEK_H - 1)).dropna()
@@ -128,7 +134,7 @@ def default_weeks(d: ReportData) -> list[pd.Timestamp]:
     return sorted(weeks)
 
 
-def dispatch_week(d: ReportData, start: pd.Timestamp | str | None = None) -> Figure:
+def dispatch_week(d: SavedResult, start: pd.Timestamp | str | None = None) -> Figure:
     """Hourly dispatch stack for the week from ``start``: supply above zero (fusion, solar,
     storage discharge, grid import), storage charge and export below, curtailment hatched on
     top, demand as a line."""
@@ -139,21 +145,21 @@ def dispatch_week(d: ReportData, start: pd.Timestamp | str | None = None) -> Fig
     fig, ax = new_figure(11, 4.8)
     t = week.index
     above: list[tuple[str, np.ndarray, str, str | None]] = []
+    below: list[tuple[str, np.ndarray, str]] = []
     for r in _ordered(d):
-        kind = d.kinds[r]
-        if kind in ("fusion", "solar"):
-            above.append((f"{r} generation", _noise(week[f"{r}_generation_mw"]), colours[r], None))
-        elif kind == "storage":
-            above.append((f"{r} discharge", _noise(week[f"{r}_discharge_mw"]), colours[r], None))
-    if "grid_import_mw" in week:
-        above.append(("grid import", _noise(week["grid_import_mw"]), KIND_COLOURS["grid"], None))
-    curtail = sum((_noise(week[c]) for c in d.columns("curtailment_mw")), start=np.zeros(len(week)))
+        kind = BY_KEY[d.kinds[r]]
+        for output in kind.outputs:
+            column = f"{r}_{output.suffix}"
+            if column not in week:
+                continue
+            label = f"{r} {output.label}"
+            if output.role == "supply":
+                above.append((label, _noise(week[column]), colours[r], None))
+            elif output.role == "withdrawal":
+                below.append((label, -_noise(week[column]), FLOW_COLOURS.get(output.label, colours[r])))
+    curtail = sum((_noise(week[c]) for c in d.columns("curtailment")), start=np.zeros(len(week)))
     if np.any(curtail > 0):
         above.append(("curtailment", curtail, FLOW_COLOURS["curtailment"], "xx"))
-    below = [(f"{r} charge", -_noise(week[f"{r}_charge_mw"]), colours[r])
-             for r in _ordered(d) if d.kinds[r] == "storage"]
-    if "grid_export_mw" in week:
-        below.append(("grid export", -_noise(week["grid_export_mw"]), FLOW_COLOURS["export"]))
     bottom = np.zeros(len(week))
     for label, values, c, hatch in above:
         top = bottom + values
@@ -178,13 +184,15 @@ def dispatch_week(d: ReportData, start: pd.Timestamp | str | None = None) -> Fig
     return fig
 
 
-def state_of_charge(d: ReportData) -> Figure:
+def state_of_charge(d: SavedResult) -> Figure:
     """State of charge of each storage over the horizon, MWh."""
     fig, ax = new_figure(11, 3.8)
     colours = resource_colours(d.kinds)
-    storage = [r for r in _ordered(d) if d.kinds[r] == "storage" and f"{r}_soc_mwh" in d.dispatch]
+    storage = [r for r in _ordered(d) if BY_KEY[d.kinds[r]].columns(r, "state")]
+    storage = [r for r in storage if BY_KEY[d.kinds[r]].columns(r, "state")[0] in d.dispatch]
     for r in storage:
-        ax.plot(d.dispatch.index, _noise(d.dispatch[f"{r}_soc_mwh"]), color=colours[r], lw=1,
+        column = BY_KEY[d.kinds[r]].columns(r, "state")[0]
+        ax.plot(d.dispatch.index, _noise(d.dispatch[column]), color=colours[r], lw=1,
                 label=f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)")
     if storage:
         ax.legend(loc="upper right", fontsize=8)
@@ -197,7 +205,7 @@ def state_of_charge(d: ReportData) -> Figure:
     return fig
 
 
-def cfe_heatmap(d: ReportData, grid_only: bool = False) -> Figure:
+def cfe_heatmap(d: SavedResult, grid_only: bool = False) -> Figure:
     """Hourly carbon-free share of the load, hour of day x day of year, %. With
     ``grid_only``: the grid-only baseline (the grid's own carbon-free share)."""
     src = d.baseline if grid_only and d.baseline is not None else d
@@ -215,13 +223,13 @@ def cfe_heatmap(d: ReportData, grid_only: bool = False) -> Figure:
     ax.set_xlabel("Day of year")
     ax.set_ylabel("Hour of day")
     what = "grid only (baseline)" if grid_only else "portfolio"
-    note = "" if d.grid_cfe_share is not None else "; grid imports counted as not clean (share unknown)"
+    note = ""
     score = 100 * float(src.metrics.get("hourly_cfe_score", np.nan))
     ax.set_title(f"Hourly carbon-free share, {what}: score {score:.1f} %{note}")
     return fig
 
 
-def price_duration(d: ReportData) -> Figure:
+def price_duration(d: SavedResult) -> Figure:
     """Hourly marginal cost of supply, sorted high to low, against the hours at or above it."""
     fig, ax = new_figure(9, 4)
     price = d.dispatch[MARGINAL_COLUMN].to_numpy(dtype=float)
@@ -245,7 +253,7 @@ def price_duration(d: ReportData) -> Figure:
     return fig
 
 
-def all_figures(d: ReportData, weeks: list[pd.Timestamp] | None = None) -> dict[str, Figure]:
+def all_figures(d: SavedResult, weeks: list[pd.Timestamp] | None = None) -> dict[str, Figure]:
     """Every figure of a solve, by file stem. Empty when the solve is not optimal."""
     if not d.ok:
         return {}
@@ -260,7 +268,7 @@ def all_figures(d: ReportData, weeks: list[pd.Timestamp] | None = None) -> dict[
     return figs
 
 
-def save_all(d: ReportData, folder: str | Path) -> list[Path]:
+def save_all(d: SavedResult, folder: str | Path) -> list[Path]:
     """Write every figure as ``<folder>/<name>.png``; return the paths."""
     paths = []
     for name, fig in all_figures(d).items():

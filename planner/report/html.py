@@ -8,19 +8,18 @@ import base64
 import datetime as _dt
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planner.formats import cell, noise_free
 from planner.report import figures as solve_figures
 from planner.report import sweep_figures
-from planner.report.data import ReportData
 from planner.report.style import close, png_bytes
-
-if TYPE_CHECKING:
-    from planner.results import Result
+from planner.results.folder import read_folder
+from planner.results.result import Result
+from planner.results.saved import SavedResult
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
@@ -48,11 +47,11 @@ def _table(frame: pd.DataFrame | pd.Series, table_id: str, index: bool = True) -
         frame = frame.to_frame()
     shown = frame.copy()
     for column in shown.select_dtypes("number"):
-        shown[column] = shown[column].mask(shown[column].abs() < 1e-6, 0.0)
+        shown[column] = shown[column].map(noise_free)
     text = shown.to_html(
         index=index,
         na_rep="-",
-        float_format=lambda v: f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}",
+        float_format=cell,
         border=0,
         table_id=table_id,
         escape=True,
@@ -93,7 +92,7 @@ def _page(title: str, body: list[str]) -> str:
     )
 
 
-def _key_metrics(d: ReportData) -> pd.DataFrame:
+def _key_metrics(d: SavedResult) -> pd.DataFrame:
     m = d.metrics
     years = float(m.get("horizon_years", np.nan))
     rows = [
@@ -114,7 +113,7 @@ def _key_metrics(d: ReportData) -> pd.DataFrame:
     return frame
 
 
-def solve_report_html(d: ReportData) -> str:
+def solve_report_html(d: SavedResult) -> str:
     """The HTML text of a solve's report."""
     body = [
         "<h2>Instance</h2>",
@@ -149,14 +148,18 @@ def solve_report_html(d: ReportData) -> str:
     return _page(f"planner report: {d.name}", body)
 
 
-def write_report(source: Result | ReportData | str | Path, path: str | Path) -> Path:
-    """Write the report of a Result, a ReportData or a ``Result.to_dir`` folder to ``path``."""
-    if isinstance(source, ReportData):
-        d = source
-    elif isinstance(source, (str, Path)):
-        d = ReportData.from_dir(source)
-    else:
-        d = ReportData.from_result(source)
+def saved_of(source: Result | SavedResult | str | Path) -> SavedResult:
+    """The saved form of a Result, a SavedResult, or a results folder."""
+    if isinstance(source, SavedResult):
+        return source
+    if isinstance(source, (str, Path)):
+        return read_folder(source)
+    return SavedResult.of(source)
+
+
+def write_report(source: Result | SavedResult | str | Path, path: str | Path) -> Path:
+    """Write the report of a Result, a SavedResult or a ``Result.to_dir`` folder to ``path``."""
+    d = saved_of(source)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(solve_report_html(d), encoding="utf-8")

@@ -1,9 +1,11 @@
-"""Colours and helpers shared by every figure: one colour family per resource kind."""
+"""Colours and helpers shared by every figure: one colour family per resource kind (the
+kind's colour in the catalogue, :mod:`planner.inputs.catalogue`)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -11,15 +13,12 @@ matplotlib.use("Agg")  # no display: figures are only written to files
 
 import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-KIND_COLOURS = {
-    "fusion": "#7b3fa0",  # purple
-    "solar": "#f2b701",  # gold
-    "storage": "#1b9e77",  # teal
-    "grid": "#7f7f7f",  # grey
-    "demand": "#000000",
-}
+from planner.inputs.catalogue import KINDS  # noqa: E402
+
+KIND_COLOURS = {k.key: k.colour for k in KINDS} | {"demand": "#000000"}
 FLOW_COLOURS = {
     "export": "#4a90d9",  # blue
     "curtailment": "#e8a0a0",  # pale red
@@ -29,13 +28,14 @@ FLOW_COLOURS = {
 
 
 def colour(kind: str, i: int = 0) -> str:
-    """Colour of the ``i``-th resource of ``kind``: the kind's colour, lighter for each next one."""
-    base = KIND_COLOURS.get(kind, "#444444")
+    """Colour of the ``i``-th resource of ``kind``: the kind's colour, lighter for each next one.
+    Every kind of the catalogue has a colour; an unknown one is a bug (KeyError)."""
+    base = KIND_COLOURS[kind]
     if i == 0:
         return base
-    rgb = mcolors.to_rgb(base)
+    r, g, b = mcolors.to_rgb(base)
     mix = min(0.6, 0.25 * i)
-    return mcolors.to_hex(tuple(c + (1 - c) * mix for c in rgb))
+    return mcolors.to_hex((r + (1 - r) * mix, g + (1 - g) * mix, b + (1 - b) * mix))
 
 
 def resource_colours(kinds: dict[str, str]) -> dict[str, str]:
@@ -48,9 +48,16 @@ def resource_colours(kinds: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def new_figure(width: float = 9.0, height: float = 4.5, **kw: object) -> tuple[Figure, object]:
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained", **kw)
+def new_figure(width: float = 9.0, height: float = 4.5) -> tuple[Figure, Axes]:
+    """A figure with one axes (constrained layout)."""
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return fig, ax
+
+
+def new_grid(width: float, height: float, **kw: Any) -> tuple[Figure, Any]:
+    """A figure with several axes (``plt.subplots`` keywords: ``ncols``, ``nrows``...)."""
+    fig, axes = plt.subplots(figsize=(width, height), layout="constrained", **kw)
+    return fig, axes
 
 
 def save_png(fig: Figure, path: str | Path) -> Path:
@@ -87,3 +94,8 @@ def pretty(path: str) -> str:
     owner = ".".join(path.split(".")[:-1])
     label = f"{words} ({owner})" if owner else words
     return f"{label}, {unit}" if unit else label
+
+
+def order_of(kind: str) -> int:
+    """Stacking order of a kind (the catalogue's)."""
+    return next(k.order for k in KINDS if k.key == kind)

@@ -3,11 +3,14 @@ break-even table (``planner.breakeven``). Each returns a :class:`matplotlib.figu
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from planner.report.style import KIND_COLOURS, colour, new_figure, pretty
+from planner.report.style import KIND_COLOURS, colour, new_figure, new_grid, pretty
+from planner.sweep.frontier import frontier_table
 
 NON_PARAMETERS = ("point", "base", "scenario")
 CFE_PATH = "policy.hourly_cfe_target"
@@ -25,27 +28,24 @@ def swept_parameters(table: pd.DataFrame) -> list[str]:
     return params
 
 
-def _kind(column: str) -> str:
-    for kind in ("fusion", "solar", "storage", "grid"):
-        if kind in column:
-            return kind
-    if column.startswith(("li_", "iron_")) or "battery" in column:
-        return "storage"
-    if column.startswith(("helion", "cfs", "tae")):
-        return "fusion"
-    return "other"
+def resource_kinds(table: pd.DataFrame) -> dict[str, str]:
+    """Resource name -> kind, from the ``resource_kinds`` records of a sweep table."""
+    out: dict[str, str] = {}
+    for text in table.get("resource_kinds", pd.Series(dtype=object)).dropna():
+        out |= json.loads(text)
+    return out
 
 
 def _capacity_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table if c.endswith("_capacity_mw") and not c.startswith("grid")]
 
 
-def _resource_colours(columns: list[str], kinds: dict[str, str] | None) -> list[str]:
+def _resource_colours(columns: list[str], kinds: dict[str, str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for c in columns:
         name = c.removesuffix("_capacity_mw")
-        kind = (kinds or {}).get(name) or _kind(name)
+        kind = kinds[name]
         out.append(colour(kind, seen.get(kind, 0)))
         seen[kind] = seen.get(kind, 0) + 1
     return out
@@ -56,11 +56,9 @@ def frontier_figure(front: pd.DataFrame) -> Figure:
     ($/MWh of load per percentage point) below. ``front``: the frontier table (``frontier.csv``),
     or a sweep table over ``policy.hourly_cfe_target``."""
     if "cfe_target_pct" not in front:
-        from planner.sweep.analyses import frontier_table
-
         front = frontier_table(front)
     ok = front[front["status"] == "optimal"].sort_values("cfe_target_pct")
-    fig, (ax, ax_m) = new_figure(9, 6, nrows=2, sharex=True, height_ratios=[2, 1])
+    fig, (ax, ax_m) = new_grid(9, 6, nrows=2, sharex=True, height_ratios=[2, 1])
     ax.plot(ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], marker="o", color=KIND_COLOURS["fusion"])
     for x, y in zip(ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], strict=True):
         ax.annotate(f"{y:,.1f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
@@ -76,9 +74,10 @@ def frontier_figure(front: pd.DataFrame) -> Figure:
     return fig
 
 
-def capacity_along(table: pd.DataFrame, parameter: str, kinds: dict[str, str] | None = None) -> Figure:
+def capacity_along(table: pd.DataFrame, parameter: str) -> Figure:
     """Stacked capacity mix (MW, grid left out) along ``parameter``; other swept parameters are
-    held at their first value."""
+    held at their first value. Colours by kind, from the table's ``resource_kinds``."""
+    kinds = resource_kinds(table)
     ok = table[table["status"] == "optimal"]
     for other in swept_parameters(table):
         if other != parameter:

@@ -12,14 +12,11 @@ the study file, through the sweep machinery (stored, resumable), and writes
 4. sensitivities: solar and storage cost, grid carbon intensity, datacenter size;
 5. a conclusion per site, from the numbers.
 
-Modules: :mod:`~planner.study.config` (the study file), :mod:`~planner.study.cases`
-(overrides of each case), :mod:`~planner.study.parts` (the solves),
-:mod:`~planner.study.analysis` (derived tables), :mod:`~planner.study.figures`,
-:mod:`~planner.study.document` (Markdown and HTML), :mod:`~planner.study.write` (the
-document's text), :mod:`~planner.study.pipeline` (:func:`run_study`).
+Modules: :mod:`~planner.study.config` (the study file), :mod:`~planner.study.sites` (each site
+clustered once), :mod:`~planner.study.cases` (overrides of each case),
+:mod:`~planner.study.parts` (the solves), :mod:`~planner.study.pipeline` (every part for
+every site), :mod:`~planner.study.results` (the raw tables), :mod:`~planner.study.analysis`
+(derived tables), :mod:`~planner.study.figures`, :mod:`~planner.study.sections` (the
+document's text, one module per part), :mod:`~planner.study.document` (Markdown and HTML),
+:mod:`~planner.study.write`, :mod:`~planner.study.run` (:func:`run_study`).
 """
-
-from planner.study.config import StudyError, load_study
-from planner.study.pipeline import run_study
-
-__all__ = ["StudyError", "load_study", "run_study"]

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from planner.errors import InstanceError
-from planner.study.pipeline import DEFAULT_CONFIG, DEFAULT_DOC, DEFAULT_OUT, run_study
+from planner.study.run import DEFAULT_CONFIG, DEFAULT_DOC, DEFAULT_OUT, run_study
 
 
 def main(argv: list[str] | None = None) -> int:

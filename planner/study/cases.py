@@ -4,7 +4,7 @@
 - :func:`fusion_off`: no fusion contract possible (every offer's capacity bounded to 0);
 - :func:`long_duration_storage`: allow or forbid long-duration storage (storage whose
   ``min_duration_h`` is at least :data:`LONG_DURATION_H`); a site without one gets the cost
-  set's 100-hour iron-air (:func:`planner.shipped.iron_air`, Riepin & Brown's figures);
+  set's 100-hour iron-air (:func:`planner.shipped.blocks.iron_air`);
 - :func:`sensitivity`: factors on solar cost, storage cost, the grid's fossil share and the
   datacenter's size; hourly inputs changed this way are written to a CSV file and referenced;
 - :func:`fixed_builds` / :func:`kept_builds`: the capacities of an on-time solve as fixed or
@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.inputs.catalogue import FUSION
 from planner.inputs.instance import Instance
-from planner.shipped import C, iron_air
+from planner.shipped.blocks import iron_air
+from planner.shipped.yaml_writer import C
 from planner.study.config import Sensitivity
 
 LONG_DURATION_H = 24.0
@@ -47,11 +49,11 @@ def _plain(value: Any) -> Any:
 
 
 def fusion_off(inst: Instance) -> dict[str, Any]:
-    """No fusion contract: every offer's capacity bounded to 0."""
+    """No fusion contract: every offer's limited capacities bounded to 0 (the catalogue's
+    :meth:`~planner.inputs.catalogue.Kind.switch_off`)."""
     out: dict[str, Any] = {}
     for offer in inst.spec.fusion:
-        out[f"fusion.{offer.name}.min_capacity_mw"] = 0.0
-        out[f"fusion.{offer.name}.max_capacity_mw"] = 0.0
+        out |= FUSION.switch_off(offer.name)
     return out
 
 

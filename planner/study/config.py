@@ -20,13 +20,10 @@ import pydantic
 from pydantic import Field, model_validator
 
 from planner.errors import InstanceError
-from planner.inputs.common import NAME_PATTERN, Count, Number, Schema
-from planner.inputs.instance import (
-    Instance,
-    describe_error,
-    load_instance,
-    read_yaml_mapping,
-)
+from planner.inputs.base import NAME_PATTERN, Count, Number, Schema
+from planner.inputs.instance import Instance, load_instance
+from planner.inputs.messages import describe_error
+from planner.inputs.yaml_file import read_yaml_mapping
 
 
 class StudyError(InstanceError):

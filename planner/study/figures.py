@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planner.report import sweep_figures
-from planner.report.style import FLOW_COLOURS, KIND_COLOURS, colour, new_figure
+from planner.report.style import FLOW_COLOURS, KIND_COLOURS, colour, new_grid
 from planner.study.analysis import breakeven_cell
 from planner.study.config import Benchmark, Literature, Variant
 
@@ -87,7 +87,7 @@ def premium_figure(
     palette cannot reach are marked with a cross on the axis."""
     sites = list(dict.fromkeys(front["site"]))
     panels = len(sites) + (1 if literature is not None else 0)
-    fig, axes = new_figure(4.2 * panels, 4.4, ncols=panels, sharey=True, squeeze=False)
+    fig, axes = new_grid(4.2 * panels, 4.4, ncols=panels, sharey=True, squeeze=False)
     axes = axes[0]
     hourly = front[front["hourly_target_pct"].notna()]
     for ax, site in zip(axes, sites, strict=False):
@@ -107,9 +107,9 @@ def premium_figure(
         targets = 100 * np.asarray(literature.targets, dtype=float)
         by_name = {v.name: v for v in variants}
         for name, values in literature.premium_pct.items():
-            v = by_name.get(name)
-            ax.plot(targets, values, marker="s", linestyle="--", color=variant_colour(v),
-                    label=v.label if v is not None else name)
+            known = by_name.get(name)
+            ax.plot(targets, values, marker="s", linestyle="--", color=variant_colour(known),
+                    label=known.label if known is not None else name)
         ax.set_title("Riepin & Brown (Ireland)", fontsize=10)
         ax.set_xlabel("Hourly CFE target, %")
         ax.grid(alpha=0.3)
@@ -122,15 +122,13 @@ def premium_figure(
     return fig
 
 
-def capacity_by_target(
-    front_table: pd.DataFrame, site: str, variant_label: str, kinds: dict[str, str]
-) -> Figure:
+def capacity_by_target(front_table: pd.DataFrame, site: str, variant_label: str) -> Figure:
     """Capacity mix (MW) along the hourly target for one palette
-    (``sweep_figures.capacity_along``); ``kinds``: resource name -> kind, for the colours."""
+    (``sweep_figures.capacity_along``; colours from the table's resource kinds)."""
     drop = ["scenario", "policy.annual_matching_fraction", "policy_label"]
     table = front_table.drop(columns=drop, errors="ignore")
     table = table[table["policy.hourly_cfe_target"].notna()]
-    fig = sweep_figures.capacity_along(table, "policy.hourly_cfe_target", kinds)
+    fig = sweep_figures.capacity_along(table, "policy.hourly_cfe_target")
     fig.axes[0].set_title(
         f"{site}: capacity mix along the hourly CFE target ({variant_label})", fontsize=10
     )
@@ -143,7 +141,7 @@ def delivery_figure(delivery: pd.DataFrame) -> Figure:
     sub = delivery[delivery["case"] != "on time"].copy()
     sites = list(dict.fromkeys(sub["site"]))
     ncols = max(1, len(sites))
-    fig, axes = new_figure(5.0 * ncols, 6.5, nrows=2, ncols=ncols, squeeze=False)
+    fig, axes = new_grid(5.0 * ncols, 6.5, nrows=2, ncols=ncols, squeeze=False)
     for j, site in enumerate(sites):
         part = sub[sub["site"] == site]
         cases = list(dict.fromkeys(part["case"]))
@@ -191,7 +189,7 @@ def tornado(sens: pd.DataFrame) -> Figure:
     sites = list(dict.fromkeys(sens["site"]))
     ncols = max(1, len(sites))
     height = 0.5 * (sens["case"].nunique() + 2) + 1.2
-    fig, axes = new_figure(4.6 * ncols, height, ncols=ncols, squeeze=False, sharey=True)
+    fig, axes = new_grid(4.6 * ncols, height, ncols=ncols, squeeze=False, sharey=True)
     for ax, site in zip(axes[0], sites, strict=False):
         part = sens[(sens["site"] == site) & (sens["case"] != "reference")]
         ref = sens[(sens["site"] == site) & (sens["case"] == "reference")]

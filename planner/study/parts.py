@@ -2,7 +2,8 @@
 
 Every solve goes through :func:`planner.run_sweep` (frontier, delivery risk, sensitivity
 costs; each from a sweep file written to ``<out>/specs/``, which ``planner sweep`` can re-run)
-or :func:`planner.breakeven` (break-even prices), so every solve is stored in a resumable
+or :func:`planner.breakeven` (break-even prices); the accuracy check is
+:mod:`planner.study.validation`, so every solve is stored in a resumable
 SQLite store under ``<out>/<site>/<part>/``: running the study again after an interruption
 solves only what is missing. The functions here return the raw tables; the derived tables of
 the document are computed in :mod:`planner.study.analysis`.
@@ -10,14 +11,11 @@ the document are computed in :mod:`planner.study.analysis`.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
-import json
-import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +24,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-import planner
-from planner.results import aggregation_error
 from planner.study import cases
 from planner.study.config import PolicyCase, Study
 from planner.study.sites import PreparedSite
-from planner.sweep.store import content_hash
+from planner.sweep.breakeven import breakeven
+from planner.sweep.runner import run_sweep
 
 
 @dataclass
@@ -77,7 +74,7 @@ class Context:
             f"{site.name}.\n# Re-run alone with: planner sweep {path}\n"
         )
         path.write_text(header + yaml.safe_dump(_plain(spec), sort_keys=False), encoding="utf-8")
-        return planner.run_sweep(
+        return run_sweep(
             path,
             workers=self.workers,
             out=self.out / site.name / part,
@@ -97,7 +94,7 @@ class Context:
         part = self.study.spec.breakeven
         tol = part.tol_usd_per_mwh if part is not None else 0.5
         top = part.max_price_usd_per_mwh if part is not None else 10_000.0
-        result = planner.breakeven(
+        result = breakeven(
             site.instance,
             site.offer,
             by={"policy": [p.policy() for p in policies]},
@@ -314,117 +311,3 @@ def sensitivity_part(
         row.insert(0, "case", name)
         rows.append(row)
     return costs, pd.concat(rows, ignore_index=True)
-
-
-# -- validation ------------------------------------------------------------------------------
-def validation_overrides(ctx: Context, site: PreparedSite) -> dict[str, Any]:
-    """The point checked against every hour: the on-time delivery-risk case at the first price
-    (without that part: the site as prepared)."""
-    part = ctx.study.spec.delivery_risk
-    if part is None:
-        return {}
-    return {"policy": part.policy.policy(), price_path(site): delivery_prices(ctx, site)[0]}
-
-
-def compare_full(
-    path: str, full_raw: dict[str, Any], full_dir: str, full_source: str, overrides: dict[str, Any],
-    threads: int | None,
-) -> dict[str, Any]:
-    """Solve one point on the study's representative-period instance (``path``) and over
-    every hour (``full_raw``), in a worker process; return the aggregation error table
-    (:func:`planner.results.aggregation_error`) and the seconds of both solves."""
-    options = {"threads": threads} if threads else None
-    rep_inst = planner.load_instance(path).with_overrides(overrides)
-    full_inst = planner.Instance.from_dict(full_raw, full_dir, full_source)
-    full_inst = full_inst.with_overrides(overrides)
-    started = time.perf_counter()
-    rep = planner.solve(rep_inst, solver_options=options, baseline=False)
-    rep_s = time.perf_counter() - started
-    started = time.perf_counter()
-    full = planner.solve(full_inst, solver_options=options, baseline=False)
-    full_s = time.perf_counter() - started
-    out: dict[str, Any] = {
-        "status": rep.status if not rep.ok else full.status,
-        "representative_s": rep_s,
-        "full_hourly_s": full_s,
-    }
-    if rep.ok and full.ok:
-        error = aggregation_error(rep, full).reset_index(names="quantity")
-        out["error"] = error.to_dict(orient="list")
-    return out
-
-
-def validation_part(ctx: Context, sites: Sequence[PreparedSite]) -> pd.DataFrame:
-    """The aggregation error of one point per site against the same point over every hour,
-    sites in parallel; each answer is kept in ``<out>/validation/<site>.json`` under the hash
-    of both instances and the package version, so a re-run skips it."""
-    folder = ctx.out / "validation"
-    folder.mkdir(parents=True, exist_ok=True)
-    todo: dict[str, tuple[Any, ...]] = {}
-    keys: dict[str, str] = {}
-    answers: dict[str, dict[str, Any]] = {}
-    for site in sites:
-        ov = validation_overrides(ctx, site)
-        key = content_hash(
-            {
-                "representative": site.instance.with_overrides(ov).spec.model_dump(),
-                "full": site.full.with_overrides(ov).spec.model_dump(),
-                "version": planner.__version__,
-            }
-        )
-        keys[site.name] = key
-        path = folder / f"{site.name}.json"
-        if path.exists():
-            stored = json.loads(path.read_text())
-            if stored.get("key") == key and "error" in stored:
-                answers[site.name] = stored
-                continue
-        full = site.full
-        todo[site.name] = (str(site.path), dict(full.raw), str(full.base_dir), full.source, ov)
-    if todo:
-        workers = max(1, min(ctx.workers, len(todo)))
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        for name, result in _map(ctx, workers, threads, todo).items():
-            result["key"] = keys[name]
-            (folder / f"{name}.json").write_text(json.dumps(result, indent=1, default=float) + "\n")
-            answers[name] = result
-    rows = []
-    for site in sites:
-        a = answers[site.name]
-        if "error" not in a:
-            rows.append({"site": site.name, "status": a["status"]})
-            continue
-        err = pd.DataFrame(a["error"]).set_index("quantity")
-        for quantity, r in err.iterrows():
-            rows.append(
-                {
-                    "site": site.name,
-                    "status": a["status"],
-                    "quantity": quantity,
-                    "representative": r["representative"],
-                    "full_hourly": r["full_hourly"],
-                    "error_rel": r["error_rel"],
-                    "representative_s": a["representative_s"],
-                    "full_hourly_s": a["full_hourly_s"],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _map(
-    ctx: Context, workers: int, threads: int, todo: dict[str, tuple[Any, ...]]
-) -> dict[str, dict[str, Any]]:
-    """``compare_full`` of every site in ``todo``: on the Dask cluster, in this process, or on
-    a spawn process pool."""
-    if ctx.scheduler is not None:
-        futures = {
-            name: ctx.scheduler.submit(compare_full, *args, 1, pure=False)
-            for name, args in todo.items()
-        }
-        return {name: f.result() for name, f in futures.items()}
-    if workers == 1:
-        return {name: compare_full(*args, None) for name, args in todo.items()}
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {name: pool.submit(compare_full, *args, threads) for name, args in todo.items()}
-        return {name: f.result() for name, f in futures.items()}

@@ -1,95 +1,25 @@
-"""Run the whole study: every part for every site, then the tables, figures and documents.
+"""Solve the whole study: every part for every site (:func:`solve_all`).
 
-:func:`run_study` is what ``python -m planner.study`` and ``make study`` call. Solves run on
-one Dask ``LocalCluster`` started once for the whole study (``workers`` processes, one HiGHS
-thread each) when ``distributed`` is installed, so that the many short sweeps and break-even
-searches do not each pay a process pool's start-up; otherwise on local process pools.
+Solves run on one Dask ``LocalCluster`` started once for the whole study (``workers``
+processes, one HiGHS thread each, :func:`planner.sweep.backends.local_dask`) when
+``distributed`` is installed, so that the many short sweeps and break-even searches do not each
+pay a process pool's start-up; otherwise on local process pools.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from planner.study import parts
-from planner.study.config import Study, load_study
+from planner.study.config import Study
 from planner.study.parts import Context
-from planner.study.sites import PreparedSite, prepare
-
-log = logging.getLogger(__name__)
-
-DEFAULT_CONFIG = Path("instances/study/study.yaml")
-DEFAULT_OUT = Path("out/study")
-DEFAULT_DOC = Path("docs/fusion_study.md")
-
-
-@dataclass
-class StudyResults:
-    """Raw tables of every part, by site, and the run's timings."""
-
-    study: Study
-    out: Path
-    sites: list[PreparedSite] = field(default_factory=list)
-    breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
-    frontier: dict[str, pd.DataFrame] = field(default_factory=dict)
-    delivery_on_time: dict[str, pd.DataFrame] = field(default_factory=dict)
-    delivery_late: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sensitivity_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sensitivity_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
-    validation: pd.DataFrame | None = None
-    timings: list[dict[str, Any]] = field(default_factory=list)
-    executor: str = ""
-    started_at: str = ""
-    total_s: float = 0.0
-    points_before: int = 0
-    """Points held by the stores under ``out`` before this run."""
-
-
-def count_points(out: Path) -> int:
-    """Points (solves) held by every sweep store under ``out``."""
-    total = 0
-    for path in out.rglob("points.sqlite"):
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            try:
-                total += int(db.execute("SELECT COUNT(*) FROM points").fetchone()[0])
-            except sqlite3.Error:
-                continue
-    return total
-
-
-@contextlib.contextmanager
-def executor(workers: int) -> Iterator[tuple[Any, str]]:
-    """A Dask client on a fresh LocalCluster (``workers`` processes, one thread each), or None
-    (local process pools) when there is one worker or Dask is not installed."""
-    if workers <= 1:
-        yield None, "in process, one solve at a time"
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        yield None, f"local process pools of {workers} workers"
-        return
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    client = Client(cluster)
-    try:
-        yield client, f"one Dask LocalCluster of {workers} worker processes, one HiGHS thread each"
-    finally:
-        client.close()
-        cluster.close()
+from planner.study.results import StudyResults, count_points
+from planner.study.sites import prepare
+from planner.study.validation import validation_part
+from planner.sweep.backends import local_dask
 
 
 def solve_all(
@@ -102,7 +32,7 @@ def solve_all(
     results = StudyResults(study, out, started_at=stamp)
     results.points_before = count_points(out)
     started = time.perf_counter()
-    with executor(workers) as (client, how):
+    with local_dask(workers) as (client, how):
         results.executor = how
         ctx = Context(study, out, workers, client, progress, results.timings)
         for loaded in study.sites:
@@ -131,32 +61,9 @@ def solve_all(
                     results.sensitivity_breakeven[site.name] = be_table
         if spec.validate_full_hourly:
             with ctx.timed("validation (full hourly solves)", "all sites"):
-                results.validation = parts.validation_part(ctx, results.sites)
+                results.validation = validation_part(ctx, results.sites)
     results.total_s = time.perf_counter() - started
     return results
 
 
-def run_study(
-    config: str | Path = DEFAULT_CONFIG,
-    out: str | Path = DEFAULT_OUT,
-    doc: str | Path = DEFAULT_DOC,
-    html: str | Path | None = None,
-    workers: int | None = None,
-    progress: bool = True,
-) -> StudyResults:
-    """Load the study, solve every part (resuming), write the tables, figures, the Markdown
-    document ``doc`` (figures in ``<doc folder>/<doc stem>/``) and the HTML report (default
-    ``<out>/report.html``)."""
-    from planner.study.write import write_outputs
-
-    started = time.perf_counter()
-    study = load_study(config)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    results = solve_all(study, out, workers, progress)
-    results.total_s = time.perf_counter() - started  # loading the study included
-    write_outputs(results, Path(doc), Path(html) if html is not None else out / "report.html")
-    return results
-
-
-__all__ = ["StudyResults", "count_points", "run_study", "solve_all"]
+__all__ = ["solve_all"]

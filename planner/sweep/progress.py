@@ -9,9 +9,11 @@ least one every 30 s.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 
@@ -118,3 +120,32 @@ def _isatty(stream: IO[str]) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+@dataclass
+class RunStats:
+    """What one run did: points, how many were already stored, solved now, failed, seconds."""
+
+    points: int = 0
+    unique: int = 0
+    skipped: int = 0
+    solved: int = 0
+    failed: int = 0
+    elapsed_s: float = 0.0
+    workers: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def points_per_minute(self) -> float:
+        return 60.0 * self.solved / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+
+
+def describe_stats(stats: RunStats) -> str:
+    """One line: points, skipped, solved, failed, time and throughput."""
+    rate = stats.points_per_minute
+    return (
+        f"{stats.points} points ({stats.unique} distinct): {stats.skipped} already stored, "
+        f"{stats.solved} solved now ({stats.failed} failed) in {stats.elapsed_s:.1f} s"
+        + (f", {rate:.1f} points/min" if stats.solved and math.isfinite(rate) else "")
+        + (f" on {stats.workers} workers" if stats.workers else "")
+    )

@@ -37,142 +37,25 @@ sweep runs, and the others go on.
 
 from __future__ import annotations
 
-import difflib
-import itertools
-import math
 import os
-import types
-import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import pydantic
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 from planner.errors import InstanceError
-from planner.inputs.common import NAME_PATTERN, Number, Schema, data_folders, resolve_inside
-from planner.inputs.instance import (
-    Instance,
-    InstanceSpec,
-    describe_error,
-    load_instance,
-    read_yaml_mapping,
-    structure_problem,
-)
+from planner.inputs.files import data_folders
+from planner.inputs.instance import Instance, load_instance
+from planner.inputs.messages import describe_error
+from planner.inputs.paths import path_problem
+from planner.inputs.yaml_file import read_yaml_mapping, structure_problem
+from planner.sweep.expand import combinations, csv_problems, rebase_csv, try_overrides
+from planner.sweep.schema import KEYED, MAX_POINTS, MAX_VALUES, Range, Scenario, SweepError, SweepSpec
 
-MAX_POINTS = 100_000
-"""Most points a sweep may expand to (bases x scenarios x parameter combinations)."""
+__all__ = ["MAX_POINTS", "MAX_VALUES", "Point", "Range", "Sweep", "SweepError", "SweepSpec", "load_sweep"]
 
-MAX_VALUES = 10_000
-"""Most values of one parameter (a list or a range)."""
-
-
-class SweepError(InstanceError):
-    """Invalid sweep input: every problem found, one line each, naming file and field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the sweep:"
-        self.args = ("\n".join([head, *("  " + p for p in self.problems)]),)
-
-
-# -- schema ----------------------------------------------------------------------------------
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-def _yaml_files(paths: list[str]) -> list[str]:
-    """Base paths must name YAML files: they are read as YAML instances and nothing else."""
-    for path in paths:
-        if "\x00" in path:
-            raise ValueError(f"{path!r}: a file name cannot contain a NUL character")
-        if Path(path).suffix.lower() not in (".yaml", ".yml"):
-            raise ValueError(f"{path!r}: must be an instance file ending in .yaml or .yml")
-    return paths
-
-
-class Range(Schema):
-    """Evenly spaced values from ``start`` to ``stop`` (included when reached) by ``step``."""
-
-    start: Number = Field(description="first value")
-    stop: Number = Field(description="last value (included if start + k * step reaches it)")
-    step: Number = Field(gt=0, description="spacing between values")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if self.stop < self.start:
-            raise ValueError(f"stop ({self.stop}) is below start ({self.start})")
-        if (self.stop - self.start) / self.step > MAX_VALUES:
-            raise ValueError(f"more than {MAX_VALUES:,} values; use a larger step")
-        return self
-
-    def values(self) -> list[float]:
-        """The expanded values, rounded to 12 significant digits to drop float noise.
-
-        >>> Range(start=0.8, stop=1.0, step=0.1).values()
-        [0.8, 0.9, 1.0]
-        """
-        count = math.floor((self.stop - self.start) / self.step + 1e-9) + 1
-        return [float(f"{self.start + i * self.step:.12g}") for i in range(count)]
-
-
-class Parameter(Schema):
-    """One swept input: a dotted path and its values (a list or a range)."""
-
-    path: str = Field(min_length=1, description="dotted path, as in Instance.with_overrides")
-    values: list[Any] | None = Field(
-        None, min_length=1, max_length=MAX_VALUES, description="the values to try"
-    )
-    range: Range | None = Field(None, description="evenly spaced values instead of a list")
-    group: str | None = Field(
-        None, min_length=1, description="parameters sharing a group advance together (zip)"
-    )
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Parameter:
-        if (self.values is None) == (self.range is None):
-            raise ValueError("give either values or range, not both or neither")
-        return self
-
-    def expanded(self) -> list[Any]:
-        return list(self.values) if self.values is not None else self.range.values()  # type: ignore[union-attr]
-
-
-class Scenario(Schema):
-    """A named set of overrides."""
-
-    name: str = Field(pattern=NAME_PATTERN, description="scenario name (a column of the table)")
-    description: str = Field("", description="what the scenario represents")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="dotted path -> value")
-
-
-class SweepSpec(Schema):
-    """The whole sweep file."""
-
-    name: str = Field(pattern=NAME_PATTERN, description="sweep name (default output folder)")
-    description: str = Field("", description="what the sweep explores")
-    base: Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_yaml_files)] = Field(
-        min_length=1, description="instance file(s) (.yaml or .yml), relative to the sweep file"
-    )
-    overrides: dict[str, Any] = Field(
-        default_factory=dict, description="dotted path -> value, applied to every point"
-    )
-    combine: Literal["grid", "zip"] = Field(
-        "grid", description="grid: every combination of the parameters; zip: one list"
-    )
-    parameters: list[Parameter] = Field(default_factory=list, description="swept inputs")
-    scenarios: list[Scenario] = Field(default_factory=list, description="named scenarios")
-    solver_options: dict[str, Any] = Field(
-        default_factory=dict, description="HiGHS options merged over planner's defaults"
-    )
-    time_limit_s: Number | None = Field(None, gt=0, description="HiGHS time limit per point")
-    baseline: bool = Field(True, description="also solve each point's grid-only baseline")
-
-
-# -- the validated, expanded sweep -----------------------------------------------------------
 @dataclass(frozen=True)
 class Point:
     """One case of a sweep.
@@ -254,7 +137,7 @@ class Sweep:
         problems = [
             f"{inst.source}: {path}: {problem}"
             for path in (*fixed, *columns)
-            if (problem := path_problem(inst, path)) is not None
+            if (problem := path_problem(inst.raw, path)) is not None
         ]
         if problems:
             raise SweepError(problems)
@@ -289,165 +172,6 @@ def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = Non
     if problem:
         raise SweepError([problem])
     return Sweep.from_dict(raw, path.parent, str(path), allowed_dirs)
-
-
-# -- messages --------------------------------------------------------------------------------
-KEYED = ("overrides", "solver_options")
-"""Mappings of a sweep file whose keys are paths or option names, not fields."""
-
-
-# -- paths -----------------------------------------------------------------------------------
-def _child(annotation: Any) -> tuple[str, type[BaseModel]] | None:
-    """(``list`` or ``section``, model) if a field holds sub-models, else None (a value)."""
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        return _child(typing.get_args(annotation)[0])
-    if origin is list:
-        (item,) = typing.get_args(annotation)
-        return ("list", item) if isinstance(item, type) and issubclass(item, BaseModel) else None
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                return "section", arg
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "section", annotation
-    return None
-
-
-def path_problem(inst: Instance, path: str) -> str | None:
-    """Why ``path`` does not address a field of ``inst`` (None if it does).
-
-    Walks the schema, so misspelt fields are caught before any value is tried, with a
-    suggestion. Items of ``fusion``, ``solar`` and ``storage`` are addressed by name; a path
-    may stop at a whole section or item.
-    """
-    parts = path.split(".")
-    if not all(parts):
-        return "empty path segment"
-    model: type[BaseModel] = InstanceSpec
-    raw: Any = inst.raw
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        fields = model.model_fields
-        if part not in fields:
-            where = ".".join(parts[:i]) or "the instance"
-            close = difflib.get_close_matches(part, list(fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            return f"unknown field {part!r} in {where}{hint}"
-        child = _child(fields[part].annotation)
-        raw = raw.get(part) if isinstance(raw, dict) else None
-        i += 1
-        if i == len(parts):
-            return None
-        if child is None:
-            return f"{'.'.join(parts[:i])} is a value, not a section"
-        kind, model = child
-        if kind == "list":
-            names = [item.get("name") for item in raw or [] if isinstance(item, dict)]
-            if parts[i] not in names:
-                have = ", ".join(str(n) for n in names if n is not None) or "none"
-                return f"no item named {parts[i]!r} in {'.'.join(parts[:i])} (have: {have})"
-            raw = raw[names.index(parts[i])]
-            i += 1
-    return None
-
-
-def rebase_csv(value: Any, from_dir: Path, to_dir: Path) -> Any:
-    """Copy of ``value`` with every ``{csv: FILE, column: NAME}`` re-pointed from ``from_dir``
-    (where it was written) to ``to_dir`` (the base instance's folder)."""
-    if isinstance(value, dict):
-        out = {k: rebase_csv(v, from_dir, to_dir) for k, v in value.items()}
-        if isinstance(out.get("csv"), str) and "column" in out and not Path(out["csv"]).is_absolute():
-            try:
-                out["csv"] = os.path.relpath((from_dir / out["csv"]).resolve(), to_dir.resolve())
-            except (OSError, ValueError, RuntimeError):
-                pass  # left as written: loading the instance reports it
-        return out
-    if isinstance(value, list):
-        return [rebase_csv(v, from_dir, to_dir) for v in value]
-    return value
-
-
-def csv_refs(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(CSV path as written, location) of every ``{csv: FILE, column: NAME}`` in ``value``."""
-    if isinstance(value, dict):
-        if isinstance(value.get("csv"), str) and "column" in value:
-            yield value["csv"], f"{where}.csv"
-        for key, item in value.items():
-            yield from csv_refs(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from csv_refs(item, f"{where}[{i}]")
-
-
-def _csv_problems(value: Any, where: str, base_dir: Path, folders: tuple[Path, ...]) -> list[str]:
-    """A problem for each CSV path in ``value`` that resolves outside ``folders``."""
-    problems = []
-    for text, at in csv_refs(value, where):
-        _, problem = resolve_inside(text, base_dir, folders, "CSV file")
-        if problem:
-            problems.append(f"{at}: {problem}")
-    return problems
-
-
-# -- expansion -------------------------------------------------------------------------------
-def _instance_problems(exc: InstanceError, inst: Instance) -> list[str]:
-    """The problems of an InstanceError without the ``<instance file>: `` prefix."""
-    prefix = f"{inst.source}: "
-    return [p.removeprefix(prefix) for p in exc.problems]
-
-
-def _try(inst: Instance, overrides: Mapping[str, Any]) -> list[str]:
-    try:
-        inst.with_overrides(overrides)
-    except InstanceError as exc:
-        return _instance_problems(exc, inst)
-    return []
-
-
-def _combinations(
-    spec: SweepSpec, source: str, problems: list[str], copies: int = 1
-) -> list[dict[str, Any]] | None:
-    """Every combination of the parameters (path -> value), grid or zip; None (and a
-    problem) if there would be more than :data:`MAX_POINTS` points with ``copies`` (bases x
-    scenarios)."""
-    groups: dict[str, list[int]] = {}
-    for i, p in enumerate(spec.parameters):
-        key = "all" if spec.combine == "zip" else (p.group or f"#{i}")
-        groups.setdefault(key, []).append(i)
-    axes = []
-    for members in groups.values():
-        expanded = {i: spec.parameters[i].expanded() for i in members}
-        lengths = {i: len(values) for i, values in expanded.items()}
-        first = members[0]
-        for i in members[1:]:
-            if lengths[i] != lengths[first]:
-                problems.append(
-                    f"{source}: parameters[{i}]: has {lengths[i]} values, but parameters[{first}], "
-                    f"zipped with it, has {lengths[first]}"
-                )
-        count = min(lengths.values())
-        axes.append(
-            [
-                {spec.parameters[i].path: expanded[i][k] for i in members}
-                for k in range(count)
-            ]
-        )
-    total = math.prod(len(axis) for axis in axes) * copies
-    if total > MAX_POINTS:
-        problems.append(
-            f"{source}: parameters: expand to {total:,} points (bases x scenarios x "
-            f"combinations), more than {MAX_POINTS:,}; split the sweep"
-        )
-        return None
-    order = [p.path for p in spec.parameters]
-    combos = []
-    for combo in itertools.product(*axes):
-        merged = {path: value for part in combo for path, value in part.items()}
-        combos.append({path: merged[path] for path in order if path in merged})
-    return combos
 
 
 def _expand(
@@ -485,7 +209,7 @@ def _expand(
     for name in sorted({n for n in scenario_names if scenario_names.count(n) > 1}):
         problems.append(f"{source}: scenarios[{name}].name: duplicate scenario name")
     copies = len(spec.base) * max(1, len(spec.scenarios))
-    combos = _combinations(spec, source, problems, copies)
+    combos = combinations(spec, source, problems, copies)
     too_many = combos is None
 
     # CSV files named in the sweep: inside its folder, a base's folder or an allowed one.
@@ -493,12 +217,12 @@ def _expand(
     fixed_csv = [
         f"{source}: {p}"
         for path, value in spec.overrides.items()
-        for p in _csv_problems(value, f"overrides[{path}]", base_dir, folders)
+        for p in csv_problems(value, f"overrides[{path}]", base_dir, folders)
     ]
     value_csv = {
         (i, j): [
             f"{source}: {p}"
-            for p in _csv_problems(value, f"parameters[{i}].values[{j}]", base_dir, folders)
+            for p in csv_problems(value, f"parameters[{i}].values[{j}]", base_dir, folders)
         ]
         for i, param in enumerate(spec.parameters)
         for j, value in enumerate(param.expanded())
@@ -507,7 +231,7 @@ def _expand(
         [
             f"{source}: {p}"
             for path, value in s.overrides.items()
-            for p in _csv_problems(
+            for p in csv_problems(
                 value, f"scenarios[{s.name}].overrides[{path}]", base_dir, folders
             )
         ]
@@ -526,16 +250,16 @@ def _expand(
 
         bad_paths = False
         for path in spec.overrides:
-            if (problem := path_problem(inst, path)) is not None:
+            if (problem := path_problem(inst.raw, path)) is not None:
                 problems.append(f"{source}: overrides[{path}]: {problem}{on(label)}")
                 bad_paths = True
         fixed = rebased(spec.overrides)
-        fixed_problems = [] if bad_paths or fixed_csv else _try(inst, fixed)
+        fixed_problems = [] if bad_paths or fixed_csv else try_overrides(inst, fixed)
         problems += [f"{source}: overrides: {p}{on(label)}" for p in fixed_problems]
         if bad_paths or fixed_csv or fixed_problems:
             continue  # values cannot be judged on a broken base
         for i, param in enumerate(spec.parameters):
-            if (problem := path_problem(inst, param.path)) is not None:
+            if (problem := path_problem(inst.raw, param.path)) is not None:
                 problems.append(f"{source}: parameters[{i}].path: {problem}{on(label)}")
                 continue
             if too_many:
@@ -543,10 +267,10 @@ def _expand(
             for j, value in enumerate(param.expanded()):
                 if value_csv[i, j]:
                     continue
-                for p in _try(inst, {**fixed, param.path: rebase_csv(value, base_dir, to_dir)}):
+                for p in try_overrides(inst, {**fixed, param.path: rebase_csv(value, base_dir, to_dir)}):
                     problems.append(f"{source}: parameters[{i}].values[{j}]: {p}{on(label)}")
         for k, s in enumerate(spec.scenarios):
-            bad = [(path, path_problem(inst, path)) for path in s.overrides]
+            bad = [(path, path_problem(inst.raw, path)) for path in s.overrides]
             bad = [(path, problem) for path, problem in bad if problem is not None]
             problems += [
                 f"{source}: scenarios[{s.name}].overrides[{path}]: {problem}{on(label)}"
@@ -555,7 +279,7 @@ def _expand(
             if not bad and not scenario_csv[k]:
                 problems += [
                     f"{source}: scenarios[{s.name}]: {p}{on(label)}"
-                    for p in _try(inst, {**fixed, **rebased(s.overrides)})
+                    for p in try_overrides(inst, {**fixed, **rebased(s.overrides)})
                 ]
     if problems:
         raise SweepError(list(dict.fromkeys(problems)))

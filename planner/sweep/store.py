@@ -12,9 +12,8 @@ version, the solver options, the time limit, whether the baseline was solved, th
 the overrides applied, the worker, and when it ran. Table ``runs`` logs each run of a sweep
 (``outcome``: ``finished``, ``interrupted``, ``failed``, or empty if the process was killed).
 
-At the end of a run the tidy table is also exported, atomically (temporary name, then
-``os.replace``), as ``results.parquet`` and ``results.csv``, and the manifest as
-``manifest.csv``.
+At the end of a run the tidy table is also exported (:mod:`planner.sweep.export`). Keys:
+:mod:`planner.sweep.keys`.
 
 Faults (docs/sweeps.md, "Faults and determinism"): the file is marked as a sweep store
 (``PRAGMA application_id``) and checked when opened, so a garbage file, another program's
@@ -28,21 +27,17 @@ as :class:`StoreError`.
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
-import hashlib
 import json
-import os
 import signal
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from planner.sweep.keys import now
 from planner.sweep.spec import SweepError
 
 STORE_FILE = "points.sqlite"
@@ -54,16 +49,6 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 SCHEMA_VERSION = 1
 """``PRAGMA user_version`` of the store's tables; a store of a later version is refused."""
-
-KEY_EXCLUDED_OPTIONS = frozenset({"threads"})
-"""Solver options left out of the key: they change speed, not the answer (HiGHS's interior
-point is serial; tests/test_determinism.py checks that the optimum is bitwise the same with 1
-and 2 HiGHS threads), and depend on the number of workers, so a sweep resumed with another
-``--workers`` still skips finished points. They are recorded in the manifest all the same
-(:func:`key_options` keeps ``threads`` with ``parallel: on``). The time limit is not in the
-key either: it decides whether a point finishes, not its optimum (a point stored with status
-``time_limit`` is solved again when a later run allows more time)."""
-
 
 class StoreError(SweepError):
     """The sweep's store cannot be used or written: the output folder holds something that is
@@ -164,99 +149,6 @@ MANIFEST_COLUMNS = (
     "started_at",
     "finished_at",
 )
-
-
-def now() -> str:
-    """UTC timestamp, ISO 8601 to the millisecond."""
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
-
-
-# -- hashing ---------------------------------------------------------------------------------
-def _feed(h: Any, value: Any) -> None:
-    """Feed a canonical, type-tagged encoding of ``value`` into hash ``h``."""
-    if isinstance(value, Mapping):
-        h.update(b"{")
-        for key in sorted(value, key=str):
-            _feed(h, str(key))
-            _feed(h, value[key])
-        h.update(b"}")
-    elif isinstance(value, (list, tuple)):
-        h.update(b"[")
-        for item in value:
-            _feed(h, item)
-        h.update(b"]")
-    elif isinstance(value, np.ndarray):
-        array = np.ascontiguousarray(value, dtype=float)
-        h.update(b"a%d:" % array.size)
-        h.update(array.tobytes())
-    elif isinstance(value, bool) or value is None:
-        h.update(repr(value).encode())
-    elif isinstance(value, (int, float, np.integer, np.floating)):
-        h.update(b"n" + repr(float(value)).encode())
-    elif isinstance(value, (_dt.datetime, _dt.date)):
-        h.update(b"t" + value.isoformat().encode())
-    else:
-        h.update(b"s" + str(value).encode() + b"\0")
-
-
-def content_hash(value: Any) -> str:
-    """SHA-256 of a canonical encoding: mappings by sorted key, arrays by their float bytes,
-    numbers as floats (so ``50`` and ``50.0`` hash alike).
-
-    >>> content_hash({"a": 1, "b": [2.0]}) == content_hash({"b": [2], "a": 1.0})
-    True
-    """
-    h = hashlib.sha256()
-    _feed(h, value)
-    return h.hexdigest()
-
-
-def key_options(solver_options: Mapping[str, Any]) -> dict[str, Any]:
-    """The solver options that enter the key: all but :data:`KEY_EXCLUDED_OPTIONS`, except
-    that ``threads`` stays with ``parallel: on`` (HiGHS's parallel dual simplex, whose path
-    may depend on the thread count).
-
-    >>> key_options({"solver": "ipm", "threads": 2})
-    {'solver': 'ipm'}
-    >>> key_options({"solver": "simplex", "parallel": "on", "threads": 2})
-    {'solver': 'simplex', 'parallel': 'on', 'threads': 2}
-    """
-    parallel = str(solver_options.get("parallel", "")).lower() == "on"
-    kept = KEY_EXCLUDED_OPTIONS - {"threads"} if parallel else KEY_EXCLUDED_OPTIONS
-    return {k: v for k, v in solver_options.items() if k not in kept}
-
-
-def point_key(
-    instance_hash: str,
-    package_version: str,
-    solver_options: Mapping[str, Any],
-    baseline: bool,
-) -> str:
-    """Key of a point: what determines its optimum (not the threads, not the time limit:
-    :data:`KEY_EXCLUDED_OPTIONS`). Equal keys are solved once."""
-    return content_hash(
-        {
-            "instance": instance_hash,
-            "version": package_version,
-            "solver_options": key_options(solver_options),
-            "baseline": baseline,
-        }
-    )
-
-
-def to_json(value: Any) -> str:
-    """JSON text of overrides and options (dates as ISO text, arrays as lists)."""
-
-    def default(obj: Any) -> Any:
-        if isinstance(obj, np.ndarray):
-            return obj.tolist()
-        if isinstance(obj, (np.integer, np.floating)):
-            return obj.item()
-        if isinstance(obj, (_dt.datetime, _dt.date)):
-            return obj.isoformat()
-        return str(obj)
-
-    return json.dumps(value, default=default, sort_keys=True)
 
 
 # -- the store -------------------------------------------------------------------------------
@@ -472,45 +364,3 @@ class Store:
                 raise StoreError(f"{self.path}: cannot {what}: {reason}", reason, resumable=True) from None
 
 
-# -- exports ---------------------------------------------------------------------------------
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write through ``write(tmp_path)`` to a temporary file, then rename it over ``path``.
-
-    On failure the temporary file is removed and ``path`` is left as it was; an OS error
-    (disk full, no permission) is raised as :class:`StoreError`.
-    """
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        reason = describe_error(exc)
-        raise StoreError(f"{path}: cannot write: {reason}", reason, resumable=True) from None
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            reason = describe_error(exc)
-            raise StoreError(f"{path}: cannot write: {reason}", reason, resumable=True) from None
-        raise
-
-
-def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns with mixed types (e.g. numbers and text) as text, for Parquet."""
-    out = frame.copy()
-    out.attrs = {}
-    for column in out.columns:
-        if out[column].dtype == object:
-            kinds = {type(v) for v in out[column] if v is not None and not (isinstance(v, float) and np.isnan(v))}
-            if len(kinds) > 1 or (kinds and not kinds <= {str}):
-                out[column] = out[column].map(lambda v: None if v is None else str(v))
-    return out
-
-
-def export(folder: str | Path, table: pd.DataFrame, manifest: pd.DataFrame) -> None:
-    """Write ``results.parquet``, ``results.csv`` and ``manifest.csv`` atomically."""
-    folder = Path(folder)
-    _atomic_write(folder / "results.parquet", lambda p: _parquet_safe(table).to_parquet(p, index=False))
-    _atomic_write(folder / "results.csv", lambda p: table.to_csv(p, index=False))
-    _atomic_write(folder / "manifest.csv", lambda p: manifest.to_csv(p, index=False))

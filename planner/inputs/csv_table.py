@@ -1,0 +1,149 @@
+"""CSV files of hourly columns: read once (cached), their ``timestamp`` column checked.
+
+A file is read as UTF-8 (a byte-order mark is skipped). A ``timestamp`` column, if present,
+must list consecutive local hours from ``time.start`` in the rows used; a time-zone offset in a
+cell is refused (hours are local standard time).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.inputs.files import decode_utf8, resolve_inside
+from planner.inputs.messages import closest
+
+TIMESTAMP_COLUMN = "timestamp"
+"""A CSV column of this name is checked: consecutive hours from ``time.start``."""
+
+_ZONED = r"\d:\d\d(?::\d\d(?:\.\d*)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"
+"""A time followed by a UTC offset (``+01:00``, ``Z``)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file as read: the frame, header names given twice, the ``timestamp`` column."""
+
+    frame: pd.DataFrame
+    duplicates: frozenset[str]
+    stamps: np.ndarray | None
+    """``timestamp`` parsed (datetime64[s], NaT where unreadable); None without that column."""
+    stamps_problem: str | None = None
+
+
+class CsvProblem(ValueError):
+    """A CSV file that cannot be used at all (not UTF-8...); the message follows its name."""
+
+
+@lru_cache(maxsize=64)
+def _read_csv(path: str, mtime_ns: int, size: int) -> Table:
+    """Read a CSV once per (path, modification time, size)."""
+    del mtime_ns, size  # part of the cache key only
+    text, problem = decode_utf8(Path(path).read_bytes())
+    if problem:
+        raise CsvProblem(problem)
+    header = next(csv.reader(io.StringIO(text)), [])
+    duplicates = frozenset(name for name in header if header.count(name) > 1)
+    frame = pd.read_csv(io.StringIO(text))
+    if TIMESTAMP_COLUMN not in frame.columns:
+        return Table(frame, duplicates, None)
+    cells = frame[TIMESTAMP_COLUMN].astype(str)
+    zoned = cells.str.contains(_ZONED, regex=True)  # local hours only: refused, by row
+    try:
+        parsed = pd.to_datetime(cells.mask(zoned, ""), errors="coerce", format="ISO8601")
+        stamps = parsed.to_numpy(dtype="datetime64[s]")
+    except (ValueError, TypeError, OverflowError) as exc:
+        return Table(frame, duplicates, None, f"cannot be read as timestamps ({exc})")
+    return Table(frame, duplicates, stamps)
+
+
+def open_table(
+    name: str, base_dir: Path, folders: tuple[Path, ...]
+) -> tuple[Table | None, str, str | None]:
+    """(table, resolved path, None) or (None, "", problem) for the CSV file ``name``."""
+    path, problem = resolve_inside(name, base_dir, folders, "CSV file")
+    if path is None:
+        return None, "", problem
+    try:
+        if not path.exists():
+            return None, "", f"CSV file {name!r} not found (looked in {path.parent})"
+        if not path.is_file():
+            return None, "", f"CSV file {name!r} cannot be read: not a regular file"
+        stat = path.stat()
+        table = _read_csv(str(path), stat.st_mtime_ns, stat.st_size)
+    except CsvProblem as exc:
+        return None, "", f"CSV file {name!r}: {exc}"
+    except (OSError, ValueError, csv.Error) as exc:  # pandas' parser errors are ValueErrors
+        return None, "", f"CSV file {name!r} cannot be read: {exc}"
+    return table, str(path), None
+
+
+def missing_column(name: str, column: str, columns: list[str]) -> str:
+    """The message for a column the file does not have, with a hint."""
+    text = f"CSV file {name!r} has no column {column!r} (columns: {', '.join(columns)})"
+    spaced = [c for c in columns if c.strip() == column.strip()]
+    if spaced:
+        return f"{text}; {spaced[0]!r} has spaces around its name"
+    if len(columns) == 1:
+        for sep in (";", "\t", "|"):
+            if sep in columns[0]:
+                return f"{text}; the header looks separated by {sep!r}: save the file with commas"
+    close = closest(column, columns)
+    return f"{text}; did you mean {close!r}?" if close else text
+
+
+def _stamp_text(stamp: np.datetime64) -> str:
+    return str(stamp).replace("T", " ")[:16]
+
+
+def cell_text(value: Any) -> str:
+    """A CSV cell as the user wrote it: ``'abc'``, ``empty``, ``nan``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return "empty or NaN"
+    return repr(value)
+
+
+def timestamp_problem(
+    table: Table, csv_name: str, start: datetime | None, hours: int
+) -> str | None:
+    """Why the ``timestamp`` column of the rows used is not consecutive hours from ``start``
+    (CSV rows numbered as lines: the header is line 1)."""
+    if table.stamps_problem:
+        return f"{csv_name} column {TIMESTAMP_COLUMN!r} {table.stamps_problem}"
+    if table.stamps is None:
+        return None
+    used = table.stamps[:hours]
+    if not used.size:
+        return None
+    unread = np.flatnonzero(np.isnat(used))
+    if unread.size:
+        cell = table.frame[TIMESTAMP_COLUMN].iloc[unread[0]]
+        return (
+            f"{csv_name} row {unread[0] + 2}: {TIMESTAMP_COLUMN} {cell_text(cell)} is not a "
+            "local date and time such as 2028-01-01 00:00 (no time zone)"
+        )
+    steps = np.flatnonzero(np.diff(used) != np.timedelta64(1, "h"))
+    if steps.size:
+        i = steps[0]
+        return (
+            f"{csv_name} row {i + 3}: {TIMESTAMP_COLUMN} {_stamp_text(used[i + 1])} is not one "
+            f"hour after row {i + 2} ({_stamp_text(used[i])}): the rows must be consecutive "
+            "hours in time order"
+        )
+    if start is not None and used[0] != np.datetime64(start, "s"):
+        return (
+            f"{csv_name} row 2: {TIMESTAMP_COLUMN} {_stamp_text(used[0])} is not time.start "
+            f"({start:%Y-%m-%d %H:%M}): the rows must begin at the first modelled hour "
+            f"(rename the {TIMESTAMP_COLUMN!r} column to use the rows as they are)"
+        )
+    return None

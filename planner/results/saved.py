@@ -1,0 +1,159 @@
+"""What a results folder holds, as one object: :class:`SavedResult`, taken from a
+:class:`~planner.results.result.Result` (:meth:`SavedResult.of`) or read from the folder
+(:func:`planner.results.folder.read_folder`). Reports are views of a SavedResult, so a report
+of a solve and of its saved folder are the same."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from planner.hashing import content_hash, to_json
+from planner.inputs.catalogue import BY_KEY, Role
+from planner.inputs.instance import Instance
+
+if TYPE_CHECKING:
+    from planner.results.result import Result
+
+MARGINAL_COLUMN = "marginal_cost_usd_per_mwh"
+"""Column of the hourly marginal cost in a saved dispatch table."""
+
+
+def inputs_of(inst: Instance) -> dict[str, Any]:
+    """The inputs a result was solved from, as JSON-ready values: the horizon, the policy,
+    every override applied since the file was read, and a hash of the resolved inputs."""
+    time = inst.spec.time
+    sequence = time.period_sequence
+    return {
+        "start": time.start.isoformat(sep=" ", timespec="minutes"),
+        "modelled_hours": inst.hours,
+        "horizon_years": inst.horizon_years,
+        "representative_periods": inst.is_aggregated or sequence is not None,
+        "period_hours": time.period_hours,
+        "periods_represented": len(sequence) if sequence is not None else None,
+        "policy": inst.spec.policy.model_dump(exclude_none=True),
+        "overrides": json.loads(to_json([[path, value] for path, value in inst.overrides])),
+        "inputs_sha256": content_hash(inst.spec.model_dump()),
+    }
+
+
+@dataclass
+class SavedResult:
+    """Everything a report shows about one solve (and, in ``baseline``, its grid-only twin).
+
+    ``dispatch`` holds the hourly flows (MW), state of charge (MWh) and the hourly marginal
+    cost (:data:`MARGINAL_COLUMN`); ``hourly`` the weight of each modelled hour, the net clean
+    supply and the grid's carbon-free share (see :attr:`Result.hourly`); ``inputs`` what the
+    result was solved from (:func:`inputs_of`).
+    """
+
+    name: str
+    source: str
+    status: str
+    objective_usd: float | None
+    capacity: pd.DataFrame
+    costs: pd.DataFrame
+    metrics: pd.Series
+    dispatch: pd.DataFrame
+    shadow_prices: pd.Series
+    fusion_reduced_cost: pd.DataFrame
+    timings: pd.Series
+    hourly: pd.DataFrame
+    inputs: dict[str, Any] = field(default_factory=dict)
+    diagnosis: dict[str, Any] | None = None
+    """The diagnosis of a failed solve, as fields (``message``, ``cause``, ``targets``...)."""
+    diagnosis_text: str | None = None
+    """The diagnosis message and the members of the IIS, one per line."""
+    warnings: list[str] = field(default_factory=list)
+    model_stats: dict[str, float] = field(default_factory=dict)
+    solver_options: dict[str, Any] = field(default_factory=dict)
+    numerics: dict[str, float] = field(default_factory=dict)
+    aggregation_error: pd.DataFrame | None = None
+    baseline: SavedResult | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The diagnosis message of a failed solve (None when optimal)."""
+        return None if self.diagnosis is None else str(self.diagnosis.get("message", ""))
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "optimal"
+
+    @property
+    def hours(self) -> int:
+        """Modelled hours."""
+        return len(self.hourly) if len(self.hourly) else len(self.dispatch)
+
+    @property
+    def weights(self) -> pd.Series:
+        """Hours of the year each modelled hour stands for."""
+        if "weight_h" in self.hourly:
+            return self.hourly["weight_h"].astype(float)
+        return pd.Series(1.0, index=self.dispatch.index)
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        """Resource name -> kind (a key of the catalogue)."""
+        return {str(k): str(v) for k, v in self.capacity.get("kind", pd.Series(dtype=str)).items()}
+
+    def columns(self, role: Role, kind: str | None = None) -> list[str]:
+        """Dispatch columns of one role (``supply``, ``withdrawal``, ``curtailment``,
+        ``state``) of every resource (of ``kind``, if given), in catalogue order."""
+        out = []
+        for name, key in self.kinds.items():
+            if kind is not None and key != kind:
+                continue
+            out += [c for c in BY_KEY[key].columns(name, role) if c in self.dispatch]
+        return out
+
+    def clean_share(self) -> pd.Series:
+        """Hourly carbon-free share of the load, 0-1 (clean supply net of storage charging and
+        exports, over demand, capped at 1): the hourly CFE score hour by hour."""
+        demand = self.dispatch["demand_mw"].where(self.dispatch["demand_mw"] > 0)
+        clean = self.hourly["clean_supply_mw"].reindex(self.dispatch.index)
+        return (clean / demand).clip(0.0, 1.0)
+
+    @classmethod
+    def of(cls, res: Result) -> SavedResult:
+        """The saved form of a result, without writing it."""
+        inst = res.instance
+        dispatch = res.dispatch.copy()
+        if res.ok:
+            dispatch[MARGINAL_COLUMN] = res.prices.hourly_usd_per_mwh
+        return cls(
+            name=inst.name,
+            source=str(inst.source),
+            status=res.status,
+            objective_usd=res.objective_usd,
+            capacity=res.capacity,
+            costs=res.costs,
+            metrics=res.metrics,
+            dispatch=dispatch,
+            shadow_prices=res.prices.policy,
+            fusion_reduced_cost=res.prices.fusion_reduced_cost,
+            timings=res.timings,
+            hourly=res.hourly,
+            inputs=inputs_of(inst),
+            diagnosis=res.diagnosis.to_dict() if res.diagnosis is not None else None,
+            diagnosis_text=res.diagnosis.text() if res.diagnosis is not None else None,
+            warnings=list(res.warnings),
+            model_stats={str(k): float(v) for k, v in res.model_stats.items()},
+            solver_options=dict(res.solver_options),
+            numerics={str(k): float(v) for k, v in res.numerics.items()},
+            aggregation_error=res.aggregation_error,
+            baseline=cls.of(res.baseline) if res.baseline is not None else None,
+        )
+
+
+def hourly_frame(index: pd.Index, weights: np.ndarray, clean_supply_mw: np.ndarray,
+                 grid_cfe: np.ndarray | None) -> pd.DataFrame:
+    """The ``hourly`` table of a result."""
+    frame = pd.DataFrame({"weight_h": weights, "clean_supply_mw": clean_supply_mw}, index=index)
+    if grid_cfe is not None:
+        frame["grid_carbon_free_share"] = grid_cfe
+    return frame

@@ -1,0 +1,226 @@
+"""One HiGHS run on a :class:`~planner.solver.numerics.LinearProgram`, with its retry policy.
+
+:func:`solve_lp` scales the LP (if asked), hands it to HiGHS in one call, unscales and checks
+the solution (:func:`~planner.solver.numerics.check_solution`). Interior point without
+crossover that ends without an optimum, or with a solution failing the check, is retried with
+crossover; a solution that still fails gets the status ``numerical_error`` (never reported as
+optimal).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+
+from planner.errors import SolverOptionError
+from planner.solver.compile import highs_lp
+from planner.solver.numerics import (
+    LinearProgram,
+    Scaling,
+    SolutionCheck,
+    check_solution,
+    compute_scaling,
+)
+from planner.solver.settings import crossover_off, scales_by_default
+
+log = logging.getLogger(__name__)
+
+_MS = highspy.HighsModelStatus
+STATUS = {
+    _MS.kOptimal: "optimal",
+    _MS.kInfeasible: "infeasible",
+    _MS.kUnboundedOrInfeasible: "infeasible_or_unbounded",
+    _MS.kUnbounded: "unbounded",
+    _MS.kTimeLimit: "time_limit",
+    _MS.kIterationLimit: "iteration_limit",
+    _MS.kInterrupt: "interrupted",
+}
+"""HiGHS model statuses by planner name; any other is ``error``."""
+
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A new ``highspy.Highs`` with its output off.
+
+    HiGHS prints a banner on the process's standard output when the first instance is created.
+    That one construction runs with file descriptor 1 pointed at ``/dev/null`` (``os.dup2``, no
+    thread: Pyomo's ``capture_output``, used before, reads the pipe from a thread that a Ctrl-C
+    landing at that moment left printing a traceback).
+    """
+    global _banner_shown
+    if not _banner_shown:
+        _banner_shown = True
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+        except (OSError, ValueError):  # no standard output to silence
+            saved = None
+        if saved is not None:
+            try:
+                with open(os.devnull, "w") as null:
+                    os.dup2(null.fileno(), 1)
+                    try:
+                        highs = highspy.Highs()
+                    finally:
+                        os.dup2(saved, 1)
+            finally:
+                os.close(saved)
+            highs.setOptionValue("output_flag", False)
+            return highs
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def check_solver_options(options: Mapping[str, Any], time_limit_s: float | None = None) -> None:
+    """Raise :class:`SolverOptionError` naming every option HiGHS rejects.
+
+    Pyomo ignores HiGHS's refusal of an option, so without this check a typo would silently
+    solve with other settings.
+    """
+    highs = new_highs()
+    problems = [
+        f"solver option {key}={value!r}: rejected by HiGHS (unknown name or invalid value)"
+        for key, value in options.items()
+        if highs.setOptionValue(key, value) != highspy.HighsStatus.kOk
+    ]
+    if time_limit_s is not None and not time_limit_s >= 0:
+        problems.append(f"time limit {time_limit_s!r} s: must be >= 0")
+    if problems:
+        raise SolverOptionError("; ".join(problems))
+
+
+@dataclass
+class LpRun:
+    """One HiGHS run on a :class:`~planner.solver.numerics.LinearProgram`; the solution (when
+    ``status == "optimal"``) is in the LP's original units, whatever the scaling."""
+
+    highs: highspy.Highs
+    lp: LinearProgram
+    scaled_lp: LinearProgram
+    scaling: Scaling
+    status: str
+    x: np.ndarray | None
+    row_dual: np.ndarray | None
+    col_dual: np.ndarray | None
+    check: SolutionCheck | None
+    handoff_s: float
+    highs_s: float
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def objective(self) -> float:
+        """``cost @ x + offset`` in original units."""
+        assert self.x is not None
+        return self.lp.objective(self.x)
+
+
+def _scaling_of(lp: LinearProgram, options: Mapping[str, Any], scale: bool | Scaling | None) -> Scaling:
+    if isinstance(scale, Scaling):
+        return scale
+    if scales_by_default(options) if scale is None else scale:
+        return compute_scaling(lp)
+    return Scaling.identity(lp)
+
+
+def _solution(
+    highs: highspy.Highs, scaling: Scaling
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sol = highs.getSolution()
+    return (
+        scaling.primal(np.asarray(sol.col_value)),
+        scaling.row_dual(np.asarray(sol.row_dual)),
+        scaling.col_dual(np.asarray(sol.col_dual)),
+    )
+
+
+def _status(highs: highspy.Highs) -> str:
+    return STATUS.get(highs.getModelStatus(), "error")
+
+
+def solve_lp(
+    lp: LinearProgram,
+    options: Mapping[str, Any],
+    time_limit_s: float | None = None,
+    tee: bool = False,
+    scale: bool | Scaling | None = None,
+) -> LpRun:
+    """Scale ``lp`` (if ``scale``), solve it with HiGHS, unscale and check the solution.
+
+    ``scale``: True for :func:`~planner.solver.numerics.compute_scaling`, False for none, the
+    :class:`~planner.solver.numerics.Scaling` to use, or None for
+    :func:`~planner.solver.settings.scales_by_default`. See the module doc for the retries.
+    """
+    started = time.perf_counter()
+    scaling = _scaling_of(lp, options, scale)
+    scaled = lp if scaling.is_identity else scaling.apply(lp)
+    highs = new_highs()
+    highs.setOptionValue("output_flag", tee)
+    for key, value in options.items():
+        highs.setOptionValue(key, value)
+    if time_limit_s is not None:
+        highs.setOptionValue("time_limit", float(time_limit_s))
+    highs.passModel(highs_lp(scaled))
+    handoff_s = time.perf_counter() - started
+    highs.HandleKeyboardInterrupt = True
+    started = time.perf_counter()
+    highs.run()
+    retried = False
+    status = _status(highs)
+    if status == "error" and crossover_off(options):
+        # Interior point without crossover sometimes stops short of its tolerances on hard
+        # instances (seen on a full-year 100 % CFE target); crossover then finishes the job.
+        log.warning("HiGHS interior point ended with %s; solving again with crossover",
+                    highs.modelStatusToString(highs.getModelStatus()))
+        highs.setOptionValue("run_crossover", "on")
+        highs.run()
+        retried = True
+        status = _status(highs)
+    x = row_dual = col_dual = None
+    check = None
+    if status == "optimal":
+        x, row_dual, col_dual = _solution(highs, scaling)
+        check = check_solution(lp, x)
+        if not check.ok and not retried and crossover_off(options):
+            log.warning("HiGHS interior-point solution violates its bounds beyond tolerance "
+                        "(%.3g); solving again with crossover",
+                        max(check.max_row_violation, check.max_col_violation))
+            highs.setOptionValue("run_crossover", "on")
+            highs.run()
+            retried = True
+            status = _status(highs)
+            if status == "optimal":
+                x, row_dual, col_dual = _solution(highs, scaling)
+                check = check_solution(lp, x)
+        if status == "optimal" and not check.ok:
+            status = "numerical_error"
+    highs_s = time.perf_counter() - started
+    info = highs.getInfo()
+    return LpRun(
+        highs=highs,
+        lp=lp,
+        scaled_lp=scaled,
+        scaling=scaling,
+        status=status,
+        x=x,
+        row_dual=row_dual,
+        col_dual=col_dual,
+        check=check,
+        handoff_s=handoff_s,
+        highs_s=highs_s,
+        stats={
+            "ipm_iteration_count": info.ipm_iteration_count,
+            "simplex_iteration_count": info.simplex_iteration_count,
+            "crossover_iteration_count": info.crossover_iteration_count,
+            "crossover_retry": float(retried),
+        },
+    )

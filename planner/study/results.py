@@ -1,0 +1,48 @@
+"""The raw results of a study run: every part's tables by site, and the run's timings."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.study.config import Study
+from planner.study.sites import PreparedSite
+
+
+@dataclass
+class StudyResults:
+    """Raw tables of every part, by site, and the run's timings."""
+
+    study: Study
+    out: Path
+    sites: list[PreparedSite] = field(default_factory=list)
+    breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    frontier: dict[str, pd.DataFrame] = field(default_factory=dict)
+    delivery_on_time: dict[str, pd.DataFrame] = field(default_factory=dict)
+    delivery_late: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sensitivity_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sensitivity_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    validation: pd.DataFrame | None = None
+    timings: list[dict[str, Any]] = field(default_factory=list)
+    executor: str = ""
+    started_at: str = ""
+    total_s: float = 0.0
+    points_before: int = 0
+    """Points held by the stores under ``out`` before this run."""
+
+
+def count_points(out: Path) -> int:
+    """Points (solves) held by every sweep store under ``out``."""
+    total = 0
+    for path in out.rglob("points.sqlite"):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            try:
+                total += int(db.execute("SELECT COUNT(*) FROM points").fetchone()[0])
+            except sqlite3.Error:
+                continue
+    return total

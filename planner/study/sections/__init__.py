@@ -1,0 +1,1 @@
+"""The sections of the study's document, one module each, in document order."""

@@ -1,0 +1,141 @@
+"""Part 5 of the study document, the conclusions per site, and the run time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.formats import num, signed
+from planner.study import analysis as an
+from planner.study.config import Variant
+from planner.study.document import Document
+from planner.study.results import StudyResults
+from planner.study.sections.setting import method_text
+from planner.study.words import (
+    breakeven_words,
+    policies_above,
+    policies_words,
+    policy_words,
+    variant,
+)
+
+
+def conclusions(
+    doc: Document,
+    r: StudyResults,
+    be: pd.DataFrame | None,
+    front: pd.DataFrame | None,
+    delivery: pd.DataFrame | None,
+    sens: pd.DataFrame | None,
+) -> None:
+    spec = r.study.spec
+    doc.heading("5. Conclusions per site")
+    variants = list(spec.frontier.variants) if spec.frontier else []
+    bare = variant(variants, False, False)
+    firm = variant(variants, True, True) or variant(variants, True, False)
+    for site in r.sites:
+        lines = []
+        if be is not None:
+            part = be[be["site"] == site.name].sort_values("order")
+            if len(part):
+                first, last = part.iloc[0], part.iloc[-1]
+                lines.append(
+                    f"Fusion is worth contracting {breakeven_words(first)} under "
+                    f"{policy_words(first['policy'])} and {breakeven_words(last)} under "
+                    f"{policy_words(last['policy'])}."
+                )
+                for bench in spec.benchmarks:
+                    above = policies_above(part, bench)
+                    if len(above) == len(part):
+                        lines.append(f"At {bench.label} it pays under every policy studied.")
+                    elif not above:
+                        lines.append(f"At {bench.label} it pays under no policy studied.")
+                    else:
+                        lines.append(f"At {bench.label} it pays only under {policies_words(above)}.")
+        if front is not None and bare is not None and firm is not None:
+            s = an.shape_check(front, site.name, (bare.name, firm.name))
+            lines.append(_premium_sentence(s, bare, firm))
+        if delivery is not None and spec.delivery_risk is not None:
+            lines += _delivery_conclusion(delivery[delivery["site"] == site.name],
+                                          min(spec.delivery_risk.slip_years))
+        if sens is not None:
+            sub = sens[(sens["site"] == site.name) & (sens["case"] != "reference")]
+            sub = sub[np.isfinite(sub["delta_breakeven_usd_per_mwh"])]
+            if len(sub):
+                top = sub.loc[sub["delta_breakeven_usd_per_mwh"].abs().idxmax()]
+                lines.append(
+                    f"Of the sensitivities, {top['label']} moves the break-even the most "
+                    f"({signed(top['delta_breakeven_usd_per_mwh'], 1)} $/MWh)."
+                )
+        doc.para(f"**{site.name}.** " + " ".join(lines))
+    doc.para("These conclusions rest on these assumptions:")
+    doc.bullets(list(spec.assumptions) + [method_text(r.study)])
+
+
+def _premium_sentence(s: dict[str, Any], bare: Variant, firm: Variant) -> str:
+    """The premium at the top target without and with firm power, in words."""
+    top = f"{num(s['top_pct'], 0)} % hourly CFE"
+    no, yes = s["premium_no_firm_pct"], s["premium_firm_pct"]
+    if np.isfinite(no) and np.isfinite(yes):
+        return (
+            f"At {top} the premium over annual matching is {signed(no, 0, ' %')} with "
+            f"'{bare.label}' and {signed(yes, 0, ' %')} with '{firm.label}'."
+        )
+    if np.isfinite(yes):
+        return (
+            f"{top[0].upper()}{top[1:]} is out of reach with '{bare.label}'; with '{firm.label}' "
+            f"its premium over annual matching is {signed(yes, 0, ' %')}."
+        )
+    return f"{top[0].upper()}{top[1:]} is out of reach even with '{firm.label}'."
+
+
+def _delivery_conclusion(d: pd.DataFrame, years: int) -> list[str]:
+    lines = []
+    late = d[d["years_affected"] == years]
+    for price, rows in late.groupby("price_usd_per_mwh", sort=False):
+        fixed = rows[rows["strategy"] == "fixed"]
+        top = rows[rows["strategy"] == "top_up"]
+        text = f"With the contract signed at {num(price)} $/MWh, a plant {years} yr late"
+        parts = []
+        if len(fixed) and np.isfinite(fixed["delta_pv_musd"].iloc[0]):
+            f = fixed.iloc[0]
+            parts.append(
+                f"changes the {int(f['window_years'])}-year cost by "
+                f"{signed(f['delta_pv_musd'], 1)} M$ ({signed(f['delta_pv_pct'], 1, ' %')}) and "
+                f"emissions by {signed(f['delta_emissions_kt'], 1)} kt CO2 if the builds stay as "
+                "planned"
+            )
+        if len(top):
+            t = top.iloc[0]
+            if np.isfinite(t["delta_pv_musd"]):
+                parts.append(
+                    f"holding the target by adding solar and storage changes the cost by "
+                    f"{signed(t['delta_pv_musd'], 1)} M$ ({signed(t['delta_pv_pct'], 1, ' %')})"
+                )
+            else:
+                parts.append(f"the target cannot be held without the plant ({t['status']})")
+        if parts:
+            lines.append(text + " " + "; ".join(parts) + ".")
+    return lines
+
+
+def runtime(doc: Document, r: StudyResults) -> None:
+    doc.heading("Run time")
+    t = pd.DataFrame(r.timings)
+    if not len(t):
+        return
+    table = t.pivot_table(index="part", columns="site", values="seconds", aggfunc="sum", sort=False)
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    shown = table.map(lambda v: num(v, 0)).reset_index()
+    shown.columns = [str(c) for c in shown.columns]
+    doc.table(
+        "runtime",
+        shown,
+        table.reset_index(),
+        f"Wall time of this run, seconds, by part and site ({r.executor}; total "
+        f"{num(r.total_s / 60, 1)} min from the start to the writing of this document; a "
+        "resumed run skips stored solves and is faster):",
+    )

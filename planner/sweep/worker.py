@@ -1,0 +1,127 @@
+"""The worker side of a sweep: one point solved from its fully resolved instance, its result
+flattened into one record. Runs in a worker process (local pool, Dask) or in the coordinator
+(one worker); never raises: failures come back as records."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from planner.errors import InstanceError
+from planner.hashing import to_json
+from planner.inputs.catalogue import kind
+from planner.inputs.instance import Instance
+from planner.results.result import Result
+from planner.solve import solve
+from planner.sweep.keys import now
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to solve one point: the fully resolved instance (hourly fields as
+    arrays, so no file is read on the worker) and the solve settings."""
+
+    key: str
+    raw: dict[str, Any]
+    source: str
+    solver_options: dict[str, Any]
+    time_limit_s: float | None
+    baseline: bool
+
+
+def flatten(res: Result) -> dict[str, Any]:
+    """One flat record of a result: status, objective, every metric, capacity per resource
+    (``<name>_capacity_mw``, ``<name>_energy_mwh`` for storage: the capacity columns of its
+    kind), the kind of each resource (``resource_kinds``, JSON), policy shadow prices
+    (``shadow_<name>``), fusion reduced costs (``<offer>_reduced_cost_usd_per_mwh``) and timings
+    (``*_s``)."""
+    record: dict[str, Any] = {
+        "status": res.status,
+        "error": None if res.ok else _failure(res),
+        "objective_usd": res.objective_usd,
+    }
+    if res.ok:
+        record |= {str(k): float(v) for k, v in res.metrics.items()}
+        for name, row in res.capacity.iterrows():
+            for column in kind(str(row["kind"])).capacity_columns:
+                record[f"{name}_{column}"] = float(row[column])
+        record["resource_kinds"] = to_json({str(n): str(k) for n, k in res.capacity["kind"].items()})
+        record |= {f"shadow_{k}": float(v) for k, v in res.prices.policy.items()}
+        rc = res.prices.fusion_reduced_cost
+        if "usd_per_mwh" in rc:
+            record |= {f"{k}_reduced_cost_usd_per_mwh": float(v) for k, v in rc["usd_per_mwh"].items()}
+    record |= {str(k): float(v) for k, v in res.timings.items()}
+    return record
+
+
+def _failure(res: Result) -> str:
+    """The error text of a failed result: its status, and its diagnosis when it has one."""
+    text = f"solve ended with status {res.status}"
+    diagnosis = getattr(res, "diagnosis", None)
+    message = getattr(diagnosis, "message", diagnosis)
+    if message and isinstance(message, str) and message.strip() not in text:
+        text += f": {message.strip()}"
+    return text
+
+
+def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Solve one point (in a worker). Never raises: failures come back as records.
+
+    Returns (record, manifest fields of the run: worker, started_at, finished_at).
+    """
+    started_at = now()
+    started = time.perf_counter()
+    try:
+        inst = Instance.from_dict(task.raw, source=task.source)
+        record = flatten(
+            solve(
+                inst,
+                solver_options=task.solver_options,
+                time_limit_s=task.time_limit_s,
+                baseline=task.baseline,
+            )
+        )
+    except InstanceError as exc:
+        record = {"status": "invalid", "error": str(exc), "objective_usd": None}
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded, the sweep goes on
+        status = "interrupted" if _is_interrupt(exc) else "error"
+        record = {"status": status, "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
+    if record["status"] == "time_limit" and task.time_limit_s is not None:
+        record["error"] = (
+            f"HiGHS stopped at the time limit of {task.time_limit_s:g} s; a run with a larger "
+            "time_limit_s solves this point again"
+        )
+    record["wall_s"] = time.perf_counter() - started
+    meta = {
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "started_at": started_at,
+        "finished_at": now(),
+    }
+    return record, meta
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C that a library wrapped into another exception (Pyomo turns
+    a KeyboardInterrupt raised inside some of its contexts into a RuntimeError)."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        if isinstance(node, KeyboardInterrupt) or "KeyboardInterrupt" in str(node):
+            return True
+        seen.add(id(node))
+        node = node.__cause__ or node.__context__
+    return False
+
+
+def _init_worker() -> None:
+    """Local worker start-up: Ctrl-C is the coordinator's to handle; keep HiGHS warnings quiet
+    (the status is recorded)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("planner").setLevel(logging.ERROR)
+
+
