@@ -48,7 +48,9 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
 
     import_s = time.perf_counter() - started
     inst = planner.load_instance(case["instance"])
-    res = planner.solve(inst, solver_options=case["options"], baseline=False, formulation=case["formulation"])
+    res = planner.solve(
+        inst, solver_options=case["options"], baseline=False, formulation=case["formulation"]
+    )
     row: dict[str, Any] = {
         "status": res.status,
         "objective_usd": res.objective_usd,

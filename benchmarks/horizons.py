@@ -69,12 +69,29 @@ def main() -> None:
     rows = []
     for years in args.years:
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(years), "--instance", args.instance,
-             "--growth", str(args.growth)],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(years),
+                "--instance",
+                args.instance,
+                "--growth",
+                str(args.growth),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
-        row = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {
-            "years": years, "status": "crashed", "error": proc.stderr.strip().splitlines()[-1:]}
+        row = (
+            json.loads(proc.stdout.strip().splitlines()[-1])
+            if proc.returncode == 0
+            else {
+                "years": years,
+                "status": "crashed",
+                "error": proc.stderr.strip().splitlines()[-1:],
+            }
+        )
         rows.append(row)
         print(json.dumps(row), flush=True)
     write_table(pd.DataFrame(rows), args.out, "horizons", digits=2)

@@ -4,7 +4,8 @@ Solves each instance once on every hour, then on k representative days or weeks,
 for each k: the speed-up (full solve time / representative solve time, both load excluded and
 clustering included), the objective error and the largest capacity error against the full
 solve (capacities that both solves leave near zero are compared with a floor, see
-``planner.results.aggregation_error``). Prints and writes ``out/bench/representative-<timestamp>.csv``.
+``planner.results.aggregation_error``). Prints and writes
+``out/bench/representative-<timestamp>.csv``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from planner.results import aggregation_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = [
-    (k, h, v) for v in ("mean", "medoid") for k, h in ((4, 168), (8, 168), (13, 168), (12, 24), (24, 24), (48, 24))
+    (k, h, v)
+    for v in ("mean", "medoid")
+    for k, h in ((4, 168), (8, 168), (13, 168), (12, 24), (24, 24), (48, 24))
 ]
 
 
@@ -30,7 +33,10 @@ def main() -> None:
     parser.add_argument("instances", nargs="*", default=[str(ROOT / "instances" / "default.yaml")])
     parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
     parser.add_argument(
-        "--values", choices=("mean", "medoid"), nargs="+", default=["mean", "medoid"],
+        "--values",
+        choices=("mean", "medoid"),
+        nargs="+",
+        default=["mean", "medoid"],
         help="how representative periods take their values (default: both)",
     )
     args = parser.parse_args()
@@ -44,7 +50,13 @@ def main() -> None:
                 continue
             started = time.perf_counter()
             agg = inst.with_overrides(
-                {"time.representative_periods": {"count": count, "period_hours": period_hours, "values": values}}
+                {
+                    "time.representative_periods": {
+                        "count": count,
+                        "period_hours": period_hours,
+                        "values": values,
+                    }
+                }
             )
             res = planner.solve(agg, baseline=False)
             agg_s = time.perf_counter() - started

@@ -37,12 +37,16 @@ def measure_scaling(
     ``instance`` cut to each number of ``hours``; the order of the modes is reversed from one
     repeat to the next. Prints one CSV line per solve, then one summary line per horizon and
     mode (median over the repeats), and returns the summaries. ``options``: HiGHS options
-    (default :data:`planner.solver.settings.DEFAULT_SOLVER_OPTIONS`). docs/reliability.md has the figures.
+    (default :data:`planner.solver.settings.DEFAULT_SOLVER_OPTIONS`). docs/reliability.md has
+    the figures.
     """
     options = dict(DEFAULT_SOLVER_OPTIONS if options is None else options)
     base = load_instance(instance)
-    print("hours,mode,repeat,highs_s,ipm_iterations,simplex_iterations,objective_usd,"
-          "max_row_violation", flush=True)
+    print(
+        "hours,mode,repeat,highs_s,ipm_iterations,simplex_iterations,objective_usd,"
+        "max_row_violation",
+        flush=True,
+    )
     out = []
     for n in hours:
         m, _ = build_model(base.with_overrides({"time.hours": n}))
@@ -62,11 +66,18 @@ def measure_scaling(
                 run = solve_lp(lp, options, scale=scalings[mode])
                 assert run.x is not None and run.check is not None, run.status
                 x = run.x
-                row = (run.highs_s, run.stats["ipm_iteration_count"],
-                       run.stats["simplex_iteration_count"], run.objective)
+                row = (
+                    run.highs_s,
+                    run.stats["ipm_iteration_count"],
+                    run.stats["simplex_iteration_count"],
+                    run.objective,
+                )
                 seen[mode].append(row)
-                print(f"{n},{mode},{k},{row[0]:.3f},{row[1]:.0f},{row[2]:.0f},{row[3]:.6f},"
-                      f"{run.check.max_row_violation:.3g}", flush=True)
+                print(
+                    f"{n},{mode},{k},{row[0]:.3f},{row[1]:.0f},{row[2]:.0f},{row[3]:.6f},"
+                    f"{run.check.max_row_violation:.3g}",
+                    flush=True,
+                )
         assert x is not None
         started = time.perf_counter()
         check_solution(lp, x)
@@ -74,14 +85,24 @@ def measure_scaling(
         reference = float(np.median([r[3] for r in seen["off"]]))
         for mode in SCALING_MODES:
             med = np.median(np.array(seen[mode]), axis=0)
-            out.append({
-                "hours": n, "mode": mode, "highs_s": med[0], "ipm_iterations": med[1],
-                "simplex_iterations": med[2], "objective_rel_diff": med[3] / reference - 1,
-                "scaling_s": scale_s, "check_s": check_s,
-            })
-            print(f"{n} h {mode}: HiGHS {med[0]:.2f} s, {med[1]:.0f} IPM / {med[2]:.0f} simplex "
-                  f"iterations, objective vs off {med[3] / reference - 1:+.1e}; scaling "
-                  f"{scale_s:.3f} s, check {check_s:.3f} s", flush=True)
+            out.append(
+                {
+                    "hours": n,
+                    "mode": mode,
+                    "highs_s": med[0],
+                    "ipm_iterations": med[1],
+                    "simplex_iterations": med[2],
+                    "objective_rel_diff": med[3] / reference - 1,
+                    "scaling_s": scale_s,
+                    "check_s": check_s,
+                }
+            )
+            print(
+                f"{n} h {mode}: HiGHS {med[0]:.2f} s, {med[1]:.0f} IPM / {med[2]:.0f} simplex "
+                f"iterations, objective vs off {med[3] / reference - 1:+.1e}; scaling "
+                f"{scale_s:.3f} s, check {check_s:.3f} s",
+                flush=True,
+            )
     return out
 
 

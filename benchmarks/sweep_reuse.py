@@ -1,4 +1,5 @@
-"""Re-use one built model across sweep points, or rebuild per point? ``python benchmarks/sweep_reuse.py``.
+"""Re-use one built model across sweep points, or rebuild per point?
+``python benchmarks/sweep_reuse.py``.
 
 Solves the same points four ways in one process and prints seconds per point:
 
@@ -11,7 +12,8 @@ Solves the same points four ways in one process and prints seconds per point:
 
 each with interior point (planner's default) and with dual simplex, which the persistent
 interface warm-starts from the previous point's basis. ``solve_s_per_point`` is the hand-off
-to HiGHS plus HiGHS's run (``rebuild``) or the whole persistent ``solve`` call, update included. Two sweeps: the hourly CFE target
+to HiGHS plus HiGHS's run (``rebuild``) or the whole persistent ``solve`` call, update
+included. Two sweeps: the hourly CFE target
 (a row bound) and the fusion energy price (objective coefficients). Every point's objective
 is checked against ``rebuild`` with interior point.
 
@@ -55,17 +57,29 @@ def _constraints(components: Any) -> list[Any]:
     return out
 
 
-def rebuild(inst: planner.Instance, path: str, values: list[float], options: dict[str, Any]) -> list[dict[str, Any]]:
+def rebuild(
+    inst: planner.Instance, path: str, values: list[float], options: dict[str, Any]
+) -> list[dict[str, Any]]:
     rows = []
     for value in values:
         started = time.perf_counter()
-        res = planner.solve(inst.with_overrides({path: value}), solver_options=options, baseline=False)
-        rows.append({"value": value, "seconds": time.perf_counter() - started, "objective_usd": res.objective_usd,
-                     "solve_s": res.timings["handoff_s"] + res.timings["highs_s"]})
+        res = planner.solve(
+            inst.with_overrides({path: value}), solver_options=options, baseline=False
+        )
+        rows.append(
+            {
+                "value": value,
+                "seconds": time.perf_counter() - started,
+                "objective_usd": res.objective_usd,
+                "solve_s": res.timings["handoff_s"] + res.timings["highs_s"],
+            }
+        )
     return rows
 
 
-def _scaled(m: Any, reg: Any, inst: planner.Instance, path: str) -> tuple[Any, float, Callable[[float], None]]:
+def _scaled(
+    m: Any, reg: Any, inst: planner.Instance, path: str
+) -> tuple[Any, float, Callable[[float], None]]:
     """Rebuild the swept constraint (or cost term) around a mutable scale factor.
 
     Returns the scale Param, the value the model was built with, and a setter.
@@ -82,7 +96,11 @@ def _scaled(m: Any, reg: Any, inst: planner.Instance, path: str) -> tuple[Any, f
         offer = path.split(".")[1]
         built = next(o for o in inst.spec.fusion if o.name == offer).energy_price_usd_per_mwh
         terms = [
-            (m.sweep_scale * c.expr if (c.kind, c.resource, c.component) == ("fusion", offer, "energy") else c.expr)
+            (
+                m.sweep_scale * c.expr
+                if (c.kind, c.resource, c.component) == ("fusion", offer, "energy")
+                else c.expr
+            )
             for c in reg.costs
         ]
         m.objective.set_value(pyo.quicksum(terms))
@@ -93,7 +111,9 @@ def _scaled(m: Any, reg: Any, inst: planner.Instance, path: str) -> tuple[Any, f
     return m.sweep_scale, built, set_value
 
 
-def persistent(inst: planner.Instance, path: str, values: list[float], options: dict[str, Any]) -> list[dict[str, Any]]:
+def persistent(
+    inst: planner.Instance, path: str, values: list[float], options: dict[str, Any]
+) -> list[dict[str, Any]]:
     started = time.perf_counter()
     first = inst.with_overrides({path: values[0]})
     m, reg = build_model(first)
@@ -107,14 +127,24 @@ def persistent(inst: planner.Instance, path: str, values: list[float], options: 
         set_value(value)
         solving = time.perf_counter()
         results = opt.solve(
-            m, load_solutions=False, raise_exception_on_nonoptimal_result=False, solver_options=options
+            m,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            solver_options=options,
         )
         solve_s = time.perf_counter() - solving
         results.solution_loader.load_vars()
         duals = results.solution_loader.get_duals(_constraints(reg.duals.values()))
         res = extract(point, m, reg, float(pyo.value(m.objective)), duals, {}, options, None)
         seconds = time.perf_counter() - started + (setup if i == 0 else 0.0)
-        rows.append({"value": value, "seconds": seconds, "objective_usd": res.objective_usd, "solve_s": solve_s})
+        rows.append(
+            {
+                "value": value,
+                "seconds": seconds,
+                "objective_usd": res.objective_usd,
+                "solve_s": solve_s,
+            }
+        )
     return rows
 
 

@@ -31,7 +31,9 @@ def main() -> None:
     sweep = planner.load_sweep(args.spec)
     if args.hours:
         points = tuple(
-            type(p)(p.index, p.base, p.scenario, p.values, {**p.overrides, "time.hours": args.hours})
+            type(p)(
+                p.index, p.base, p.scenario, p.values, {**p.overrides, "time.hours": args.hours}
+            )
             for p in sweep.points
         )
         sweep = Sweep(**{**sweep.__dict__, "points": points})

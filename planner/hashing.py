@@ -63,5 +63,3 @@ def to_json(value: Any) -> str:
         return str(obj)
 
     return json.dumps(value, default=default, sort_keys=True)
-
-

@@ -66,8 +66,14 @@ def check_identities(res: planner.Result, rel: float = 1e-6) -> None:
         names = [c for c in d if c.endswith(suffix)]
         return d[names].to_numpy().sum(axis=1) if names else np.zeros(len(d))
 
-    supply = cols("_generation_mw") + cols("_discharge_mw") + d["grid_import_mw"].to_numpy() if "grid_import_mw" in d else cols("_generation_mw") + cols("_discharge_mw")
-    withdrawal = cols("_charge_mw") + (d["grid_export_mw"].to_numpy() if "grid_export_mw" in d else 0.0)
+    supply = (
+        cols("_generation_mw") + cols("_discharge_mw") + d["grid_import_mw"].to_numpy()
+        if "grid_import_mw" in d
+        else cols("_generation_mw") + cols("_discharge_mw")
+    )
+    withdrawal = cols("_charge_mw") + (
+        d["grid_export_mw"].to_numpy() if "grid_export_mw" in d else 0.0
+    )
     residual = supply - withdrawal + d["unserved_mw"].to_numpy() - d["demand_mw"].to_numpy()
     assert np.abs(residual).max() <= 1e-6 * scale
 

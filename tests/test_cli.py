@@ -33,8 +33,7 @@ INVALID = (
     "name: broken\n"
     + HEAD
     + "storage:\n  - {name: li_ion, power_capex_usd_per_kw: 466, energy_capex_usd_per_kwh: 274,\n"
-    "     lifetime_yr: 15, charge_efficiency: 1.3, discharge_efficiency: 0.95}\n"
-    + GRID
+    "     lifetime_yr: 15, charge_efficiency: 1.3, discharge_efficiency: 0.95}\n" + GRID
 )
 
 OUTPUT_FILES = (
@@ -156,7 +155,10 @@ def test_solve_writes_summary_and_tables(
 
 
 def test_solve_without_out_writes_nothing(
-    feasible: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    feasible: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     work = tmp_path / "cwd"
     work.mkdir()
@@ -180,15 +182,16 @@ def test_solve_infeasible_exits_3(
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     assert "status infeasible" in out
-    assert f"error: {infeasible}: annual matching target 100% is infeasible: at most 0.0% is reachable" in err
+    assert (
+        f"error: {infeasible}: annual matching target 100% is infeasible: at most 0.0% is reachable"
+        in err
+    )
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["status"] == "infeasible"
     assert not (out_dir / "capacity.csv").exists()
 
 
-def test_malformed_solver_option_exits_2(
-    feasible: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_malformed_solver_option_exits_2(feasible: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["solve", feasible, "--solver-option", "simplex"]) == 2
     _, err = capsys.readouterr()
     assert_one_clean_error(err)
@@ -198,7 +201,15 @@ def test_malformed_solver_option_exits_2(
 def test_valid_solver_option_is_used(feasible: str, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code = main(
-        ["solve", feasible, "--no-baseline", "--solver-option", "solver=simplex", "--out", str(out_dir)]
+        [
+            "solve",
+            feasible,
+            "--no-baseline",
+            "--solver-option",
+            "solver=simplex",
+            "--out",
+            str(out_dir),
+        ]
     )
     assert code == 0
     summary = json.loads((out_dir / "summary.json").read_text())
@@ -286,14 +297,27 @@ def test_analyses_refuse_csv_outside_and_take_allow_dir(
     (data / "load.csv").write_text("load_mw\n" + "10\n" * 6, encoding="utf-8")
     folder = tmp_path / "inst"
     folder.mkdir()
-    path = write(folder, "tiny.yaml", FEASIBLE.replace("load_mw: 10", "load_mw: {csv: ../data/load.csv, column: load_mw}"))
+    path = write(
+        folder,
+        "tiny.yaml",
+        FEASIBLE.replace("load_mw: 10", "load_mw: {csv: ../data/load.csv, column: load_mw}"),
+    )
     out_dir = tmp_path / "out"
     assert main([command[0], path, *command[1:], "--out", str(out_dir), "--no-progress"]) == 2
     _, err = capsys.readouterr()
     assert_one_clean_error(err)
     assert f"{path}: demand.load_mw: CSV file '../data/load.csv' is outside the folders" in err
     assert not out_dir.exists()
-    args = [command[0], path, *command[1:], "--out", str(out_dir), "--no-progress", "--allow-dir", str(data)]
+    args = [
+        command[0],
+        path,
+        *command[1:],
+        "--out",
+        str(out_dir),
+        "--no-progress",
+        "--allow-dir",
+        str(data),
+    ]
     if command[0] == "frontier":
         args += ["--targets", "0.5"]
     else:

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 
 
 def tied_offers() -> planner.Instance:
@@ -40,21 +40,31 @@ def tied_offers() -> planner.Instance:
         "time": {"start": "2028-01-01 00:00", "hours": 48},
         "demand": {"load_mw": 10},
         "fusion": [{"name": "a", **offer}, {"name": "b", **offer}],
-        "grid": {"price_usd_per_mwh": 40, "carbon_intensity_t_per_mwh": 0.4, "carbon_free_share": 0.3},
+        "grid": {
+            "price_usd_per_mwh": 40,
+            "carbon_intensity_t_per_mwh": 0.4,
+            "carbon_free_share": 0.3,
+        },
     }
     return planner.Instance.from_dict(raw, source="tied.yaml")
 
 
 def shipped(name: str, **overrides: Any) -> Callable[[], planner.Instance]:
-    return lambda: planner.load_instance(ROOT / "instances" / f"{name}.yaml").with_overrides(overrides)
+    return lambda: planner.load_instance(ROOT / "instances" / f"{name}.yaml").with_overrides(
+        overrides
+    )
 
 
 CASES: dict[str, Callable[[], planner.Instance]] = {
-    "default_48h": shipped("default", **{"time.hours": 48}),  # fusion, solar, Li-ion, grid, 90 % CFE
+    "default_48h": shipped(
+        "default", **{"time.hours": 48}
+    ),  # fusion, solar, Li-ion, grid, 90 % CFE
     "stargate_48h": shipped("stargate_tx", **{"time.hours": 48}),  # two offers, two storage types
     "tied_offers_48h": tied_offers,
     # the year clustered into 4 days (scikit-learn's k-means, seeded; OpenMP threads)
-    "default_4_days": shipped("default", **{"time.representative_periods": {"count": 4, "period_hours": 24}}),
+    "default_4_days": shipped(
+        "default", **{"time.representative_periods": {"count": 4, "period_hours": 24}}
+    ),
 }
 
 

@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planner
-from conftest import ROOT
 from planner.cli import main
 from planner.inputs.aggregate import hourly_arrays
 from planner.inputs.base import MAX_HOURS, MAX_MAGNITUDE, hourly_bounds
@@ -843,7 +843,7 @@ def test_mutated_yaml_text_loads_or_fails_cleanly(
     path.write_bytes(encoded)
     try:
         raw = yaml.safe_load(encoded.decode("utf-8", errors="replace").lstrip("\ufeff"))
-    except Exception:  # noqa: BLE001 - only used to list the top-level keys
+    except Exception:
         raw = None
     keys = set(SweepSpec.model_fields if is_sweep else InstanceSpec.model_fields) | (
         {str(k) for k in raw} if isinstance(raw, dict) else set()

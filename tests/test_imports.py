@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.imports import (
     EMISSION_FACTORS_T_PER_MWH,
     ImportFormatError,
@@ -32,7 +32,9 @@ def test_eia930_six_month_file() -> None:
     total = 8000 + 20000 + 5000 + 100 + 0 + 10000 + 200
     assert row["grid_carbon_free_share"] == pytest.approx((5000 + 100 + 10000) / total)
     ef = EMISSION_FACTORS_T_PER_MWH
-    assert row["grid_carbon_intensity_t_per_mwh"] == pytest.approx((8000 * ef["coal"] + 20000 * ef["gas"]) / total)
+    assert row["grid_carbon_intensity_t_per_mwh"] == pytest.approx(
+        (8000 * ef["coal"] + 20000 * ef["gas"]) / total
+    )
     # the missing hour (index 10) is interpolated between its neighbours
     ci = frame["grid_carbon_intensity_t_per_mwh"].to_numpy()
     assert ci[10] == pytest.approx((ci[9] + ci[11]) / 2)
@@ -54,7 +56,9 @@ def test_eia930_per_ba_layout_and_pumping() -> None:
     total = 600 + 1100 + 0 + 1500 + 50
     assert first["grid_carbon_free_share"] == pytest.approx((1100 + 1500) / total)
     other_clean = import_eia930(DATA / "eia930_ba.csv", utc_offset_h=-8, other_clean=True).frame
-    assert other_clean.iloc[0]["grid_carbon_free_share"] == pytest.approx((1100 + 1500 + 50) / total)
+    assert other_clean.iloc[0]["grid_carbon_free_share"] == pytest.approx(
+        (1100 + 1500 + 50) / total
+    )
 
 
 def test_electricitymaps_export() -> None:
@@ -63,16 +67,25 @@ def test_electricitymaps_export() -> None:
     assert len(frame) == 48
     assert frame.index[0] == pd.Timestamp("2022-12-31 19:00")  # 00:00 UTC in EST
     np.testing.assert_allclose(
-        frame["grid_carbon_intensity_t_per_mwh"], source["Carbon Intensity gCO₂eq/kWh (direct)"] / 1000
+        frame["grid_carbon_intensity_t_per_mwh"],
+        source["Carbon Intensity gCO₂eq/kWh (direct)"] / 1000,
     )
-    np.testing.assert_allclose(frame["grid_carbon_free_share"], source["Low Carbon Percentage"] / 100)
-    lca = import_electricitymaps(DATA / "electricitymaps_hourly.csv", utc_offset_h=-5, lifecycle=True).frame
+    np.testing.assert_allclose(
+        frame["grid_carbon_free_share"], source["Low Carbon Percentage"] / 100
+    )
+    lca = import_electricitymaps(
+        DATA / "electricitymaps_hourly.csv", utc_offset_h=-5, lifecycle=True
+    ).frame
     assert (lca["grid_carbon_intensity_t_per_mwh"] > frame["grid_carbon_intensity_t_per_mwh"]).all()
 
 
 def test_ercot_day_ahead_prices_across_the_autumn_clock_change() -> None:
     frame = import_price(
-        DATA / "ercot_dam_spp.csv", utc_offset_h=-6, preset="ercot", node="HB_WEST", adder_usd_per_mwh=34
+        DATA / "ercot_dam_spp.csv",
+        utc_offset_h=-6,
+        preset="ercot",
+        node="HB_WEST",
+        adder_usd_per_mwh=34,
     ).frame
     # 25 wall-clock hours on 5 Nov 2023 are 25 distinct standard-time hours
     assert len(frame) == 25
@@ -101,20 +114,40 @@ def test_generic_price_file_is_averaged_to_hours() -> None:
         import_price(DATA / "rt_prices_15min.csv", utc_offset_h=-8)
 
 
-def test_cli_writes_a_profile_the_planner_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_a_profile_the_planner_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "grid.csv"
-    code = main(["eia930", str(DATA / "eia930_balance.csv"), "--ba", "ERCO", "--utc-offset", "-6", "--out", str(out)])
+    code = main(
+        [
+            "eia930",
+            str(DATA / "eia930_balance.csv"),
+            "--ba",
+            "ERCO",
+            "--utc-offset",
+            "-6",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     assert "1 missing hours interpolated" in capsys.readouterr().out
     written = pd.read_csv(out)
-    assert list(written.columns) == ["timestamp", "grid_carbon_intensity_t_per_mwh", "grid_carbon_free_share"]
+    assert list(written.columns) == [
+        "timestamp",
+        "grid_carbon_intensity_t_per_mwh",
+        "grid_carbon_free_share",
+    ]
     raw = {
         "name": "imported",
         "time": {"start": "2023-01-01 00:00", "hours": 24},
         "demand": {"load_mw": 10.0},
         "grid": {
             "price_usd_per_mwh": 50.0,
-            "carbon_intensity_t_per_mwh": {"csv": "grid.csv", "column": "grid_carbon_intensity_t_per_mwh"},
+            "carbon_intensity_t_per_mwh": {
+                "csv": "grid.csv",
+                "column": "grid_carbon_intensity_t_per_mwh",
+            },
             "carbon_free_share": {"csv": "grid.csv", "column": "grid_carbon_free_share"},
         },
     }
@@ -125,9 +158,22 @@ def test_cli_writes_a_profile_the_planner_reads(tmp_path: Path, capsys: pytest.C
 def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
     target = tmp_path / "profile.csv"
     pd.DataFrame(
-        {"timestamp": [f"2028-01-01 {h:02d}:00" for h in range(4)], "load_mw": [1.0] * 4, "grid_price_usd_per_mwh": [9.0] * 4}
+        {
+            "timestamp": [f"2028-01-01 {h:02d}:00" for h in range(4)],
+            "load_mw": [1.0] * 4,
+            "grid_price_usd_per_mwh": [9.0] * 4,
+        }
     ).to_csv(target, index=False)
-    args = ["price", str(DATA / "pjm_da_hrl_lmps.csv"), "--preset", "pjm", "--utc-offset", "-5", "--into", str(target)]
+    args = [
+        "price",
+        str(DATA / "pjm_da_hrl_lmps.csv"),
+        "--preset",
+        "pjm",
+        "--utc-offset",
+        "-5",
+        "--into",
+        str(target),
+    ]
     assert main([*args, "--start", "2023-07-01 00:00", "--adder-usd-per-mwh", "10"]) == 0
     merged = pd.read_csv(target)
     assert list(merged["timestamp"]) == [f"2028-01-01 {h:02d}:00" for h in range(4)]  # untouched
@@ -136,12 +182,29 @@ def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
     np.testing.assert_allclose(merged["load_mw"], 1.0)
 
 
-def test_cli_reports_problems_with_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_problems_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
-    assert main(["electricitymaps", str(bad), "--utc-offset", "0", "--out", str(tmp_path / "o.csv")]) == 2
+    assert (
+        main(["electricitymaps", str(bad), "--utc-offset", "0", "--out", str(tmp_path / "o.csv")])
+        == 2
+    )
     assert "error: " in capsys.readouterr().err
-    assert main(["eia930", str(tmp_path / "missing.csv"), "--utc-offset", "0", "--out", str(tmp_path / "o.csv")]) == 2
+    assert (
+        main(
+            [
+                "eia930",
+                str(tmp_path / "missing.csv"),
+                "--utc-offset",
+                "0",
+                "--out",
+                str(tmp_path / "o.csv"),
+            ]
+        )
+        == 2
+    )
     args = ["price", str(DATA / "pjm_da_hrl_lmps.csv"), "--preset", "pjm", "--utc-offset", "-5"]
     assert main([*args, "--out", str(tmp_path / "o.csv"), "--start", "2030-01-01 00:00"]) == 2
     assert "outside the data" in capsys.readouterr().err

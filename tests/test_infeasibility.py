@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import fusion, grid, tiny
 
 import planner
-from conftest import fusion, grid, tiny
 from planner.diagnose import BindingLimit, TargetFinding, explain_infeasibility
 
 HOURS = 24
@@ -240,8 +240,16 @@ def test_unbounded_is_told_apart_from_infeasible() -> None:
     inst = tiny(
         2,
         grid=grid(price=-10),
-        storage=[{"name": "free", "power_capex_usd_per_kw": 0, "energy_capex_usd_per_kwh": 0,
-                  "lifetime_yr": 10, "charge_efficiency": 0.9, "discharge_efficiency": 0.9}],
+        storage=[
+            {
+                "name": "free",
+                "power_capex_usd_per_kw": 0,
+                "energy_capex_usd_per_kwh": 0,
+                "lifetime_yr": 10,
+                "charge_efficiency": 0.9,
+                "discharge_efficiency": 0.9,
+            }
+        ],
     )
     res = planner.solve(inst, baseline=False)
     assert res.status == "unbounded"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.shipped.catalogue import SHIPPED, write
 from planner.shipped.results import RESULTS_FILE, inputs_sha256, key_figures
 
@@ -39,7 +39,9 @@ def test_every_shipped_instance_is_listed_and_ranged() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
-def test_instance_loads_validates_and_has_a_full_year(name: str, loaded: dict[str, planner.Instance]) -> None:
+def test_instance_loads_validates_and_has_a_full_year(
+    name: str, loaded: dict[str, planner.Instance]
+) -> None:
     inst = loaded[name]
     assert inst.name == name
     assert inst.hours == 8760
@@ -47,7 +49,9 @@ def test_instance_loads_validates_and_has_a_full_year(name: str, loaded: dict[st
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
-def test_instance_profiles_fall_in_documented_ranges(name: str, loaded: dict[str, planner.Instance]) -> None:
+def test_instance_profiles_fall_in_documented_ranges(
+    name: str, loaded: dict[str, planner.Instance]
+) -> None:
     figures = key_figures(loaded[name])
     solar, ci, cfe = RANGES[name]
     if solar is None:
@@ -101,14 +105,19 @@ def test_instances_and_profiles_regenerate_bit_for_bit(tmp_path: Path) -> None:
     assert written
     for path in written:
         committed = INSTANCES / path.relative_to(tmp_path)
-        assert committed.read_bytes() == path.read_bytes(), f"{committed} is stale: run make instances"
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} is stale: run make instances"
+        )
 
 
 def test_generated_yaml_reads_back_as_written() -> None:
     raw = yaml.safe_load((INSTANCES / "stargate_tx.yaml").read_text())
     assert raw["solar"][0]["capacity_factor"]["pvlib"]["weather"] == "12839.tm2"
     assert raw["fusion"][0]["energy_price_usd_per_mwh"] == 112.5
-    assert raw["grid"]["price_usd_per_mwh"] == {"csv": "profiles/stargate_tx_2028.csv", "column": "grid_price_usd_per_mwh"}
+    assert raw["grid"]["price_usd_per_mwh"] == {
+        "csv": "profiles/stargate_tx_2028.csv",
+        "column": "grid_price_usd_per_mwh",
+    }
 
 
 def test_results_file_is_current(loaded: dict[str, planner.Instance]) -> None:
@@ -116,7 +125,9 @@ def test_results_file_is_current(loaded: dict[str, planner.Instance]) -> None:
     stored = json.loads((INSTANCES / RESULTS_FILE).read_text())
     assert set(stored) == set(SHIPPED), "run: make results"
     for name, entry in stored.items():
-        assert entry["inputs_sha256"] == inputs_sha256(name, INSTANCES), f"{name}: results are stale, run: make results"
+        assert entry["inputs_sha256"] == inputs_sha256(name, INSTANCES), (
+            f"{name}: results are stale, run: make results"
+        )
         assert entry["figures"] == json.loads(json.dumps(key_figures(loaded[name]))), name
         assert entry["status"] == "optimal"
         result = entry["result"]

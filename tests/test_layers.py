@@ -133,7 +133,10 @@ def test_no_module_imports_a_higher_layer() -> None:
     for module, imported in GRAPH.items():
         for other in imported:
             if layer_of(other) > layer_of(module):
-                low, high = LAYERS[layer_of(module)][0], (LAYERS + [("api", ())])[layer_of(other)][0]
+                low, high = (
+                    LAYERS[layer_of(module)][0],
+                    (LAYERS + [("api", ())])[layer_of(other)][0],
+                )
                 wrong.append(f"{module} ({low}) imports {other} ({high})")
     assert not wrong, "\n".join(sorted(wrong))
 

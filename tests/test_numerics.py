@@ -8,10 +8,12 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import check_identities, fusion, grid, tiny
 
 import planner
-from conftest import check_identities, fusion, grid, tiny
 from planner.model.build import build_model
+from planner.solver.compile import compile_model
+from planner.solver.highs import solve_lp
 from planner.solver.numerics import (
     MAX_RANGE,
     LinearProgram,
@@ -21,8 +23,6 @@ from planner.solver.numerics import (
     coefficient_ranges,
     compute_scaling,
 )
-from planner.solver.compile import compile_model
-from planner.solver.highs import solve_lp
 from planner.solver.run import run_highs
 from planner.solver.settings import DEFAULT_SOLVER_OPTIONS, SolveSettings
 
@@ -40,12 +40,23 @@ def storage_case(hours: int = 24) -> planner.Instance:
         grid=grid(price=[30 + 3 * (h % 24) for h in range(hours)], ci=0.4, cfe=0.2),
         fusion=[fusion(max_capacity_mw=40, energy_price_usd_per_mwh=90, availability=0.9)],
         solar=[
-            {"name": "pv", "capacity_factor": cf, "max_capacity_mw": 500,
-             "capex_usd_per_kw": 1200, "lifetime_yr": 30}
+            {
+                "name": "pv",
+                "capacity_factor": cf,
+                "max_capacity_mw": 500,
+                "capex_usd_per_kw": 1200,
+                "lifetime_yr": 30,
+            }
         ],
         storage=[
-            {"name": "battery", "power_capex_usd_per_kw": 300, "energy_capex_usd_per_kwh": 250,
-             "lifetime_yr": 15, "charge_efficiency": 0.95, "discharge_efficiency": 0.95}
+            {
+                "name": "battery",
+                "power_capex_usd_per_kw": 300,
+                "energy_capex_usd_per_kwh": 250,
+                "lifetime_yr": 15,
+                "charge_efficiency": 0.95,
+                "discharge_efficiency": 0.95,
+            }
         ],
         policy={"hourly_cfe_target": 0.9},
     )
@@ -75,11 +86,10 @@ def test_scaling_is_exact_algebra() -> None:
 def test_scaling_narrows_a_badly_scaled_matrix_and_ignores_tiny_entries() -> None:
     """Rows of magnitude 1e6 and 1e-3 next to rows of 1: one pass brings every row to O(1). An
     entry of 1e-16 (HiGHS drops it as zero) does not drive the factors."""
-    matrix = sp.csc_matrix(
-        np.array([[1e6, 2e6, 0.0], [1e-3, 0.0, 4e-3], [1.0, 1.0, 1e-16]])
+    matrix = sp.csc_matrix(np.array([[1e6, 2e6, 0.0], [1e-3, 0.0, 4e-3], [1.0, 1.0, 1e-16]]))
+    lp = LinearProgram(
+        np.ones(3), np.zeros(3), np.full(3, np.inf), np.ones(3), np.full(3, np.inf), matrix
     )
-    lp = LinearProgram(np.ones(3), np.zeros(3), np.full(3, np.inf), np.ones(3), np.full(3, np.inf),
-                       matrix)
     s = compute_scaling(lp)
     low, high = coefficient_ranges(s.apply(lp))["matrix"]
     assert high / low <= 8
@@ -94,7 +104,9 @@ def test_scaling_leaves_objective_and_duals_unchanged(options: dict[str, str]) -
     only unique up to its tolerances, so those are compared through the objective only)."""
     lp = compiled_lp(storage_case())
     scalings = (
-        Scaling.identity(lp), compute_scaling(lp, cost=False), compute_scaling(lp, cost=True)
+        Scaling.identity(lp),
+        compute_scaling(lp, cost=False),
+        compute_scaling(lp, cost=True),
     )
     runs = [solve_lp(lp, options, scale=s) for s in scalings]
     base = runs[0]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import check_identities, fusion, grid, tiny
 
 import planner
-from conftest import check_identities, fusion, grid, tiny
 
 REL = 1e-6
 
@@ -406,6 +406,7 @@ def test_unserved_energy_only_when_cheaper() -> None:
     cost 50 * 80 + 1,000 * 20 = 24,000 $. At 500 $/MWh fusion serves the 20 MWh instead:
     50 * 80 + 500 * 20 = 14,000 $.
     """
+
     def instance(fusion_price: float) -> planner.Instance:
         return planner.Instance.from_dict(
             {
@@ -567,4 +568,6 @@ def test_lean_and_naive_formulations_agree(hours: int) -> None:
     assert lean.dispatch[must_pay].sum(axis=1).to_numpy() == pytest.approx(
         naive.dispatch[must_pay].sum(axis=1).to_numpy(), abs=1e-4
     )
-    assert lean.metrics["hourly_cfe_score"] == pytest.approx(naive.metrics["hourly_cfe_score"], abs=1e-6)
+    assert lean.metrics["hourly_cfe_score"] == pytest.approx(
+        naive.metrics["hourly_cfe_score"], abs=1e-6
+    )

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, check_identities, grid, tiny
 
 import planner
-from conftest import ROOT, check_identities, grid, tiny
 
 STORAGE = {
     "name": "store",
@@ -123,7 +123,10 @@ def test_representative_days_report_their_error(four_weeks: planner.Instance) ->
     ("time", "message"),
     [
         ({"period_hours": 5}, "time.period_hours: must divide time.hours"),
-        ({"period_hours": 2, "period_sequence": [0, 2]}, "time.period_sequence: needs values in [0, 1]"),
+        (
+            {"period_hours": 2, "period_sequence": [0, 2]},
+            "time.period_sequence: needs values in [0, 1]",
+        ),
         ({"period_sequence": [0]}, "time.period_sequence: needs time.period_hours"),
         ({"representative_periods": {"count": 3, "period_hours": 2}}, "must be <= 2"),
     ],

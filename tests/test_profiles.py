@@ -9,22 +9,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, tiny
 
 import planner
-from conftest import ROOT, tiny
-from planner.inputs.pvlib_profile import PvArray
-from planner.data.synthetic_grid import grid_frame
-from planner.data.synthetic_load import load_mw
-from planner.shipped.profiles import site_frame
-from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats
-from planner.data.synthetic_load import LoadShape
-from planner.shipped.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA, SITES
 from planner.data.solar import (
     _capacity_factor,
     capacity_factor,
     clear_sky_index,
     pvlib_data_dir,
 )
+from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats, grid_frame
+from planner.data.synthetic_load import LoadShape, load_mw
+from planner.inputs.pvlib_profile import PvArray
+from planner.shipped.profiles import site_frame
+from planner.shipped.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA, SITES
 
 TMY_FILES = ("723170TYA.CSV", "703165TY.csv", "12839.tm2")
 
@@ -89,7 +87,13 @@ def test_tracker_beats_fixed_and_clipping_caps_output() -> None:
 def test_moving_clouds_to_the_station_itself_reproduces_measured_irradiance() -> None:
     measured = capacity_factor(PvArray(weather="723170TYA.CSV"))
     moved = capacity_factor(
-        PvArray(weather="723170TYA.CSV", latitude_deg=36.1, longitude_deg=-79.95, altitude_m=273, utc_offset_h=-5)
+        PvArray(
+            weather="723170TYA.CSV",
+            latitude_deg=36.1,
+            longitude_deg=-79.95,
+            altitude_m=273,
+            utc_offset_h=-5,
+        )
     )
     assert moved.mean() == pytest.approx(measured.mean(), rel=0.04)
     assert np.corrcoef(moved, measured)[0, 1] > 0.95
@@ -139,7 +143,9 @@ def test_pvlib_block_loads_as_the_computed_profile() -> None:
 
 def test_pvlib_block_in_a_yaml_file_with_a_local_weather_file(tmp_path: Path) -> None:
     (tmp_path / "weather").mkdir()
-    (tmp_path / "weather" / "site.csv").write_bytes((pvlib_data_dir() / "723170TYA.CSV").read_bytes())
+    (tmp_path / "weather" / "site.csv").write_bytes(
+        (pvlib_data_dir() / "723170TYA.CSV").read_bytes()
+    )
     (tmp_path / "x.yaml").write_text(
         "name: x\ntime: {start: 2028-01-01 00:00, hours: 24}\ndemand: {load_mw: 10}\n"
         "solar:\n  - name: pv\n    max_capacity_mw: 10\n    procurement: ppa\n    ppa_price_usd_per_mwh: 30\n"
@@ -159,17 +165,27 @@ def problems_of(raw_solar: dict[str, Any], hours: int = 24) -> list[str]:
 
 def test_pvlib_block_errors_name_file_field_and_problem() -> None:
     (message,) = problems_of(solar_item({"pvlib": {"weather": "nowhere.csv"}}))
-    assert message.startswith("tiny.yaml: solar[pv].capacity_factor.pvlib: weather file 'nowhere.csv' not found")
+    assert message.startswith(
+        "tiny.yaml: solar[pv].capacity_factor.pvlib: weather file 'nowhere.csv' not found"
+    )
 
-    found = problems_of(solar_item({"pvlib": {"weather": "12839.tm2", "tilt": 20, "dc_ac_ratio": 9}}))
+    found = problems_of(
+        solar_item({"pvlib": {"weather": "12839.tm2", "tilt": 20, "dc_ac_ratio": 9}})
+    )
     assert "tiny.yaml: solar[pv].capacity_factor.pvlib.tilt: unknown field" in found
     assert "tiny.yaml: solar[pv].capacity_factor.pvlib.dc_ac_ratio: must be <= 3.0, got 9" in found
 
     (message,) = problems_of(solar_item({"pvlib": {"weather": "12839.tm2", "latitude_deg": 30}}))
-    assert "solar[pv].capacity_factor.pvlib" in message and "both latitude_deg and longitude_deg" in message
+    assert (
+        "solar[pv].capacity_factor.pvlib" in message
+        and "both latitude_deg and longitude_deg" in message
+    )
 
     (message,) = problems_of(solar_item({"pvlib": {"weather": "12839.tm2"}}), hours=9000)
-    assert message == "tiny.yaml: solar[pv].capacity_factor: pvlib profile of '12839.tm2' has 8760 rows, time.hours needs 9000"
+    assert (
+        message
+        == "tiny.yaml: solar[pv].capacity_factor: pvlib profile of '12839.tm2' has 8760 rows, time.hours needs 9000"
+    )
 
 
 def test_unreadable_weather_file_is_reported(tmp_path: Path) -> None:
@@ -183,7 +199,9 @@ def test_unreadable_weather_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(planner.InstanceError) as info:
         planner.Instance.from_dict(raw, base_dir=tmp_path, source="x.yaml")
     (message,) = info.value.problems
-    assert message.startswith("x.yaml: solar[pv].capacity_factor.pvlib: weather file 'bad.csv' cannot be read")
+    assert message.startswith(
+        "x.yaml: solar[pv].capacity_factor.pvlib: weather file 'bad.csv' cannot be read"
+    )
 
 
 # -- grid ------------------------------------------------------------------------------------
@@ -202,10 +220,16 @@ def grids() -> dict[str, tuple[GridStats, pd.DataFrame, np.ndarray]]:
 def test_grid_carbon_intensity_meets_the_published_statistics(grids: dict[str, Any]) -> None:
     for stats, frame, _ in grids.values():
         ci = frame["grid_carbon_intensity_t_per_mwh"].to_numpy()
-        assert ci.mean() == pytest.approx(stats.carbon_intensity_mean_t_per_mwh, abs=2e-4), stats.name
+        assert ci.mean() == pytest.approx(stats.carbon_intensity_mean_t_per_mwh, abs=2e-4), (
+            stats.name
+        )
         q_lo, q_hi = stats.low_high_quantiles
-        assert np.quantile(ci, q_lo) == pytest.approx(stats.carbon_intensity_low_t_per_mwh, abs=1e-3)
-        assert np.quantile(ci, q_hi) == pytest.approx(stats.carbon_intensity_high_t_per_mwh, abs=1e-3)
+        assert np.quantile(ci, q_lo) == pytest.approx(
+            stats.carbon_intensity_low_t_per_mwh, abs=1e-3
+        )
+        assert np.quantile(ci, q_hi) == pytest.approx(
+            stats.carbon_intensity_high_t_per_mwh, abs=1e-3
+        )
 
 
 def test_grid_cfe_share_agrees_with_intensity_every_hour(grids: dict[str, Any]) -> None:
@@ -227,10 +251,16 @@ def test_grid_prices_have_published_means_and_expected_shapes(grids: dict[str, A
         energy = frame["grid_export_price_usd_per_mwh"].to_numpy()
         assert price.mean() == pytest.approx(stats.price_mean_usd_per_mwh, abs=0.01)
         assert energy.mean() == pytest.approx(stats.energy_mean_usd_per_mwh, abs=0.01)
-        np.testing.assert_allclose(price - energy, stats.price_mean_usd_per_mwh - stats.energy_mean_usd_per_mwh, atol=0.011)
-        assert np.corrcoef(price, frame["grid_carbon_free_share"])[0, 1] < -0.1  # clean hours are cheap
+        np.testing.assert_allclose(
+            price - energy, stats.price_mean_usd_per_mwh - stats.energy_mean_usd_per_mwh, atol=0.011
+        )
+        assert (
+            np.corrcoef(price, frame["grid_carbon_free_share"])[0, 1] < -0.1
+        )  # clean hours are cheap
         assert np.corrcoef(solar, frame["grid_carbon_free_share"])[0, 1] > 0.05
-    corr = {name: np.corrcoef(s, f["grid_carbon_free_share"])[0, 1] for name, (_, f, s) in grids.items()}
+    corr = {
+        name: np.corrcoef(s, f["grid_carbon_free_share"])[0, 1] for name, (_, f, s) in grids.items()
+    }
     assert corr[ERCOT.name] == max(corr.values())  # the grid with much solar follows the sun most
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT, check_identities
 
 import planner
-from conftest import ROOT, check_identities
 
 HOURS = 168
 
@@ -33,10 +33,12 @@ def test_default_week_identities(week: planner.Instance) -> None:
 def test_raising_cfe_target_never_lowers_cost(week: planner.Instance) -> None:
     costs = []
     for target in (0.0, 0.5, 0.7, 0.8, 0.9, 0.95):
-        res = planner.solve(week.with_overrides({"policy.hourly_cfe_target": target}), baseline=False)
+        res = planner.solve(
+            week.with_overrides({"policy.hourly_cfe_target": target}), baseline=False
+        )
         check_identities(res)
         costs.append(res.objective_usd)
-    assert all(b >= a * (1 - 1e-7) for a, b in zip(costs, costs[1:])), costs
+    assert all(b >= a * (1 - 1e-7) for a, b in zip(costs, costs[1:], strict=False)), costs
     assert costs[-1] > costs[0]
 
 
@@ -50,7 +52,7 @@ def test_cheaper_fusion_never_lowers_fusion_capacity(week: planner.Instance) -> 
         )
         check_identities(res)
         capacities.append(res.capacity.loc["helion", "capacity_mw"])
-    assert all(b >= a - 1e-4 for a, b in zip(capacities, capacities[1:])), capacities
+    assert all(b >= a - 1e-4 for a, b in zip(capacities, capacities[1:], strict=False)), capacities
     assert capacities[-1] > capacities[0] + 1, capacities
 
 
@@ -89,5 +91,7 @@ def test_infeasible_target_reported() -> None:
 
 
 def test_time_limit_reported(week: planner.Instance) -> None:
-    res = planner.solve(week, solver_options={"solver": "simplex"}, time_limit_s=0.0, baseline=False)
+    res = planner.solve(
+        week, solver_options={"solver": "simplex"}, time_limit_s=0.0, baseline=False
+    )
     assert res.status == "time_limit"

@@ -14,9 +14,9 @@ import json
 import os
 
 import pytest
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.shipped.catalogue import SHIPPED
 
 DATA = ROOT / "tests" / "data" / "regression.json"

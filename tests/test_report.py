@@ -11,12 +11,26 @@ import pytest
 
 import planner
 from planner.cli import main
-from planner.report import figures, report_dir, write_report, write_xlsx
+from planner.report import figures, write_report, write_xlsx
+from planner.report.style import close, save_png
 from planner.results.folder import read_folder
 from planner.results.saved import SavedResult
-from planner.report.style import close, save_png
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class StrictParser(HTMLParser):
@@ -78,17 +92,48 @@ def _labels(fig) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
 
 CASES = [
     ("capacity_mix", lambda d: figures.capacity_mix(d), "Power capacity", "", "Capacity, MW"),
-    ("cost_breakdown", lambda d: figures.cost_breakdown(d), "Annual cost by resource and component",
-     "Cost, $/MWh of load", ""),
-    ("dispatch", lambda d: figures.dispatch_week(d, "2028-01-08"), "Hourly dispatch, week from 2028-01-08",
-     "Time (local), hour", "Power, MW (below 0: charge, export)"),
-    ("soc", lambda d: figures.state_of_charge(d), "Storage state of charge", "Time (local)",
-     "State of charge, MWh"),
-    ("cfe", lambda d: figures.cfe_heatmap(d), "Hourly carbon-free share, portfolio", "Day of year", "Hour of day"),
-    ("cfe_grid", lambda d: figures.cfe_heatmap(d, grid_only=True), "Hourly carbon-free share, grid only",
-     "Day of year", "Hour of day"),
-    ("price", lambda d: figures.price_duration(d), "Duration curve of the hourly marginal cost",
-     "Hours at or above the cost, h", "Marginal cost, $/MWh"),
+    (
+        "cost_breakdown",
+        lambda d: figures.cost_breakdown(d),
+        "Annual cost by resource and component",
+        "Cost, $/MWh of load",
+        "",
+    ),
+    (
+        "dispatch",
+        lambda d: figures.dispatch_week(d, "2028-01-08"),
+        "Hourly dispatch, week from 2028-01-08",
+        "Time (local), hour",
+        "Power, MW (below 0: charge, export)",
+    ),
+    (
+        "soc",
+        lambda d: figures.state_of_charge(d),
+        "Storage state of charge",
+        "Time (local)",
+        "State of charge, MWh",
+    ),
+    (
+        "cfe",
+        lambda d: figures.cfe_heatmap(d),
+        "Hourly carbon-free share, portfolio",
+        "Day of year",
+        "Hour of day",
+    ),
+    (
+        "cfe_grid",
+        lambda d: figures.cfe_heatmap(d, grid_only=True),
+        "Hourly carbon-free share, grid only",
+        "Day of year",
+        "Hour of day",
+    ),
+    (
+        "price",
+        lambda d: figures.price_duration(d),
+        "Duration curve of the hourly marginal cost",
+        "Hours at or above the cost, h",
+        "Marginal cost, $/MWh",
+    ),
 ]
 
 
@@ -108,7 +153,10 @@ def test_capacity_mix_has_mwh_axis_and_baseline(data):  # type: ignore[no-untype
     fig = figures.capacity_mix(data)
     assert fig.axes[1].get_ylabel() == "Energy capacity, MWh"
     assert "grid-only baseline" in fig.get_suptitle()
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["portfolio", "grid only"]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "portfolio",
+        "grid only",
+    ]
     close(fig)
 
 
@@ -116,8 +164,14 @@ def test_resource_colours_are_the_same_in_every_figure(data):  # type: ignore[no
     from planner.report.style import KIND_COLOURS
 
     fig = figures.dispatch_week(data, "2028-01-01")
-    legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
-                                              fig.axes[0].get_legend().legend_handles, strict=True)}
+    legend = {
+        t.get_text(): h
+        for t, h in zip(
+            fig.axes[0].get_legend().get_texts(),
+            fig.axes[0].get_legend().legend_handles,
+            strict=True,
+        )
+    }
     import matplotlib.colors as mc
 
     assert mc.to_hex(legend["helion generation"].get_facecolor()) == KIND_COLOURS["fusion"]
@@ -144,7 +198,15 @@ def test_html_report_has_every_table_and_figure_and_no_url(solved, tmp_path):  #
     path = write_report(solved[1], tmp_path / "report.html")
     text = path.read_text()
     p = parse(text)
-    for table in ("key_metrics", "capacity", "costs", "metrics", "shadow_prices", "fusion_reduced_cost", "timings"):
+    for table in (
+        "key_metrics",
+        "capacity",
+        "costs",
+        "metrics",
+        "shadow_prices",
+        "fusion_reduced_cost",
+        "timings",
+    ):
         assert table in p.ids, table
     expected = set(figures.all_figures(read_folder(solved[1])))
     assert {f"fig-{n}" for n in expected} <= p.ids
@@ -158,8 +220,16 @@ def test_html_report_has_every_table_and_figure_and_no_url(solved, tmp_path):  #
 def test_xlsx_has_one_sheet_per_table(solved, tmp_path):  # type: ignore[no-untyped-def]
     path = write_xlsx(solved[0], tmp_path / "r.xlsx")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert {"capacity", "costs", "metrics", "dispatch", "shadow_prices", "fusion_reduced_cost", "timings",
-            "baseline_capacity"} <= set(sheets)
+    assert {
+        "capacity",
+        "costs",
+        "metrics",
+        "dispatch",
+        "shadow_prices",
+        "fusion_reduced_cost",
+        "timings",
+        "baseline_capacity",
+    } <= set(sheets)
     assert len(sheets["dispatch"]) == 336
 
 

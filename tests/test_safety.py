@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.cli import main
 from planner.inputs.files import DATA_DIRS_ENV
 from planner.inputs.yaml_file import StrictSafeLoader

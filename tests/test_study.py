@@ -19,16 +19,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT, fusion, grid, tiny
 
 import planner
-
-from conftest import ROOT, fusion, grid, tiny
-from planner.study.config import StudyError, load_study
-from planner.study.run import run_study
 from planner.study.analysis import delivery_long
 from planner.study.cases import sensitivity
-from planner.study.config import Sensitivity
+from planner.study.config import Sensitivity, StudyError, load_study
 from planner.study.results import count_points
+from planner.study.run import run_study
 
 ANNUAL = {"annual_matching_fraction": 1.0}
 TINY = {
@@ -45,16 +43,26 @@ TINY = {
         {"label": "restart", "low_usd_per_mwh": 110, "high_usd_per_mwh": 115, "source": "guess"},
     ],
     "literature": {
-        "source": "paper", "targets": [0.8, 0.9], "premium_pct": {"solar_storage": [3, 6]}
+        "source": "paper",
+        "targets": [0.8, 0.9],
+        "premium_pct": {"solar_storage": [3, 6]},
     },
     "breakeven": {"policies": [ANNUAL, {"hourly_cfe_target": 0.9}]},
     "frontier": {
         "policies": [ANNUAL, {"hourly_cfe_target": 0.8}, {"hourly_cfe_target": 0.9}],
         "variants": [
-            {"name": "solar_storage", "label": "solar + Li-ion", "fusion": False,
-             "long_duration_storage": False},
-            {"name": "fusion_lds", "label": "+ fusion + iron-air", "fusion": True,
-             "long_duration_storage": True},
+            {
+                "name": "solar_storage",
+                "label": "solar + Li-ion",
+                "fusion": False,
+                "long_duration_storage": False,
+            },
+            {
+                "name": "fusion_lds",
+                "label": "+ fusion + iron-air",
+                "fusion": True,
+                "long_duration_storage": True,
+            },
         ],
     },
     "delivery_risk": {
@@ -151,8 +159,16 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
     assert isinstance(markdown, str) and isinstance(out, Path)
     tables = _tables(markdown)
     assert "None" not in tables, "a table without its data"
-    expected = {"sites", "validation", "breakeven", "frontier_default", "premium_comparison",
-                "delivery_default", "sensitivities", "runtime"}
+    expected = {
+        "sites",
+        "validation",
+        "breakeven",
+        "frontier_default",
+        "premium_comparison",
+        "delivery_default",
+        "sensitivities",
+        "runtime",
+    }
     assert expected <= set(tables)
     for name, rows in tables.items():
         stored = (out / "tables" / f"{name}.csv").read_text(encoding="utf-8")
@@ -237,16 +253,36 @@ def test_contract_window_by_hand() -> None:
     finance = SimpleNamespace(discount_rate=0.1)
     spec = SimpleNamespace(finance=finance)
     site = SimpleNamespace(name="s", offer="f", instance=SimpleNamespace(spec=spec))
-    record = {"status": "optimal", "horizon_years": 1.0, "demand_mwh": 1.0,
-              "hourly_cfe_score": 0.9}
-    on_time = pd.DataFrame([{**record, "price": 50.0, "total_cost_usd_per_yr": 100.0,
-                             "emissions_location_t": 10.0, "f_capacity_mw": 5.0}])
+    record = {"status": "optimal", "horizon_years": 1.0, "demand_mwh": 1.0, "hourly_cfe_score": 0.9}
+    on_time = pd.DataFrame(
+        [
+            {
+                **record,
+                "price": 50.0,
+                "total_cost_usd_per_yr": 100.0,
+                "emissions_location_t": 10.0,
+                "f_capacity_mw": 5.0,
+            }
+        ]
+    )
     late = pd.DataFrame(
         [
-            {**record, "price_index": 0, "strategy": "fixed", "event": "late",
-             "total_cost_usd_per_yr": 80.0, "emissions_location_t": 30.0},
-            {**record, "price_index": 0, "strategy": "fixed", "event": "availability_50",
-             "total_cost_usd_per_yr": 60.0, "emissions_location_t": 20.0},
+            {
+                **record,
+                "price_index": 0,
+                "strategy": "fixed",
+                "event": "late",
+                "total_cost_usd_per_yr": 80.0,
+                "emissions_location_t": 30.0,
+            },
+            {
+                **record,
+                "price_index": 0,
+                "strategy": "fixed",
+                "event": "availability_50",
+                "total_cost_usd_per_yr": 60.0,
+                "emissions_location_t": 20.0,
+            },
         ]
     )
     long = delivery_long(study, site, on_time, late, "price")  # type: ignore[arg-type]

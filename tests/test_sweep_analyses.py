@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import fusion, grid, tiny
 
 import planner
-from conftest import fusion, grid, tiny
 from planner.cli import main
 
 PENALTY = "policy.hourly_cfe_penalty_usd_per_mwh"
@@ -33,7 +33,9 @@ def test_breakeven_by_hand(tmp_path: Path) -> None:
     contracted (F = 100) iff p < 50 + P / 2. Break-even: 50 $/MWh without a target, 55 with
     P = 10, 65 with P = 30.
     """
-    plain = planner.breakeven(two_hours(), "helion", workers=1, out=tmp_path / "plain", progress=False)
+    plain = planner.breakeven(
+        two_hours(), "helion", workers=1, out=tmp_path / "plain", progress=False
+    )
     assert plain.loc[0, "breakeven_usd_per_mwh"] == pytest.approx(50.0, abs=0.5)
     assert plain.loc[0, "capacity_mw_contracted"] == pytest.approx(100.0, rel=1e-4)
 
@@ -58,7 +60,12 @@ def test_breakeven_outside_the_range_is_explained(tmp_path: Path) -> None:
     """With a hard 100 % target and fusion the only clean source, it is contracted at any
     price: the search stops at max_price and says so."""
     res = planner.breakeven(
-        two_hours(hourly_cfe_target=1.0), "helion", max_price=400, workers=1, out=tmp_path, progress=False
+        two_hours(hourly_cfe_target=1.0),
+        "helion",
+        max_price=400,
+        workers=1,
+        out=tmp_path,
+        progress=False,
     )
     assert res.loc[0, "breakeven_usd_per_mwh"] != res.loc[0, "breakeven_usd_per_mwh"]  # NaN
     assert res.loc[0, "note"] == "contracted up to 400 $/MWh (max_price)"
@@ -88,8 +95,12 @@ def test_frontier_by_hand(tmp_path: Path) -> None:
     assert res["total_cost_usd_per_yr"].to_numpy() * years == pytest.approx(
         [10_000, 10_000, 10_000 + 25 * 120, 10_000 + 50 * 120], rel=1e-6
     )
-    assert res["marginal_cost_usd_per_mwh_per_pp"].to_numpy()[1:] == pytest.approx([0.0, 0.6, 0.6], abs=1e-6)
-    assert res["marginal_cost_usd_per_clean_mwh"].to_numpy()[2:] == pytest.approx([60.0, 60.0], rel=1e-6)
+    assert res["marginal_cost_usd_per_mwh_per_pp"].to_numpy()[1:] == pytest.approx(
+        [0.0, 0.6, 0.6], abs=1e-6
+    )
+    assert res["marginal_cost_usd_per_clean_mwh"].to_numpy()[2:] == pytest.approx(
+        [60.0, 60.0], rel=1e-6
+    )
     assert res["helion_capacity_mw"].to_numpy()[2:] == pytest.approx([50.0, 100.0], rel=1e-5)
     assert (tmp_path / "frontier.csv").exists()
 
@@ -103,13 +114,39 @@ def test_cli_frontier_and_breakeven(tmp_path: Path, capsys: pytest.CaptureFixtur
         "fusion:\n  - {name: helion, max_capacity_mw: 100, energy_price_usd_per_mwh: 80, availability: 1}\n"
         "grid: {price_usd_per_mwh: 50, carbon_intensity_t_per_mwh: 0.5, carbon_free_share: 0.5}\n"
     )
-    code = main(["breakeven", str(path), "--offer", "helion", "--workers", "1", "--out", str(tmp_path / "b"),
-                 "--by", f"{PENALTY}=20", "--set", "policy.hourly_cfe_target=1", "--no-progress"])
+    code = main(
+        [
+            "breakeven",
+            str(path),
+            "--offer",
+            "helion",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "b"),
+            "--by",
+            f"{PENALTY}=20",
+            "--set",
+            "policy.hourly_cfe_target=1",
+            "--no-progress",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "breakeven_usd_per_mwh" in out and "60" in out  # 50 + 20 / 2
-    code = main(["frontier", str(path), "--targets", "0.5,1", "--workers", "1", "--out", str(tmp_path / "f"),
-                 "--no-progress"])
+    code = main(
+        [
+            "frontier",
+            str(path),
+            "--targets",
+            "0.5,1",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "f"),
+            "--no-progress",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "marginal_cost_usd_per_mwh_per_pp" in out

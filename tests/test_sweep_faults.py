@@ -93,7 +93,10 @@ def reference(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.Data
     out = tmp_path_factory.mktemp("ref")
     table = planner.run_sweep(folder / "sweep.yaml", workers=1, out=out, progress=False)
     assert (table["status"] == "optimal").all()
-    assert table["objective_usd"].is_monotonic_increasing and table["objective_usd"].nunique() == POINTS
+    assert (
+        table["objective_usd"].is_monotonic_increasing
+        and table["objective_usd"].nunique() == POINTS
+    )
     return table
 
 
@@ -171,7 +174,9 @@ class FaultyConnection:
     """A sqlite3 connection that runs ``action`` once, just before (or after) the first
     statement that starts with ``trigger``."""
 
-    def __init__(self, db: sqlite3.Connection, trigger: str, action: Callable[[], None], after: bool) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, trigger: str, action: Callable[[], None], after: bool
+    ) -> None:
         self.db, self.trigger, self.action, self.after = db, trigger, action, after
         self.armed = True
 
@@ -291,8 +296,12 @@ WRITE_FAULTS = {
 
 @pytest.mark.parametrize("case", list(WRITE_FAULTS))
 def test_write_fault_stops_cleanly_and_the_rerun_completes(
-    case: str, folder: Path, reference: pd.DataFrame, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    case: str,
+    folder: Path,
+    reference: pd.DataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fault, stored_when_struck, reason = WRITE_FAULTS[case]
     spec_path = folder / "sweep.yaml"
@@ -303,7 +312,9 @@ def test_write_fault_stops_cleanly_and_the_rerun_completes(
     assert err.startswith("error: ") and err.count("\n") == 1, err  # one line
     assert reason in err and "run the same command again" in err, err
     if stored_when_struck < POINTS:
-        assert f"cannot store point {stored_when_struck}" in err or "cannot log the start" in err, err
+        assert f"cannot store point {stored_when_struck}" in err or "cannot log the start" in err, (
+            err
+        )
         kept = f"{stored_when_struck} of {POINTS} points are stored and kept"
         assert kept in err or stored_when_struck == 0, err
     before = rows(tmp_path)
@@ -334,8 +345,13 @@ def default_sigint() -> Iterator[None]:
 
 @pytest.mark.parametrize("case", list(INTERRUPTS))
 def test_ctrl_c_during_a_write_waits_for_it_then_stops(
-    case: str, folder: Path, reference: pd.DataFrame, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], default_sigint: None,
+    case: str,
+    folder: Path,
+    reference: pd.DataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    default_sigint: None,
 ) -> None:
     """A write is never cut in half: the signal is handled once the transaction is over."""
     fault, stored_when_handled = INTERRUPTS[case]
@@ -350,7 +366,9 @@ def test_ctrl_c_during_a_write_waits_for_it_then_stops(
     check_store(tmp_path)
     if stored_when_handled:
         assert f"interrupted: {stored_when_handled} of {POINTS} points stored" in err, err
-        outcomes = sqlite3.connect(tmp_path / STORE_FILE).execute("SELECT outcome FROM runs").fetchall()
+        outcomes = (
+            sqlite3.connect(tmp_path / STORE_FILE).execute("SELECT outcome FROM runs").fetchall()
+        )
         assert outcomes == [("interrupted",)]
     resume(spec_path, tmp_path, before, reference)
 
@@ -372,7 +390,9 @@ def test_time_limit_is_recorded_and_a_larger_limit_solves_only_those(
     assert list(table["status"]) == ["optimal"] * 2 + ["time_limit"] * 3
     assert table.loc[2:, "objective_usd"].isna().all()
     assert table.loc[2, "error"].startswith("HiGHS stopped at the time limit of 1e-06 s")
-    again = planner.run_sweep(tight, workers=1, out=tmp_path, progress=False)  # same limit: nothing to do
+    again = planner.run_sweep(
+        tight, workers=1, out=tmp_path, progress=False
+    )  # same limit: nothing to do
     assert (again.attrs["stats"].skipped, again.attrs["stats"].solved) == (5, 0)
 
     larger = write_spec(folder, spec(time_limit_s=600), "larger.yaml")
@@ -406,24 +426,40 @@ def crashed(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.
     return table, out
 
 
-@pytest.mark.parametrize(("point", "death"), [(3, "exit code 3"), (4, "killed by signal SIGKILL")],
-                         ids=["worker-exits-mid-point", "worker-sigkilled-mid-point"])
+@pytest.mark.parametrize(
+    ("point", "death"),
+    [(3, "exit code 3"), (4, "killed by signal SIGKILL")],
+    ids=["worker-exits-mid-point", "worker-sigkilled-mid-point"],
+)
 def test_worker_death_fails_only_its_point(
-    crashed: tuple[pd.DataFrame, Path], reference: pd.DataFrame, folder: Path, point: int, death: str
+    crashed: tuple[pd.DataFrame, Path],
+    reference: pd.DataFrame,
+    folder: Path,
+    point: int,
+    death: str,
 ) -> None:
     table, out = crashed
     assert table.loc[point, "status"] == "error"
-    assert table.loc[point, "error"] == f"the worker process solving this point alone died ({death}" + (
+    assert table.loc[
+        point, "error"
+    ] == f"the worker process solving this point alone died ({death}" + (
         " (the out-of-memory killer?))" if "SIGKILL" in death else ")"
     )
     others = [0, 1, 2]  # some were in flight when a worker died: solved again, alone
     assert (table.loc[others, "status"] == "optimal").all()
     pd.testing.assert_frame_equal(  # dtype: the error column holds text in the other rows
-        comparable(table).loc[others], comparable(reference).loc[others], check_exact=True, check_dtype=False
+        comparable(table).loc[others],
+        comparable(reference).loc[others],
+        check_exact=True,
+        check_dtype=False,
     )
     assert table.attrs["stats"].solved == POINTS and len(rows(out)) == POINTS
     check_store(out)
-    runs = sqlite3.connect(out / STORE_FILE).execute("SELECT outcome, solved, failed FROM runs").fetchall()
+    runs = (
+        sqlite3.connect(out / STORE_FILE)
+        .execute("SELECT outcome, solved, failed FROM runs")
+        .fetchall()
+    )
     assert runs[0] == ("finished", POINTS, 2)  # the crashed run; later ones are re-runs
     # recorded failures are finished points: a re-run solves nothing, --retry-failed solves them
     again = planner.run_sweep(folder / "sweep.yaml", workers=1, out=out, progress=False)
@@ -475,7 +511,11 @@ FOREIGN = {
     # case: (make the output folder, message, is the sweep run into it named otherwise)
     "garbage-file": (garbage, "not an SQLite file", False),
     "one-byte-file": (one_byte, "not an SQLite file", False),
-    "another-programs-database": (other_program, "another program's database: tables inventory", False),
+    "another-programs-database": (
+        other_program,
+        "another program's database: tables inventory",
+        False,
+    ),
     "truncated-store": (truncated, "database disk image is malformed", False),
     "damaged-record": (damaged_record, "is damaged", False),
     "store-of-a-newer-planner": (newer, "written by a newer planner", False),
@@ -490,7 +530,11 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("case", list(FOREIGN))
 def test_foreign_or_damaged_store_is_refused_and_left_alone(
-    case: str, folder: Path, reference: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str,
+    folder: Path,
+    reference: pd.DataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     make, message, renamed = FOREIGN[case]
     out = tmp_path / "out"
@@ -523,8 +567,10 @@ def test_store_written_before_the_application_id_is_adopted(tmp_path: Path) -> N
 
     db = sqlite3.connect(tmp_path / STORE_FILE)
     db.executescript(_SCHEMA)
-    db.execute("INSERT INTO runs (sweep, source, package_version, points, skipped, started_at) "
-                "VALUES ('old', 'old.yaml', '0.1.0', 1, 0, '2026-01-01')")
+    db.execute(
+        "INSERT INTO runs (sweep, source, package_version, points, skipped, started_at) "
+        "VALUES ('old', 'old.yaml', '0.1.0', 1, 0, '2026-01-01')"
+    )
     db.commit()
     db.close()
     with Store(tmp_path) as store:

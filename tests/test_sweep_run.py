@@ -23,9 +23,9 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.cli import main
 from planner.sweep.runner import timing_columns
 from planner.sweep.store import STORE_FILE
@@ -66,7 +66,9 @@ def spec_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reference(spec_file: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """The uninterrupted one-worker run."""
-    return planner.run_sweep(spec_file, workers=1, out=tmp_path_factory.mktemp("ref"), progress=False)
+    return planner.run_sweep(
+        spec_file, workers=1, out=tmp_path_factory.mktemp("ref"), progress=False
+    )
 
 
 def stored(folder: Path) -> dict[str, str]:
@@ -87,18 +89,33 @@ def stored(folder: Path) -> dict[str, str]:
 def test_reference_table_is_tidy(reference: pd.DataFrame) -> None:
     assert len(reference) == 8
     assert list(reference.columns[:5]) == [
-        "point", "base", "fusion.helion.energy_price_usd_per_mwh", "policy.hourly_cfe_target", "status"
+        "point",
+        "base",
+        "fusion.helion.energy_price_usd_per_mwh",
+        "policy.hourly_cfe_target",
+        "status",
     ]
     assert (reference["status"] == "optimal").all()
-    for column in ("objective_usd", "cost_usd_per_mwh_load", "hourly_cfe_score", "helion_capacity_mw",
-                   "li_ion_energy_mwh", "shadow_hourly_cfe_usd_per_mwh", "highs_s", "wall_s", "key"):
+    for column in (
+        "objective_usd",
+        "cost_usd_per_mwh_load",
+        "hourly_cfe_score",
+        "helion_capacity_mw",
+        "li_ion_energy_mwh",
+        "shadow_hourly_cfe_usd_per_mwh",
+        "highs_s",
+        "wall_s",
+        "key",
+    ):
         assert column in reference, column
     assert (reference["hourly_cfe_score"] >= reference["policy.hourly_cfe_target"] - 1e-6).all()
     # a higher fusion price never buys more fusion
     for _, group in reference.groupby("policy.hourly_cfe_target"):
         assert group["helion_capacity_mw"].diff().dropna().max() <= 1e-3
     out = Path(reference.attrs["out"])
-    assert {"results.parquet", "results.csv", "manifest.csv", STORE_FILE} <= {p.name for p in out.iterdir()}
+    assert {"results.parquet", "results.csv", "manifest.csv", STORE_FILE} <= {
+        p.name for p in out.iterdir()
+    }
     manifest = pd.read_csv(out / "manifest.csv")
     assert list(manifest["point"]) == list(range(8))
     assert manifest["instance_hash"].nunique() == 8
@@ -107,7 +124,9 @@ def test_reference_table_is_tidy(reference: pd.DataFrame) -> None:
     assert_same_table(pd.read_parquet(out / "results.parquet"), reference)
 
 
-def test_two_workers_give_the_same_table(spec_file: Path, reference: pd.DataFrame, tmp_path: Path) -> None:
+def test_two_workers_give_the_same_table(
+    spec_file: Path, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     table = planner.run_sweep(spec_file, workers=2, out=tmp_path, progress=False)
     assert table.attrs["stats"].solved == 8
     assert_same_table(table, reference)
@@ -117,7 +136,9 @@ def test_two_workers_give_the_same_table(spec_file: Path, reference: pd.DataFram
     assert manifest["solver_options"].str.contains(f'"threads": {max(1, cores // 2)}').all()
 
 
-def test_rerun_skips_every_stored_point_whatever_the_workers(reference: pd.DataFrame, spec_file: Path) -> None:
+def test_rerun_skips_every_stored_point_whatever_the_workers(
+    reference: pd.DataFrame, spec_file: Path
+) -> None:
     out = Path(reference.attrs["out"])
     again = planner.run_sweep(spec_file, workers=2, out=out, progress=False)
     stats = again.attrs["stats"]
@@ -125,12 +146,16 @@ def test_rerun_skips_every_stored_point_whatever_the_workers(reference: pd.DataF
     pd.testing.assert_frame_equal(again, reference)
 
 
-def test_dask_local_cluster_gives_the_same_table(spec_file: Path, reference: pd.DataFrame, tmp_path: Path) -> None:
+def test_dask_local_cluster_gives_the_same_table(
+    spec_file: Path, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
     ) as cluster:
-        table = planner.run_sweep(spec_file, out=tmp_path, scheduler=cluster.scheduler_address, progress=False)
+        table = planner.run_sweep(
+            spec_file, out=tmp_path, scheduler=cluster.scheduler_address, progress=False
+        )
     assert table.attrs["stats"].solved == 8
     assert_same_table(table, reference)
     workers = pd.read_csv(tmp_path / "manifest.csv")["worker"]
@@ -139,7 +164,17 @@ def test_dask_local_cluster_gives_the_same_table(spec_file: Path, reference: pd.
 
 def _start(spec_file: Path, out: Path, workers: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "planner", "sweep", str(spec_file), "--workers", str(workers), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "planner",
+            "sweep",
+            str(spec_file),
+            "--workers",
+            str(workers),
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -148,7 +183,9 @@ def _start(spec_file: Path, out: Path, workers: int) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for(out: Path, count: int, proc: subprocess.Popen[str], limit_s: float = 120) -> dict[str, str]:
+def _wait_for(
+    out: Path, count: int, proc: subprocess.Popen[str], limit_s: float = 120
+) -> dict[str, str]:
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         done = stored(out)
@@ -260,7 +297,9 @@ def test_failed_points_are_recorded_and_the_others_solved(
     assert list(table["status"]) == ["optimal", "infeasible", "invalid", "optimal"]
     # the error carries the solver's diagnosis (which target fails, by how much)
     tiny = planner.Instance.from_dict(yaml.safe_load(TINY), source=str(tmp_path / "tiny.yaml"))
-    infeasible = tiny.with_overrides({"fusion.helion.max_capacity_mw": 0, "policy.annual_matching_fraction": 1.0})
+    infeasible = tiny.with_overrides(
+        {"fusion.helion.max_capacity_mw": 0, "policy.annual_matching_fraction": 1.0}
+    )
     diagnosis = planner.solve(infeasible, baseline=True).diagnosis.message
     assert table.loc[1, "error"] == f"solve ended with status infeasible: {diagnosis}"
     assert "max_duration_h (4.0) is below min_duration_h (6.0)" in table.loc[2, "error"]

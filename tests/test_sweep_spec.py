@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import ROOT
 
 import planner
-from conftest import ROOT
 from planner.cli import main
 from planner.sweep.spec import Range, Sweep, SweepError
 
@@ -21,7 +21,9 @@ PRICE = "fusion.helion.energy_price_usd_per_mwh"
 CFE = "policy.hourly_cfe_target"
 
 
-def sweep_of(tmp_path: Path, name: str = "s.yaml", allowed_dirs: Any = None, **fields: Any) -> Sweep:
+def sweep_of(
+    tmp_path: Path, name: str = "s.yaml", allowed_dirs: Any = None, **fields: Any
+) -> Sweep:
     raw = {"name": "s", "base": DEFAULT, "overrides": {"time.hours": 24}, **fields}
     path = tmp_path / name
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
@@ -42,7 +44,12 @@ def test_grid_crosses_every_parameter_first_varies_slowest(tmp_path: Path) -> No
     )
     assert sweep.columns == (PRICE, CFE)
     assert [tuple(p.values.values()) for p in sweep.points] == [
-        (40, 0.8), (40, 0.9), (60, 0.8), (60, 0.9), (80, 0.8), (80, 0.9)
+        (40, 0.8),
+        (40, 0.9),
+        (60, 0.8),
+        (60, 0.9),
+        (80, 0.8),
+        (80, 0.9),
     ]
     assert [p.index for p in sweep.points] == list(range(6))
     assert sweep.points[0].overrides == {"time.hours": 24, PRICE: 40, CFE: 0.8}
@@ -74,7 +81,17 @@ def test_groups_zip_within_and_cross_between(tmp_path: Path) -> None:
 
 def test_range_includes_stop_without_float_noise() -> None:
     assert Range(start=0, stop=1, step=0.1).values() == [
-        0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0
+        0.0,
+        0.1,
+        0.2,
+        0.3,
+        0.4,
+        0.5,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+        1.0,
     ]
     assert Range(start=30, stop=100, step=25).values() == [30, 55, 80]
 
@@ -85,16 +102,26 @@ def test_named_scenarios_cross_parameters_and_parameters_win(tmp_path: Path) -> 
         parameters=[{"path": CFE, "values": [0.8, 0.9]}],
         scenarios=[
             {"name": "reference"},
-            {"name": "late", "overrides": {"fusion.helion.commercial_operation_date": "2028-01-01 12:00"}},
+            {
+                "name": "late",
+                "overrides": {"fusion.helion.commercial_operation_date": "2028-01-01 12:00"},
+            },
             {"name": "strict", "overrides": {CFE: 1.0, PRICE: 10}},
         ],
     )
     assert [(p.scenario, p.values[CFE]) for p in sweep.points] == [
-        ("reference", 0.8), ("reference", 0.9), ("late", 0.8), ("late", 0.9), ("strict", 0.8), ("strict", 0.9)
+        ("reference", 0.8),
+        ("reference", 0.9),
+        ("late", 0.8),
+        ("late", 0.9),
+        ("strict", 0.8),
+        ("strict", 0.9),
     ]
     strict = sweep.points[4]
     assert strict.overrides[CFE] == 0.8 and strict.overrides[PRICE] == 10
-    assert sweep.points[2].overrides["fusion.helion.commercial_operation_date"] == "2028-01-01 12:00"
+    assert (
+        sweep.points[2].overrides["fusion.helion.commercial_operation_date"] == "2028-01-01 12:00"
+    )
 
 
 def test_several_bases_each_get_every_point(tmp_path: Path) -> None:
@@ -102,7 +129,9 @@ def test_several_bases_each_get_every_point(tmp_path: Path) -> None:
     raw = yaml.safe_load(Path(DEFAULT).read_text())
     raw["name"] = "other"
     for section in ("demand", "solar", "grid"):
-        text = yaml.safe_dump(raw[section]).replace("profiles/", str(ROOT / "instances" / "profiles") + "/")
+        text = yaml.safe_dump(raw[section]).replace(
+            "profiles/", str(ROOT / "instances" / "profiles") + "/"
+        )
         raw[section] = yaml.safe_load(text)
     other.write_text(yaml.safe_dump(raw))
     profiles = ROOT / "instances" / "profiles"  # outside other.yaml's folder: allowed explicitly
@@ -113,7 +142,10 @@ def test_several_bases_each_get_every_point(tmp_path: Path) -> None:
         allowed_dirs=[profiles],
     )
     assert [(p.base, p.values[CFE]) for p in sweep.points] == [
-        ("default", 0.8), ("default", 0.9), ("other", 0.8), ("other", 0.9)
+        ("default", 0.8),
+        ("default", 0.9),
+        ("other", 0.8),
+        ("other", 0.9),
     ]
 
 
@@ -127,11 +159,18 @@ def test_csv_values_are_relative_to_the_sweep_file(tmp_path: Path) -> None:
     (tmp_path / "profiles" / "flat.csv").write_text("load_mw\n" + "90\n" * 24)
     sweep = sweep_of(
         tmp_path,
-        scenarios=[{"name": "flat", "overrides": {"demand.load_mw": {"csv": "profiles/flat.csv", "column": "load_mw"}}}],
+        scenarios=[
+            {
+                "name": "flat",
+                "overrides": {"demand.load_mw": {"csv": "profiles/flat.csv", "column": "load_mw"}},
+            }
+        ],
     )
     (point,) = sweep.points
     ref = point.overrides["demand.load_mw"]
-    assert (ROOT / "instances" / ref["csv"]).resolve() == (tmp_path / "profiles" / "flat.csv").resolve()
+    assert (ROOT / "instances" / ref["csv"]).resolve() == (
+        tmp_path / "profiles" / "flat.csv"
+    ).resolve()
     inst = sweep.bases["default"].with_overrides(point.overrides)
     assert list(inst.spec.demand.load_mw) == [90.0] * 24
 
@@ -169,7 +208,11 @@ def test_structure_problems_name_the_field(tmp_path: Path) -> None:
     problems = problems_of(
         tmp_path,
         combine="product",
-        parameters=[{"path": CFE}, {"values": [1]}, {"path": PRICE, "values": [1], "range": {"start": 0, "stop": 1, "step": 1}}],
+        parameters=[
+            {"path": CFE},
+            {"values": [1]},
+            {"path": PRICE, "values": [1], "range": {"start": 0, "stop": 1, "step": 1}},
+        ],
         scenarios=[{"name": "2bad"}],
         colour="blue",
     )
@@ -187,18 +230,33 @@ def test_zip_lengths_duplicates_scenarios_and_overrides(tmp_path: Path) -> None:
     problems = problems_of(
         tmp_path,
         combine="zip",
-        parameters=[{"path": PRICE, "values": [1, 2, 3]}, {"path": CFE, "values": [0.5, 0.6]}, {"path": CFE, "values": [0.7]}],
+        parameters=[
+            {"path": PRICE, "values": [1, 2, 3]},
+            {"path": CFE, "values": [0.5, 0.6]},
+            {"path": CFE, "values": [0.7]},
+        ],
         scenarios=[
             {"name": "a", "overrides": {"storage.li_ion.charge_efficiency": 1.3}},
             {"name": "a", "overrides": {"solar.pv.max_capacity_mw": 1}},
         ],
     )
     src = str(tmp_path / "s.yaml")
-    assert f"{src}: parameters[1]: has 2 values, but parameters[0], zipped with it, has 3" in problems
-    assert f"{src}: parameters[2].path: 'policy.hourly_cfe_target' is already swept by parameters[1]" in problems
+    assert (
+        f"{src}: parameters[1]: has 2 values, but parameters[0], zipped with it, has 3" in problems
+    )
+    assert (
+        f"{src}: parameters[2].path: 'policy.hourly_cfe_target' is already swept by parameters[1]"
+        in problems
+    )
     assert f"{src}: scenarios[a].name: duplicate scenario name" in problems
-    assert f"{src}: scenarios[a]: storage[li_ion].charge_efficiency: must be <= 1.0, got 1.3" in problems
-    assert f"{src}: scenarios[a].overrides[solar.pv.max_capacity_mw]: no item named 'pv' in solar (have: solar_pv)" in problems
+    assert (
+        f"{src}: scenarios[a]: storage[li_ion].charge_efficiency: must be <= 1.0, got 1.3"
+        in problems
+    )
+    assert (
+        f"{src}: scenarios[a].overrides[solar.pv.max_capacity_mw]: no item named 'pv' in solar (have: solar_pv)"
+        in problems
+    )
 
 
 def test_bad_fixed_override_and_missing_base(tmp_path: Path) -> None:
@@ -213,15 +271,24 @@ def test_bad_fixed_override_and_missing_base(tmp_path: Path) -> None:
 
 def test_sweep_error_is_an_instance_error_with_one_line_per_problem(tmp_path: Path) -> None:
     with pytest.raises(planner.InstanceError) as info:
-        sweep_of(tmp_path, parameters=[{"path": "policy.x", "values": [1]}, {"path": "policy.y", "values": [1]}])
+        sweep_of(
+            tmp_path,
+            parameters=[{"path": "policy.x", "values": [1]}, {"path": "policy.y", "values": [1]}],
+        )
     text = str(info.value)
     assert text.splitlines()[0] == "2 problems in the sweep:"
     assert len(text.splitlines()) == 3
 
 
-def test_cli_reports_invalid_spec_once_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_invalid_spec_once_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump({"name": "bad", "base": DEFAULT, "parameters": [{"path": "policy.nope", "values": [1]}]}))
+    path.write_text(
+        yaml.safe_dump(
+            {"name": "bad", "base": DEFAULT, "parameters": [{"path": "policy.nope", "values": [1]}]}
+        )
+    )
     assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -251,19 +318,27 @@ def test_too_many_points_is_refused_before_expanding(tmp_path: Path) -> None:
 
 def test_too_many_values_is_refused(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, parameters=[{"path": PRICE, "values": list(range(10_001))}])
-    assert problems == [f"{tmp_path / 's.yaml'}: parameters[0].values: List should have at most 10000 items after validation, not 10001, got a list"]
+    assert problems == [
+        f"{tmp_path / 's.yaml'}: parameters[0].values: List should have at most 10000 items after validation, not 10001, got a list"
+    ]
 
 
 def test_override_value_that_refers_to_itself_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "loop.yaml"
-    path.write_text(f"name: s\nbase: {DEFAULT}\noverrides: {{demand.load_mw: &a [*a]}}\n", encoding="utf-8")
+    path.write_text(
+        f"name: s\nbase: {DEFAULT}\noverrides: {{demand.load_mw: &a [*a]}}\n", encoding="utf-8"
+    )
     with pytest.raises(SweepError) as info:
         planner.load_sweep(path)
-    assert info.value.problems == [f"{path}: nested more than 64 levels deep (a YAML alias used inside its own anchor?)"]
+    assert info.value.problems == [
+        f"{path}: nested more than 64 levels deep (a YAML alias used inside its own anchor?)"
+    ]
 
 
 @pytest.mark.parametrize("raw", [[1], "x", None])
 def test_sweep_from_dict_of_a_non_mapping(raw: Any) -> None:
     with pytest.raises(SweepError) as info:
         Sweep.from_dict(raw, source="s.yaml")
-    assert info.value.problems == [f"s.yaml: must hold a mapping of fields, got {type(raw).__name__}"]
+    assert info.value.problems == [
+        f"s.yaml: must hold a mapping of fields, got {type(raw).__name__}"
+    ]

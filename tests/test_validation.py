@@ -154,9 +154,18 @@ def test_unknown_key_inside_series_reference(csv_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("drop", "prefix"),
     [
-        (("storage", 0, "lifetime_yr"), "x.yaml: storage[li_ion].lifetime_yr: required field is missing"),
-        (("fusion", 0, "energy_price_usd_per_mwh"), "x.yaml: fusion[helion].energy_price_usd_per_mwh: required field is missing"),
-        (("grid", "carbon_free_share"), "x.yaml: grid.carbon_free_share: required field is missing"),
+        (
+            ("storage", 0, "lifetime_yr"),
+            "x.yaml: storage[li_ion].lifetime_yr: required field is missing",
+        ),
+        (
+            ("fusion", 0, "energy_price_usd_per_mwh"),
+            "x.yaml: fusion[helion].energy_price_usd_per_mwh: required field is missing",
+        ),
+        (
+            ("grid", "carbon_free_share"),
+            "x.yaml: grid.carbon_free_share: required field is missing",
+        ),
         (("demand",), "x.yaml: demand: required field is missing"),
     ],
 )
@@ -200,7 +209,11 @@ def test_wrong_type(tmp_path: Path, path: tuple[Any, ...], value: Any, prefix: s
 def test_hourly_field_of_wrong_type(tmp_path: Path) -> None:
     raw = valid_raw()
     raw["grid"]["price_usd_per_mwh"] = "cheap"
-    message = single(raw, tmp_path, "x.yaml: grid.price_usd_per_mwh: must be a number or {csv: FILE, column: NAME}")
+    message = single(
+        raw,
+        tmp_path,
+        "x.yaml: grid.price_usd_per_mwh: must be a number or {csv: FILE, column: NAME}",
+    )
     assert "'cheap'" in message
 
 
@@ -218,7 +231,9 @@ def test_hourly_field_of_wrong_type_quotes_the_value_once(tmp_path: Path) -> Non
         (("storage", 0, "charge_efficiency"), "x.yaml: storage[li_ion].charge_efficiency: "),
     ],
 )
-def test_boolean_for_a_number_is_rejected(tmp_path: Path, path: tuple[Any, ...], prefix: str) -> None:
+def test_boolean_for_a_number_is_rejected(
+    tmp_path: Path, path: tuple[Any, ...], prefix: str
+) -> None:
     raw = valid_raw()
     node: Any = raw
     for part in path[:-1]:
@@ -231,7 +246,11 @@ def test_boolean_for_a_number_is_rejected(tmp_path: Path, path: tuple[Any, ...],
     ("path", "value", "prefix"),
     [
         (("storage", 0, "charge_efficiency"), 1.3, "x.yaml: storage[li_ion].charge_efficiency: "),
-        (("storage", 0, "discharge_efficiency"), 0.0, "x.yaml: storage[li_ion].discharge_efficiency: "),
+        (
+            ("storage", 0, "discharge_efficiency"),
+            0.0,
+            "x.yaml: storage[li_ion].discharge_efficiency: ",
+        ),
         (("solar", 0, "max_capacity_mw"), -5, "x.yaml: solar[solar_pv].max_capacity_mw: "),
         (("fusion", 0, "max_capacity_mw"), -1, "x.yaml: fusion[helion].max_capacity_mw: "),
         (("policy", "hourly_cfe_target"), 1.2, "x.yaml: policy.hourly_cfe_target: "),
@@ -239,7 +258,9 @@ def test_boolean_for_a_number_is_rejected(tmp_path: Path, path: tuple[Any, ...],
         (("time", "hours"), 0, "x.yaml: time.hours: "),
     ],
 )
-def test_out_of_range_scalar(tmp_path: Path, path: tuple[Any, ...], value: Any, prefix: str) -> None:
+def test_out_of_range_scalar(
+    tmp_path: Path, path: tuple[Any, ...], value: Any, prefix: str
+) -> None:
     raw = valid_raw()
     node: Any = raw
     for part in path[:-1]:
@@ -280,7 +301,9 @@ def test_csv_column_missing(csv_dir: Path) -> None:
     raw = valid_raw()
     raw["solar"][0]["capacity_factor"] = csv_ref("solar_cf")
     message = single(
-        raw, csv_dir, "x.yaml: solar[solar_pv].capacity_factor: CSV file 'profiles.csv' has no column 'solar_cf'"
+        raw,
+        csv_dir,
+        "x.yaml: solar[solar_pv].capacity_factor: CSV file 'profiles.csv' has no column 'solar_cf'",
     )
     assert "load_mw" in message  # lists the columns it has
 
@@ -307,7 +330,11 @@ def test_csv_longer_than_horizon_is_truncated(csv_dir: Path) -> None:
 def test_csv_non_numeric_cell_names_the_row(csv_dir: Path) -> None:
     raw = valid_raw()
     raw["demand"]["load_mw"] = csv_ref("with_text", csv="cells.csv")
-    message = single(raw, csv_dir, "x.yaml: demand.load_mw: cells.csv column 'with_text' row 4: not a finite number")
+    message = single(
+        raw,
+        csv_dir,
+        "x.yaml: demand.load_mw: cells.csv column 'with_text' row 4: not a finite number",
+    )
     assert "'abc'" in message
 
 
@@ -333,7 +360,9 @@ def test_csv_several_bad_cells_counted(csv_dir: Path) -> None:
     (csv_dir / "many.csv").write_text("v\n1\nx\ny\nz\n", encoding="utf-8")
     raw = valid_raw()
     raw["demand"]["load_mw"] = csv_ref("v", csv="many.csv")
-    message = single(raw, csv_dir, "x.yaml: demand.load_mw: many.csv column 'v' row 3: not a finite number")
+    message = single(
+        raw, csv_dir, "x.yaml: demand.load_mw: many.csv column 'v' row 3: not a finite number"
+    )
     assert "2 more such rows" in message
 
 
@@ -394,7 +423,11 @@ def test_series_list_with_nan_names_the_index(tmp_path: Path) -> None:
 def test_series_list_out_of_range_names_the_index(tmp_path: Path) -> None:
     raw = valid_raw()
     raw["fusion"][0]["availability"] = [0.9, 0.9, 0.9, 1.1]
-    single(raw, tmp_path, "x.yaml: fusion[helion].availability: array row 3: must be in [0, 1], got 1.1")
+    single(
+        raw,
+        tmp_path,
+        "x.yaml: fusion[helion].availability: array row 3: must be in [0, 1], got 1.1",
+    )
 
 
 def test_series_list_of_text(tmp_path: Path) -> None:
@@ -431,7 +464,9 @@ def test_solar_ppa_without_price(tmp_path: Path) -> None:
 def test_storage_max_duration_below_min(tmp_path: Path) -> None:
     raw = valid_raw()
     raw["storage"][0].update(min_duration_h=4, max_duration_h=2)
-    single(raw, tmp_path, "x.yaml: storage[li_ion]: max_duration_h (2.0) is below min_duration_h (4.0)")
+    single(
+        raw, tmp_path, "x.yaml: storage[li_ion]: max_duration_h (2.0) is below min_duration_h (4.0)"
+    )
 
 
 def test_both_emissions_cap_forms(tmp_path: Path) -> None:
@@ -458,7 +493,9 @@ def test_emissions_cap_fraction_needs_a_grid(tmp_path: Path) -> None:
 def test_export_limit_without_export_price(tmp_path: Path) -> None:
     raw = valid_raw()
     raw["grid"]["export_limit_mw"] = 5
-    single(raw, tmp_path, "x.yaml: grid: export_limit_mw is set but export_price_usd_per_mwh is not")
+    single(
+        raw, tmp_path, "x.yaml: grid: export_limit_mw is set but export_price_usd_per_mwh is not"
+    )
 
 
 def test_cross_field_message_does_not_dump_the_mapping(tmp_path: Path) -> None:
@@ -519,7 +556,9 @@ def write_yaml(path: Path, raw: Any) -> Path:
     return path
 
 
-def test_load_instance_resolves_csv_next_to_the_file(csv_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_instance_resolves_csv_next_to_the_file(
+    csv_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     raw = valid_raw()
     raw["demand"]["load_mw"] = csv_ref("load_mw")
     path = write_yaml(csv_dir / "inst.yaml", raw)
@@ -542,7 +581,13 @@ def test_load_instance_message_names_the_file(csv_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("- a\n- b\n", "list"), ("just a string\n", "str"), ("42\n", "int"), ("", "an empty file"), ("# only a comment\n", "an empty file")],
+    [
+        ("- a\n- b\n", "list"),
+        ("just a string\n", "str"),
+        ("42\n", "int"),
+        ("", "an empty file"),
+        ("# only a comment\n", "an empty file"),
+    ],
 )
 def test_non_mapping_yaml(tmp_path: Path, text: str, kind: str) -> None:
     path = tmp_path / "inst.yaml"
@@ -610,7 +655,11 @@ def test_override_hours_shortens_default_instance() -> None:
     inst = planner.load_instance(ROOT / "instances" / "default.yaml")
     new = inst.with_overrides({"time.hours": 24})
     assert new.hours == 24
-    for series in (new.spec.demand.load_mw, new.spec.solar[0].capacity_factor, new.spec.grid.price_usd_per_mwh):
+    for series in (
+        new.spec.demand.load_mw,
+        new.spec.solar[0].capacity_factor,
+        new.spec.grid.price_usd_per_mwh,
+    ):
         assert len(series) == 24
     np.testing.assert_array_equal(new.spec.demand.load_mw, inst.spec.demand.load_mw[:24])
 
@@ -651,7 +700,9 @@ def test_override_unknown_policy_field(small: planner.Instance) -> None:
 def test_override_unknown_section(small: planner.Instance) -> None:
     with pytest.raises(planner.InstanceError) as info:
         small.with_overrides({"polcy.hourly_cfe_target": 0.95})
-    assert info.value.problems == ["x.yaml: override 'polcy.hourly_cfe_target': unknown section 'polcy'"]
+    assert info.value.problems == [
+        "x.yaml: override 'polcy.hourly_cfe_target': unknown section 'polcy'"
+    ]
 
 
 def test_override_missing_resource_section(tmp_path: Path) -> None:
@@ -735,16 +786,27 @@ HOURS_OF_DAY = [f"2028-01-01 {h:02d}:00" for h in range(6)]
         ),
     ],
 )
-def test_csv_timestamps_must_be_consecutive_hours_from_start(tmp_path: Path, stamps: list[str], message: str) -> None:
+def test_csv_timestamps_must_be_consecutive_hours_from_start(
+    tmp_path: Path, stamps: list[str], message: str
+) -> None:
     raw = valid_raw()
     raw["demand"]["load_mw"] = stamped_csv(tmp_path, stamps)
-    raw["grid"]["price_usd_per_mwh"] = csv_ref("load_mw", csv="stamped.csv")  # same file: one message
+    raw["grid"]["price_usd_per_mwh"] = csv_ref(
+        "load_mw", csv="stamped.csv"
+    )  # same file: one message
     single(raw, tmp_path, f"x.yaml: demand.load_mw: {message}")
 
 
 def test_csv_timestamps_beyond_the_horizon_and_other_formats_are_fine(tmp_path: Path) -> None:
     raw = valid_raw()  # 4 hours: rows 5 and 6 are not used
-    stamps = ["2028-01-01T00:00", "2028-01-01 01:00:00", "2028-01-01 02:00", "2028-01-01 03:00", "2020-05-05 00:00", "x"]
+    stamps = [
+        "2028-01-01T00:00",
+        "2028-01-01 01:00:00",
+        "2028-01-01 02:00",
+        "2028-01-01 03:00",
+        "2020-05-05 00:00",
+        "x",
+    ]
     raw["demand"]["load_mw"] = stamped_csv(tmp_path, stamps)
     np.testing.assert_array_equal(load(raw, tmp_path).spec.demand.load_mw, [10, 11, 12, 13])
 
@@ -757,22 +819,38 @@ def test_csv_with_byte_order_mark_loads(tmp_path: Path) -> None:
 
 
 def test_csv_not_utf8_names_the_line(tmp_path: Path) -> None:
-    (tmp_path / "latin.csv").write_bytes("load_mw,site\n1,a\n2,Z\xfcrich\n3,b\n4,c\n".encode("latin-1"))
+    (tmp_path / "latin.csv").write_bytes(
+        "load_mw,site\n1,a\n2,Z\xfcrich\n3,b\n4,c\n".encode("latin-1")
+    )
     raw = valid_raw()
     raw["demand"]["load_mw"] = csv_ref("load_mw", csv="latin.csv")
-    single(raw, tmp_path, "x.yaml: demand.load_mw: CSV file 'latin.csv': not UTF-8 text: line 3 has the byte 0xfc")
+    single(
+        raw,
+        tmp_path,
+        "x.yaml: demand.load_mw: CSV file 'latin.csv': not UTF-8 text: line 3 has the byte 0xfc",
+    )
 
 
 @pytest.mark.parametrize(
     ("header", "column", "message"),
     [
         ("load_mw,load_mw", "load_mw", "CSV file 'h.csv' has the column 'load_mw' more than once"),
-        ("timestamp, load_mw", "load_mw", "CSV file 'h.csv' has no column 'load_mw' (columns: timestamp,  load_mw); ' load_mw' has spaces around its name"),
-        ("timestamp;load_mw", "load_mw", "the header looks separated by ';': save the file with commas"),
+        (
+            "timestamp, load_mw",
+            "load_mw",
+            "CSV file 'h.csv' has no column 'load_mw' (columns: timestamp,  load_mw); ' load_mw' has spaces around its name",
+        ),
+        (
+            "timestamp;load_mw",
+            "load_mw",
+            "the header looks separated by ';': save the file with commas",
+        ),
         ("timestamp,load_MW", "load_mw", "did you mean 'load_MW'?"),
     ],
 )
-def test_csv_header_problems_are_explained(tmp_path: Path, header: str, column: str, message: str) -> None:
+def test_csv_header_problems_are_explained(
+    tmp_path: Path, header: str, column: str, message: str
+) -> None:
     (tmp_path / "h.csv").write_text(header + "\n" + "1,2\n" * HOURS, encoding="utf-8")
     raw = valid_raw()
     raw["demand"]["load_mw"] = csv_ref(column, csv="h.csv")
@@ -782,7 +860,11 @@ def test_csv_header_problems_are_explained(tmp_path: Path, header: str, column: 
 
 def test_yaml_key_given_twice_is_refused_naming_both_lines(tmp_path: Path) -> None:
     path = tmp_path / "inst.yaml"
-    path.write_text(yaml.safe_dump(valid_raw(), sort_keys=False) + "policy: {hourly_cfe_target: 0.9}\npolicy: {}\n", encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(valid_raw(), sort_keys=False)
+        + "policy: {hourly_cfe_target: 0.9}\npolicy: {}\n",
+        encoding="utf-8",
+    )
     (message,) = problems_of_file(path)
     assert message.startswith(f"{path}: not valid YAML: while reading a mapping")
     assert "found the key 'policy' twice (first on line" in message
@@ -812,14 +894,33 @@ def problems_of_file(path: Path) -> list[str]:
     ("content", "start"),
     [
         (b"name: x\ndescription: \xe9t\xe9\n", "not UTF-8 text: line 2 has the byte 0xe9"),
-        (b"name: x\ntime: {start: 2028-13-45}\n", "not valid YAML: cannot read the value '2028-13-45' (month must be in 1..12)"),
+        (
+            b"name: x\ntime: {start: 2028-13-45}\n",
+            "not valid YAML: cannot read the value '2028-13-45' (month must be in 1..12)",
+        ),
         (b"name: !!int x\n", "not valid YAML: cannot read the value 'x'"),
-        (b"name: x\nloop: &a [*a]\n", "nested more than 64 levels deep (a YAML alias used inside its own anchor?)"),
-        (b"name: " + b"[" * 2000 + b"]" * 2000 + b"\n", "not valid YAML: nested more than 64 levels deep"),
-        (b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + b"".join(b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((c,) * 2 + (c - 1,) * 10) for c in range(98, 106)), "holds more than 5,000,000 values"),
+        (
+            b"name: x\nloop: &a [*a]\n",
+            "nested more than 64 levels deep (a YAML alias used inside its own anchor?)",
+        ),
+        (
+            b"name: " + b"[" * 2000 + b"]" * 2000 + b"\n",
+            "not valid YAML: nested more than 64 levels deep",
+        ),
+        (
+            b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + b"".join(
+                b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n"
+                % ((c,) * 2 + (c - 1,) * 10)
+                for c in range(98, 106)
+            ),
+            "holds more than 5,000,000 values",
+        ),
     ],
 )
-def test_unreadable_yaml_is_one_problem_naming_the_file(tmp_path: Path, content: bytes, start: str) -> None:
+def test_unreadable_yaml_is_one_problem_naming_the_file(
+    tmp_path: Path, content: bytes, start: str
+) -> None:
     path = tmp_path / "inst.yaml"
     path.write_bytes(content)
     (message,) = problems_of_file(path)
@@ -835,17 +936,57 @@ def test_yaml_with_byte_order_mark_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("time", "start"), 2028, "time.start: must be a timestamp such as 2028-01-01 00:00, got 2028"),
-        (("time", "start"), "1700000000", "time.start: must be a timestamp such as 2028-01-01 00:00, got '1700000000'"),
-        (("time", "start"), "2028-01-01T00:00+05:00", "time.start: must be a local timestamp without a time zone"),
-        (("time", "start"), "2028-01-01 00:30", "time.start: must be on the hour (hour-beginning timestamps), got 2028-01-01 00:30:00"),
-        (("fusion", 0, "commercial_operation_date"), "2028-01-01T06:00Z", "fusion[helion].commercial_operation_date: must be a local timestamp"),
+        (
+            ("time", "start"),
+            2028,
+            "time.start: must be a timestamp such as 2028-01-01 00:00, got 2028",
+        ),
+        (
+            ("time", "start"),
+            "1700000000",
+            "time.start: must be a timestamp such as 2028-01-01 00:00, got '1700000000'",
+        ),
+        (
+            ("time", "start"),
+            "2028-01-01T00:00+05:00",
+            "time.start: must be a local timestamp without a time zone",
+        ),
+        (
+            ("time", "start"),
+            "2028-01-01 00:30",
+            "time.start: must be on the hour (hour-beginning timestamps), got 2028-01-01 00:30:00",
+        ),
+        (
+            ("fusion", 0, "commercial_operation_date"),
+            "2028-01-01T06:00Z",
+            "fusion[helion].commercial_operation_date: must be a local timestamp",
+        ),
         (("time", "hours"), 10**9, "time.hours: must be <= 878400, got 1000000000"),
-        (("storage", 0, "lifetime_yr"), 0.5, "storage[li_ion].lifetime_yr: must be >= 1.0, got 0.5"),
-        (("fusion", 0, "max_capacity_mw"), 1e13, "fusion[helion].max_capacity_mw: must be at most 1e+12 in magnitude, got 1e+13"),
-        (("grid", "price_usd_per_mwh"), -1e300, "grid.price_usd_per_mwh: must be at most 1e+12 in magnitude, got -1e+300"),
-        (("grid", "price_usd_per_mwh"), [1.0, 2.0, 3e12, 4.0], "grid.price_usd_per_mwh: array row 2: must be at most 1e+12 in magnitude, got 3000000000000.0"),
-        (("time", "representative_periods"), {"count": 1, "period_hours": 2, "seed": 2**40}, "time.representative_periods.seed: must be <= 4294967295"),
+        (
+            ("storage", 0, "lifetime_yr"),
+            0.5,
+            "storage[li_ion].lifetime_yr: must be >= 1.0, got 0.5",
+        ),
+        (
+            ("fusion", 0, "max_capacity_mw"),
+            1e13,
+            "fusion[helion].max_capacity_mw: must be at most 1e+12 in magnitude, got 1e+13",
+        ),
+        (
+            ("grid", "price_usd_per_mwh"),
+            -1e300,
+            "grid.price_usd_per_mwh: must be at most 1e+12 in magnitude, got -1e+300",
+        ),
+        (
+            ("grid", "price_usd_per_mwh"),
+            [1.0, 2.0, 3e12, 4.0],
+            "grid.price_usd_per_mwh: array row 2: must be at most 1e+12 in magnitude, got 3000000000000.0",
+        ),
+        (
+            ("time", "representative_periods"),
+            {"count": 1, "period_hours": 2, "seed": 2**40},
+            "time.representative_periods.seed: must be <= 4294967295",
+        ),
     ],
 )
 def test_limits_of_values(tmp_path: Path, path: tuple[Any, ...], value: Any, message: str) -> None:
@@ -867,4 +1008,6 @@ def test_start_as_a_date_is_midnight(tmp_path: Path) -> None:
 def test_from_dict_of_a_non_mapping(raw: Any) -> None:
     with pytest.raises(planner.InstanceError) as info:
         planner.Instance.from_dict(raw, source="x.yaml")
-    assert info.value.problems == [f"x.yaml: must hold a mapping of sections, got {type(raw).__name__}"]
+    assert info.value.problems == [
+        f"x.yaml: must hold a mapping of sections, got {type(raw).__name__}"
+    ]

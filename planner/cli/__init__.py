@@ -30,7 +30,6 @@ from planner.solve import solve
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 1, 2, 3
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planner", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

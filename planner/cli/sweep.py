@@ -46,7 +46,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="local worker processes (default: the cores)")
     p.add_argument("--out", help="output folder holding the store and tables")
     p.add_argument(
-        "--scheduler", metavar="tcp://HOST:PORT", help="solve on this Dask cluster (needs planner[dask])"
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="solve on this Dask cluster (needs planner[dask])",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
 
@@ -54,7 +56,11 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _solver(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit", type=float, help="HiGHS time limit per point, seconds")
     p.add_argument(
-        "--solver-option", action="append", default=[], metavar="KEY=VALUE", help="HiGHS option (repeatable)"
+        "--solver-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="HiGHS option (repeatable)",
     )
     p.add_argument(
         "--set",
@@ -73,8 +79,12 @@ def add_parsers(sub: Any) -> None:
     sweep.add_argument(
         "--retry-failed", action="store_true", help="solve again the stored points that failed"
     )
-    sweep.add_argument("--report", action="store_true", help="also write report.html to the output folder")
-    sweep.add_argument("--xlsx", action="store_true", help="also write results.xlsx to the output folder")
+    sweep.add_argument(
+        "--report", action="store_true", help="also write report.html to the output folder"
+    )
+    sweep.add_argument(
+        "--xlsx", action="store_true", help="also write results.xlsx to the output folder"
+    )
 
     front = sub.add_parser("frontier", help="cost versus hourly CFE target")
     front.add_argument("instance", help="instance YAML file")
@@ -141,7 +151,9 @@ def _targets(text: str) -> list[float]:
             return Range(start=start, stop=stop, step=step).values()
         return [float(x) for x in text.split(",") if x.strip()]
     except (ValueError, TypeError) as exc:
-        raise InstanceError([f"--targets {text!r}: expected START:STOP:STEP or a comma list ({exc})"]) from None
+        raise InstanceError(
+            [f"--targets {text!r}: expected START:STOP:STEP or a comma list ({exc})"]
+        ) from None
 
 
 def _by(items: list[str]) -> dict[str, list[Any]]:
@@ -156,7 +168,9 @@ def _show(frame: pd.DataFrame, columns: list[str], limit: int = 60) -> str:
     shown = frame[[c for c in columns if c in frame]].copy()
     for column in shown.select_dtypes("number"):  # solver noise (1e-9 MW) shown as 0
         shown[column] = shown[column].map(noise_free)
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:,.4g}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 30, "display.float_format", "{:,.4g}".format
+    ):
         text = shown.head(limit).to_string(index=False)
     more = len(frame) - limit
     return text + (f"\n... {more} more rows" if more > 0 else "")
@@ -176,15 +190,34 @@ def run_command(args: argparse.Namespace) -> int:
                 progress=progress,
             )
             swept = [c for c in table.columns[: table.columns.get_loc("status")] if c != "point"]
-            capacity = [c for c in table if c.endswith("_capacity_mw") and not c.startswith("grid_")]
-            print(_show(table, ["point", *swept, "status", "cost_usd_per_mwh_load", "hourly_cfe_score", *capacity]))
+            capacity = [
+                c for c in table if c.endswith("_capacity_mw") and not c.startswith("grid_")
+            ]
+            print(
+                _show(
+                    table,
+                    [
+                        "point",
+                        *swept,
+                        "status",
+                        "cost_usd_per_mwh_load",
+                        "hourly_cfe_score",
+                        *capacity,
+                    ],
+                )
+            )
             print(f"\n{describe_stats(table.attrs['stats'])}")
-            print(f"Results written to {table.attrs['out']} (results.parquet, results.csv, manifest.csv)")
+            print(
+                f"Results written to {table.attrs['out']} (results.parquet, results.csv, "
+                "manifest.csv)"
+            )
             if args.report or args.xlsx:
                 print(f"Report written to {report_dir(table.attrs['out'], xlsx=args.xlsx)}")
             failed = table[table["status"] != "optimal"]
             for _, row in failed.head(10).iterrows():
-                print(f"error: point {row['point']}: {row['status']}: {row['error']}", file=sys.stderr)
+                print(
+                    f"error: point {row['point']}: {row['status']}: {row['error']}", file=sys.stderr
+                )
             return EXIT_FAILED if len(failed) else EXIT_OK
 
         options = _pairs(args.solver_option, "--solver-option")
@@ -234,4 +267,3 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # before any point was under way
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-

@@ -139,15 +139,24 @@ def read_weather(path: str, mtime_ns: int = 0) -> WeatherYear:
             )
             name = f"{meta['City']} {meta['State']}"
         else:
-            data, meta = pvlib.iotools.read_tmy3(path, coerce_year=REFERENCE_YEAR, map_variables=True)
+            data, meta = pvlib.iotools.read_tmy3(
+                path, coerce_year=REFERENCE_YEAR, map_variables=True
+            )
             frame = pd.DataFrame(
-                {k: data[k].to_numpy(float) for k in ("ghi", "dni", "dhi", "temp_air", "wind_speed")}
+                {
+                    k: data[k].to_numpy(float)
+                    for k in ("ghi", "dni", "dhi", "temp_air", "wind_speed")
+                }
             )
             name = f"{str(meta['Name']).strip(chr(34))} {meta['State']}"
     except (OSError, ValueError, KeyError, IndexError) as exc:
-        raise ProfileError(f"weather file {Path(path).name!r} cannot be read as TMY3 or TMY2: {exc}") from None
+        raise ProfileError(
+            f"weather file {Path(path).name!r} cannot be read as TMY3 or TMY2: {exc}"
+        ) from None
     if len(frame) != HOURS_PER_TMY:
-        raise ProfileError(f"weather file {Path(path).name!r} has {len(frame)} hours, expected 8760")
+        raise ProfileError(
+            f"weather file {Path(path).name!r} has {len(frame)} hours, expected 8760"
+        )
     return WeatherYear(
         frame=frame,
         name=name,
@@ -176,13 +185,19 @@ class ClearSky:
     ghi_w_per_m2: np.ndarray
 
 
-def clear_sky(times: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, altitude_m: float) -> ClearSky:
+def clear_sky(
+    times: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, altitude_m: float
+) -> ClearSky:
     """Sun position (NREL SPA) and Ineichen/Perez clear-sky GHI with pvlib's Linke turbidity map."""
     import pvlib
 
-    sun = pvlib.solarposition.get_solarposition(times, latitude_deg, longitude_deg, altitude=altitude_m)
+    sun = pvlib.solarposition.get_solarposition(
+        times, latitude_deg, longitude_deg, altitude=altitude_m
+    )
     airmass = pvlib.atmosphere.get_relative_airmass(sun["apparent_zenith"])
-    airmass_abs = pvlib.atmosphere.get_absolute_airmass(airmass, pvlib.atmosphere.alt2pres(altitude_m))
+    airmass_abs = pvlib.atmosphere.get_absolute_airmass(
+        airmass, pvlib.atmosphere.alt2pres(altitude_m)
+    )
     turbidity = pvlib.clearsky.lookup_linke_turbidity(times, latitude_deg, longitude_deg)
     dni_extra = pvlib.irradiance.get_extra_radiation(times)
     sky = pvlib.clearsky.ineichen(
@@ -201,7 +216,8 @@ def clear_sky(times: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float
 def clear_sky_index(ghi_w_per_m2: np.ndarray, clear_ghi_w_per_m2: np.ndarray) -> np.ndarray:
     """Hourly measured / clear-sky GHI; low-sun hours take the day's energy-weighted index.
 
-    >>> clear_sky_index(np.array([0, 50, 400, 30] + [0] * 20), np.array([0, 100, 500, 40] + [0] * 20))
+    >>> measured, clear = [0, 50, 400, 30] + [0] * 20, [0, 100, 500, 40] + [0] * 20
+    >>> clear_sky_index(np.array(measured), np.array(clear))
     ... # doctest: +ELLIPSIS
     array([0.75..., 0.5..., 0.8..., 0.75..., ...])
     """
@@ -231,15 +247,24 @@ def site_irradiance(array: PvArray, weather: WeatherYear) -> SiteIrradiance:
     if array.latitude_deg is None or array.longitude_deg is None:
         offset = weather.utc_offset_h if array.utc_offset_h is None else array.utc_offset_h
         altitude = weather.altitude_m if array.altitude_m is None else array.altitude_m
-        sky = clear_sky(hour_midpoints(offset), weather.latitude_deg, weather.longitude_deg, altitude)
+        sky = clear_sky(
+            hour_midpoints(offset), weather.latitude_deg, weather.longitude_deg, altitude
+        )
         return SiteIrradiance(
             sky, w["ghi"].to_numpy(), w["dni"].to_numpy(), w["dhi"].to_numpy(), weather.latitude_deg
         )
     station = clear_sky(
-        hour_midpoints(weather.utc_offset_h), weather.latitude_deg, weather.longitude_deg, weather.altitude_m
+        hour_midpoints(weather.utc_offset_h),
+        weather.latitude_deg,
+        weather.longitude_deg,
+        weather.altitude_m,
     )
     index = clear_sky_index(w["ghi"].to_numpy(), station.ghi_w_per_m2)
-    offset = array.utc_offset_h if array.utc_offset_h is not None else float(round(array.longitude_deg / 15.0))
+    offset = (
+        array.utc_offset_h
+        if array.utc_offset_h is not None
+        else float(round(array.longitude_deg / 15.0))
+    )
     altitude = (
         float(pvlib.location.lookup_altitude(array.latitude_deg, array.longitude_deg))
         if array.altitude_m is None
@@ -275,7 +300,9 @@ def array_output(array: PvArray, irr: SiteIrradiance, weather: WeatherYear) -> n
             gcr=array.ground_coverage_ratio,
         )
         tilt = np.nan_to_num(np.asarray(track["surface_tilt"], dtype=float), nan=0.0)
-        azimuth = np.nan_to_num(np.asarray(track["surface_azimuth"], dtype=float), nan=array.azimuth_deg)
+        azimuth = np.nan_to_num(
+            np.asarray(track["surface_azimuth"], dtype=float), nan=array.azimuth_deg
+        )
     else:
         tilt_deg = abs(irr.latitude_deg) if array.tilt_deg is None else array.tilt_deg
         tilt = np.full(n, tilt_deg)
@@ -306,7 +333,10 @@ def array_output(array: PvArray, irr: SiteIrradiance, weather: WeatherYear) -> n
         **params,
     )
     dc = pvlib.pvsystem.pvwatts_dc(
-        effective, np.asarray(cell_c, dtype=float), array.dc_ac_ratio, array.temperature_coefficient_per_c
+        effective,
+        np.asarray(cell_c, dtype=float),
+        array.dc_ac_ratio,
+        array.temperature_coefficient_per_c,
     )
     dc = np.asarray(dc, dtype=float) * (1.0 - array.system_loss_fraction)
     eta = array.inverter_efficiency

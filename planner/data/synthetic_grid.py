@@ -142,8 +142,13 @@ def grid_frame(
 
 
 # -- the grids of the shipped instances ----------------------------------------------------
-EIA_FOSSIL = "EIA FAQ 'How much carbon dioxide is produced per kWh of U.S. electricity generation?' (2023 data: coal 1.05, gas 0.44, petroleum 1.11 t/MWh)"
-EIA_PRICES = "EIA Electric Power Annual 2023, average industrial revenue per kWh by state (released 2024)"
+EIA_FOSSIL = (
+    "EIA FAQ 'How much carbon dioxide is produced per kWh of U.S. electricity "
+    "generation?' (2023 data: coal 1.05, gas 0.44, petroleum 1.11 t/MWh)"
+)
+EIA_PRICES = (
+    "EIA Electric Power Annual 2023, average industrial revenue per kWh by state (released 2024)"
+)
 INTENSITY = "hourly grid carbon intensity 2022 from EIA-930 (shared/REFERENCES.md)"
 
 ERCOT = GridStats(
@@ -159,7 +164,8 @@ ERCOT = GridStats(
     season_weight=0.35,
     clean_season_peak_day=100,  # spring wind
     price_mean_usd_per_mwh=66.0,  # Texas industrial 6.60 cents/kWh (EIA 2023)
-    energy_mean_usd_per_mwh=32.0,  # ERCOT real-time average 2024, excluding adders (Potomac Economics)
+    # ERCOT real-time average 2024, excluding adders (Potomac Economics)
+    energy_mean_usd_per_mwh=32.0,
     energy_spread=0.55,
     price_peak_day=215,  # August
     scarcity_hours=12,

@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pyomo.environ as pyo
 
 from planner.diagnose.explain import explain, unbounded_message
@@ -61,9 +60,12 @@ def diagnose(
     status = run.status
     if status in FAILED_FOR_DIAGNOSIS:
         if not settings.explain:
-            return Diagnosis(status, "not_explained",
-                             f"{inst.source}: the LP is {status.replace('_', ' ')} "
-                             "(not explained: solve(..., explain=False))")
+            return Diagnosis(
+                status,
+                "not_explained",
+                f"{inst.source}: the LP is {status.replace('_', ' ')} "
+                "(not explained: solve(..., explain=False))",
+            )
         return explain(inst, m, reg, run, settings)
     if status == "numerical_error":
         return _numerical(inst, m, run)
@@ -75,17 +77,21 @@ def _other(
 ) -> tuple[str, str]:
     src = inst.source
     if status == "time_limit":
-        return "limit", (f"{src}: HiGHS stopped at the time limit ({time_limit_s} s) before "
-                         "reaching an optimum: raise --time-limit, or shorten the horizon "
-                         "(time.hours, time.representative_periods)")
+        return "limit", (
+            f"{src}: HiGHS stopped at the time limit ({time_limit_s} s) before "
+            "reaching an optimum: raise --time-limit, or shorten the horizon "
+            "(time.hours, time.representative_periods)"
+        )
     if status == "iteration_limit":
         return "limit", f"{src}: HiGHS stopped at its iteration limit before reaching an optimum"
     if status == "interrupted":
         return "limit", f"{src}: the solve was interrupted"
     if status == "unbounded":
         return "unbounded", unbounded_message(inst, run)
-    return "solver", (f"{src}: HiGHS ended without an answer (status {status}); try "
-                      "--solver-option solver=simplex")
+    return "solver", (
+        f"{src}: HiGHS ended without an answer (status {status}); try "
+        "--solver-option solver=simplex"
+    )
 
 
 def _numerical(inst: Instance, m: pyo.ConcreteModel, run: SolverRun) -> Diagnosis:
@@ -97,18 +103,24 @@ def _numerical(inst: Instance, m: pyo.ConcreteModel, run: SolverRun) -> Diagnosi
     parts = []
     i = check.worst_row()
     if i is not None and check.row_violation[i] > check.row_tolerance[i]:
-        parts.append(f"{namer.name(run.rows[i].constraint)} violated by "
-                     f"{check.row_violation[i]:.3g} (allowed {check.row_tolerance[i]:.3g}); "
-                     f"{check.bad_rows.size} rows violated")
+        parts.append(
+            f"{namer.name(run.rows[i].constraint)} violated by "
+            f"{check.row_violation[i]:.3g} (allowed {check.row_tolerance[i]:.3g}); "
+            f"{check.bad_rows.size} rows violated"
+        )
     j = check.worst_col()
     if j is not None and check.col_violation[j] > check.col_tolerance[j]:
-        parts.append(f"{namer.name(run.columns[j])} = {run.lp_run.x[j]:.6g} outside "
-                     f"[{lp.col_lower[j]:.6g}, {lp.col_upper[j]:.6g}]; "
-                     f"{check.bad_cols.size} bounds violated")
-    message = (f"{inst.source}: HiGHS returned a solution that violates the constraints beyond "
-               f"the tolerance ({check.tolerance:g} relative), even after a retry with "
-               f"crossover: {'; '.join(parts)}. Refused. Check the inputs for extreme values, "
-               "or try --solver-option solver=simplex")
+        parts.append(
+            f"{namer.name(run.columns[j])} = {run.lp_run.x[j]:.6g} outside "
+            f"[{lp.col_lower[j]:.6g}, {lp.col_upper[j]:.6g}]; "
+            f"{check.bad_cols.size} bounds violated"
+        )
+    message = (
+        f"{inst.source}: HiGHS returned a solution that violates the constraints beyond "
+        f"the tolerance ({check.tolerance:g} relative), even after a retry with "
+        f"crossover: {'; '.join(parts)}. Refused. Check the inputs for extreme values, "
+        "or try --solver-option solver=simplex"
+    )
     if run.warnings:
         message += " (" + "; ".join(run.warnings) + ")"
     return Diagnosis("numerical_error", "numerical", message)

@@ -34,6 +34,7 @@ POLICIES: dict[str, tuple[str, str]] = {
 }
 """Registry name of each policy -> (its constraint on the model, its name in messages)."""
 
+
 @dataclass
 class _Target:
     policy: str
@@ -84,17 +85,31 @@ def _finding(
     years = inst.horizon_years
     demand_mwh = float((inst.weights * np.asarray(inst.spec.demand.load_mw)).sum())
     limits = "; ".join(b.text() for b in binding)
-    why = (f"binding: {limits}" if limits else
-           "no input limit binds: the resources offered cannot do better at any capacity")
+    why = (
+        f"binding: {limits}"
+        if limits
+        else "no input limit binds: the resources offered cannot do better at any capacity"
+    )
     context = "with these resources" if alone else "with the other hard targets met"
     if target.policy in ("hourly_cfe", "annual_matching"):
         goal = p.hourly_cfe_target if target.policy == "hourly_cfe" else p.annual_matching_fraction
         assert goal is not None
         best = goal - shortfall / demand_mwh if demand_mwh else 0.0
-        message = (f"{target.label} {100 * goal:.4g}% is infeasible: at most {100 * best:.1f}% "
-                   f"is reachable {context} ({why})")
-        return TargetFinding(target.policy, target.label, float(goal), best, "share of demand",
-                             shortfall, alone, binding, message)
+        message = (
+            f"{target.label} {100 * goal:.4g}% is infeasible: at most {100 * best:.1f}% "
+            f"is reachable {context} ({why})"
+        )
+        return TargetFinding(
+            target.policy,
+            target.label,
+            float(goal),
+            best,
+            "share of demand",
+            shortfall,
+            alone,
+            binding,
+            message,
+        )
     goal_t = target.rhs
     best_t = goal_t + shortfall
     if target.policy == "emissions_cap":
@@ -102,15 +117,30 @@ def _finding(
         if p.emissions_cap_fraction_of_baseline is not None:
             base = baseline_emissions_t(inst)
             if base > 0:
-                extra = (f" ({100 * p.emissions_cap_fraction_of_baseline:.4g}% of the grid-only "
-                         f"baseline; at least {100 * best_t / base:.1f}%)")
-        message = (f"{target.label} {goal_t / years:,.6g} t/yr is infeasible: at least "
-                   f"{best_t / years:,.6g} t/yr is reachable {context}{extra} ({why})")
+                extra = (
+                    f" ({100 * p.emissions_cap_fraction_of_baseline:.4g}% of the grid-only "
+                    f"baseline; at least {100 * best_t / base:.1f}%)"
+                )
+        message = (
+            f"{target.label} {goal_t / years:,.6g} t/yr is infeasible: at least "
+            f"{best_t / years:,.6g} t/yr is reachable {context}{extra} ({why})"
+        )
     else:
-        message = (f"{target.label} is infeasible: market-based emissions of at least "
-                   f"{best_t / years:,.6g} t/yr remain {context} ({why})")
-    return TargetFinding(target.policy, target.label, goal_t / years, best_t / years, "t/yr",
-                         shortfall, alone, binding, message)
+        message = (
+            f"{target.label} is infeasible: market-based emissions of at least "
+            f"{best_t / years:,.6g} t/yr remain {context} ({why})"
+        )
+    return TargetFinding(
+        target.policy,
+        target.label,
+        goal_t / years,
+        best_t / years,
+        "t/yr",
+        shortfall,
+        alone,
+        binding,
+        message,
+    )
 
 
 def explain(
@@ -138,8 +168,9 @@ def explain(
         feasibility.cost[:] = 0.0
         feasible = solve(feasibility).status
         if feasible == "optimal":
-            return Diagnosis("unbounded", "unbounded", unbounded_message(inst, run),
-                             resolves=resolves)
+            return Diagnosis(
+                "unbounded", "unbounded", unbounded_message(inst, run), resolves=resolves
+            )
         if feasible == "infeasible":
             status = "infeasible"
 
@@ -159,8 +190,9 @@ def explain(
         shortfall = float(res.x[t.col])
         if shortfall > SHORTFALL_TOLERANCE * max(1.0, abs(t.rhs)):
             assert index is not None
-            findings.append(_finding(inst, t, shortfall, alone,
-                                     binding_limits(res, index, inst, t.row)))
+            findings.append(
+                _finding(inst, t, shortfall, alone, binding_limits(res, index, inst, t.row))
+            )
 
     for t in hard:
         res = relax(t, hold=False)
@@ -185,35 +217,47 @@ def explain(
     if structural or settings.iis or (settings.iis is None and not findings):
         members, irreducible = irreducible_subset(run.highs, compiled, namer, settings.time_limit_s)
     shown = "; ".join(members[:IIS_SHOWN]) + (
-        f"; ... ({len(members) - IIS_SHOWN} more)" if len(members) > IIS_SHOWN else "")
+        f"; ... ({len(members) - IIS_SHOWN} more)" if len(members) > IIS_SHOWN else ""
+    )
     what = "Irreducible infeasible" if irreducible else "Infeasible"
     iis_text = f" {what} subset (HiGHS): {shown}." if members else ""
 
     if structural:
-        what = ("even with every hard policy target relaxed" if hard
-                else "and no hard policy target is set")
-        message = (f"{src}: the LP is infeasible {what}: the resources' own limits conflict "
-                   f"(e.g. minimum capacities or minimum takes that force more supply than "
-                   f"the demand, storage and exports can absorb).{iis_text}")
+        what = (
+            "even with every hard policy target relaxed"
+            if hard
+            else "and no hard policy target is set"
+        )
+        message = (
+            f"{src}: the LP is infeasible {what}: the resources' own limits conflict "
+            f"(e.g. minimum capacities or minimum takes that force more supply than "
+            f"the demand, storage and exports can absorb).{iis_text}"
+        )
         return Diagnosis(status, "structural", message, [], members, irreducible, resolves)
     if findings:
         if cause == "combination":
             names = " and ".join(t.label for t in hard)
-            head = (f"{src}: {names} can each be met alone but not all together; relaxing one "
-                    "at a time: ")
+            head = (
+                f"{src}: {names} can each be met alone but not all together; relaxing one "
+                "at a time: "
+            )
         else:
             head = f"{src}: "
         message = head + "; ".join(f.message for f in findings) + "." + iis_text
         return Diagnosis(status, cause, message, findings, members, irreducible, resolves)
     if cause == "combination":
         names = " and ".join(t.label for t in hard)
-        message = (f"{src}: {names} can each be met alone but not all together, and relaxing "
-                   f"any single one is not enough.{iis_text}")
+        message = (
+            f"{src}: {names} can each be met alone but not all together, and relaxing "
+            f"any single one is not enough.{iis_text}"
+        )
         return Diagnosis(status, cause, message, [], members, irreducible, resolves)
     note = f" ({'; '.join(incomplete)})" if incomplete else ""
-    message = (f"{src}: HiGHS reports the LP infeasible, but every hard target is reachable "
-               f"to within {SHORTFALL_TOLERANCE:g} relative: the instance is on the edge of "
-               f"feasibility; loosen a target slightly.{note}{iis_text}")
+    message = (
+        f"{src}: HiGHS reports the LP infeasible, but every hard target is reachable "
+        f"to within {SHORTFALL_TOLERANCE:g} relative: the instance is on the edge of "
+        f"feasibility; loosen a target slightly.{note}{iis_text}"
+    )
     return Diagnosis(status, "borderline", message, [], members, irreducible, resolves)
 
 
@@ -222,5 +266,7 @@ def unbounded_message(inst: Instance, run: SolverRun) -> str:
     free = np.flatnonzero((lp.cost < 0) & ~np.isfinite(lp.col_upper))
     names = sorted({run.columns[j].parent_component().name for j in free})
     hint = f" (unlimited variables with a negative cost: {', '.join(names)})" if names else ""
-    return (f"{inst.source}: the cost can fall without limit{hint}: check negative prices "
-            "without an import or export limit")
+    return (
+        f"{inst.source}: the cost can fall without limit{hint}: check negative prices "
+        "without an import or export limit"
+    )

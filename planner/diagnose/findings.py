@@ -88,4 +88,3 @@ class Diagnosis:
             lines += ["", f"{what} subset (HiGHS):"]
             lines += [f"  {member}" for member in self.iis]
         return "\n".join(lines)
-

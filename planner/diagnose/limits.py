@@ -39,7 +39,9 @@ def row_limits() -> dict[str, tuple[Kind | None, str, str]]:
     """Rows that stand for an input limit: component -> (kind, field, unit); policy rows have
     no kind."""
     out: dict[str, tuple[Kind | None, str, str]] = {
-        f"{k.key}.{limit.row}": (k, limit.field, limit.unit) for k in KINDS for limit in k.row_limits
+        f"{k.key}.{limit.row}": (k, limit.field, limit.unit)
+        for k in KINDS
+        for limit in k.row_limits
     }
     out |= {name: (None, name, "") for name in POLICY_ROWS}
     return out
@@ -61,9 +63,12 @@ def _row_limit(inst: Instance, component: str, key: str) -> str:
     if component == "emissions_cap":
         if p.emissions_cap_t_per_yr is not None:
             return f"policy.emissions_cap_t_per_yr = {p.emissions_cap_t_per_yr:g} (held)"
-        return (f"policy.emissions_cap_fraction_of_baseline = "
-                f"{p.emissions_cap_fraction_of_baseline:g} (held)")
+        return (
+            f"policy.emissions_cap_fraction_of_baseline = "
+            f"{p.emissions_cap_fraction_of_baseline:g} (held)"
+        )
     return "policy.market_based_net_zero (held)"
+
 
 @dataclass
 class LimitIndex:
@@ -155,16 +160,25 @@ def binding_limits(
                 chosen = np.flatnonzero(binds)
                 for item in dict.fromkeys(keys[k] for k in chosen):
                     mine = [k for k in chosen if keys[k] == item]
-                    out.append(BindingLimit(
-                        f"{kind.field_text(item, field_name)} = {values[mine[0]]:g} {unit}",
-                        name, bound, int(np.unique(hour[mine]).size), inst.hours,
-                    ))
+                    out.append(
+                        BindingLimit(
+                            f"{kind.field_text(item, field_name)} = {values[mine[0]]:g} {unit}",
+                            name,
+                            bound,
+                            int(np.unique(hour[mine]).size),
+                            inst.hours,
+                        )
+                    )
             else:
                 for k in np.flatnonzero(binds):
-                    out.append(BindingLimit(
-                        f"{kind.field_text(keys[k], field_name)} = {values[k]:g} {unit}",
-                        name, bound, None,
-                    ))
+                    out.append(
+                        BindingLimit(
+                            f"{kind.field_text(keys[k], field_name)} = {values[k]:g} {unit}",
+                            name,
+                            bound,
+                            None,
+                        )
+                    )
     activity = lp.matrix @ run.x
     for name, rows in index.row.items():
         act, y = activity[rows], run.row_dual[rows]
@@ -178,4 +192,3 @@ def binding_limits(
                 out.append(BindingLimit(label, name, bound, None))
     out.sort(key=lambda b: -(b.hours or 0))
     return out
-

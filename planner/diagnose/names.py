@@ -89,7 +89,7 @@ def _row_text(i: int, compiled: CompiledModel, csr: Any, namer: Namer) -> str:
     if end - start > ROW_TERMS_SHOWN:
         return f"{name} ({end - start} terms) {bound}"
     terms = []
-    for j, a in zip(csr.indices[start:end], csr.data[start:end]):
+    for j, a in zip(csr.indices[start:end], csr.data[start:end], strict=True):
         coef = "" if abs(a) == 1 else f"{abs(a):.6g} "
         sign = "-" if a < 0 else "+"
         terms.append(f"{sign} {coef}{namer.name(compiled.columns[j])}")
@@ -115,8 +115,10 @@ def irreducible_subset(
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyLight))
     status, iis = highs.getIis()
     irreducible = True
-    if status == highspy.HighsStatus.kError or not iis.valid_ or (
-        not len(iis.row_index_) and not len(iis.col_index_)
+    if (
+        status == highspy.HighsStatus.kError
+        or not iis.valid_
+        or (not len(iis.row_index_) and not len(iis.col_index_))
     ):
         limit = IIS_TIME_LIMIT_S if time_limit_s is None else min(time_limit_s, IIS_TIME_LIMIT_S)
         strategy = int(highspy.IisStrategy.kIisStrategyFromLp) | int(
@@ -133,10 +135,11 @@ def irreducible_subset(
     out = []
     for i in iis.row_index_:
         out.append(_row_text(i, compiled, csr, namer))
-    for j, b in zip(iis.col_index_, iis.col_bound_):
+    for j, b in zip(iis.col_index_, iis.col_bound_, strict=True):
         which = _IIS_BOUND.get(int(b), "free")
         if which != "free":  # a free member only links rows; its bounds play no part
-            out.append(f"{namer.name(compiled.columns[j])} "
-                       f"{_bound_text(lp.col_lower[j], lp.col_upper[j], which)}")
+            out.append(
+                f"{namer.name(compiled.columns[j])} "
+                f"{_bound_text(lp.col_lower[j], lp.col_upper[j], which)}"
+            )
     return out, irreducible and bool(out)
-

@@ -88,7 +88,11 @@ class Hourly:
 
     def describe(self) -> str:
         """Human-readable range, e.g. ``in (0, 1]``; empty if unbounded."""
-        low = f"({self.gt}" if self.gt is not None else (f"[{self.ge}" if self.ge is not None else None)
+        low = (
+            f"({self.gt}"
+            if self.gt is not None
+            else (f"[{self.ge}" if self.ge is not None else None)
+        )
         if low is not None and self.le is not None:
             return f"in {low}, {self.le}]"
         if self.gt is not None:
@@ -120,7 +124,8 @@ def hourly_bounds(model: type[BaseModel], field: str) -> Hourly | None:
 
 
 def check_min_max(item: BaseModel, low_field: str, high_field: str) -> None:
-    """Raise ``ValueError`` if ``item.<low_field>`` exceeds ``item.<high_field>`` (None: no limit)."""
+    """Raise ``ValueError`` if ``item.<low_field>`` exceeds ``item.<high_field>`` (None: no
+    limit)."""
     low, high = getattr(item, low_field), getattr(item, high_field)
     if high is not None and low > high:
         raise ValueError(f"{low_field} ({low}) is above {high_field} ({high})")

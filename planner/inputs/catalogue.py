@@ -108,9 +108,10 @@ class Kind:
         nothing: every limited capacity bounded to 0."""
         out: dict[str, Any] = {}
         for limit in self.limits:
-            for field in (limit.upper, limit.lower):
-                if field is not None:
-                    out[f"{self.key}.{name}.{field}" if self.many else f"{self.key}.{field}"] = 0.0
+            for bounded in (limit.upper, limit.lower):
+                if bounded is not None:
+                    path = f"{self.key}.{name}.{bounded}" if self.many else f"{self.key}.{bounded}"
+                    out[path] = 0.0
         return out
 
 

@@ -21,7 +21,8 @@ def time_checks(time: TimeAxis) -> list[str]:
         if rep.count > time.hours // rep.period_hours:
             problems.append(
                 f"time.representative_periods.count: must be <= {time.hours // rep.period_hours}, "
-                f"the number of whole {rep.period_hours}-hour periods in time.hours, got {rep.count}"
+                f"the number of whole {rep.period_hours}-hour periods in time.hours, got "
+                f"{rep.count}"
             )
         return problems
     if time.period_sequence is not None and time.period_hours is None:
@@ -36,7 +37,8 @@ def time_checks(time: TimeAxis) -> list[str]:
             bad = [p for p in time.period_sequence if not 0 <= p < n_periods]
             if bad or not time.period_sequence:
                 problems.append(
-                    f"time.period_sequence: needs values in [0, {n_periods - 1}], got {bad[:5] or 'none'}"
+                    f"time.period_sequence: needs values in [0, {n_periods - 1}], got "
+                    f"{bad[:5] or 'none'}"
                 )
     return problems
 

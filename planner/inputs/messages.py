@@ -71,8 +71,6 @@ RANGE_MESSAGES = {
 """Plain wording of pydantic's range and pattern errors, shared by every input file."""
 
 
-
-
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word`` (a likely typo), or None."""
     close = difflib.get_close_matches(word, list(choices), n=1)

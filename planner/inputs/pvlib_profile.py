@@ -39,16 +39,23 @@ class PvArray(Schema):
         "allowed data folder)",
     )
     latitude_deg: Number | None = Field(
-        None, ge=-90, le=90, description="site latitude, degrees north (null: the weather station's)"
+        None,
+        ge=-90,
+        le=90,
+        description="site latitude, degrees north (null: the weather station's)",
     )
     longitude_deg: Number | None = Field(
-        None, ge=-180, le=180, description="site longitude, degrees east (null: the weather station's)"
+        None,
+        ge=-180,
+        le=180,
+        description="site longitude, degrees east (null: the weather station's)",
     )
     altitude_m: Number | None = Field(
         None,
         ge=-500,
         le=9000,
-        description="site altitude, m (null: the station's, or pvlib's altitude map for another site)",
+        description="site altitude, m (null: the station's, or pvlib's altitude map for another "
+        "site)",
     )
     utc_offset_h: Number | None = Field(
         None,
@@ -61,7 +68,10 @@ class PvArray(Schema):
         "single_axis", description="`fixed` tilt or `single_axis` tracker (horizontal axis)"
     )
     tilt_deg: Number | None = Field(
-        None, ge=0, le=90, description="fixed: panel tilt from horizontal, degrees (null: |latitude|)"
+        None,
+        ge=0,
+        le=90,
+        description="fixed: panel tilt from horizontal, degrees (null: |latitude|)",
     )
     azimuth_deg: Number = Field(
         180.0,
@@ -82,13 +92,15 @@ class PvArray(Schema):
         0.1408,
         ge=0,
         lt=1,
-        description="DC losses: soiling, shading, mismatch, wiring, availability (PVWatts default 14.08 %)",
+        description="DC losses: soiling, shading, mismatch, wiring, availability (PVWatts default "
+        "14.08 %)",
     )
     temperature_coefficient_per_c: Number = Field(
         -0.0037,
         ge=-0.02,
         le=0,
-        description="DC power change per degree C of cell temperature above 25 C (PVWatts standard module)",
+        description="DC power change per degree C of cell temperature above 25 C (PVWatts standard "
+        "module)",
     )
     inverter_efficiency: Number = Field(
         0.96, gt=0, le=1, description="nominal inverter efficiency (PVWatts default)"
@@ -98,11 +110,14 @@ class PvArray(Schema):
     @model_validator(mode="after")
     def _site_complete(self) -> PvArray:
         if (self.latitude_deg is None) != (self.longitude_deg is None):
-            raise ValueError("give both latitude_deg and longitude_deg, or neither (the weather station)")
+            raise ValueError(
+                "give both latitude_deg and longitude_deg, or neither (the weather station)"
+            )
         return self
 
 
 class PvlibRef(Schema):
-    """``{pvlib: {...}}``: an hourly solar capacity factor computed by pvlib when the instance loads."""
+    """``{pvlib: {...}}``: an hourly solar capacity factor computed by pvlib when the instance
+    loads."""
 
     pvlib: PvArray = Field(description="the array and its weather year")

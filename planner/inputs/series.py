@@ -71,7 +71,9 @@ def _weather_problem(weather: str, ctx: Context) -> str | None:
     return problem
 
 
-def _constant(value: float, bounds: Hourly, hours: int, where: str) -> tuple[np.ndarray | None, list[str]]:
+def _constant(
+    value: float, bounds: Hourly, hours: int, where: str
+) -> tuple[np.ndarray | None, list[str]]:
     if not np.isfinite(value):
         return None, [f"{where}: must be a finite number, got {value}"]
     if bounds.violations(np.array([value])).any():
@@ -143,9 +145,7 @@ def series(
     return (None if problems else numbers), problems
 
 
-def resolve_series(
-    model: Schema, ctx: Context, problems: list[str], path: tuple[str, ...]
-) -> Any:
+def resolve_series(model: Schema, ctx: Context, problems: list[str], path: tuple[str, ...]) -> Any:
     """Copy of ``model`` with each hourly field replaced by an array (recursively)."""
     updates: dict[str, Any] = {}
     for name in type(model).model_fields:

@@ -20,9 +20,7 @@ class Storage(Schema):
     fixed_om_usd_per_kw_yr: Number = Field(0.0, ge=0, description="fixed O&M on power, $/kW-yr")
     lifetime_yr: Number = Field(ge=1, description="economic lifetime, years")
     charge_efficiency: Number = Field(gt=0, le=1, description="share of charged energy stored")
-    discharge_efficiency: Number = Field(
-        gt=0, le=1, description="share of stored energy delivered"
-    )
+    discharge_efficiency: Number = Field(gt=0, le=1, description="share of stored energy delivered")
     min_duration_h: Number = Field(0.0, ge=0, description="smallest energy/power ratio, hours")
     max_duration_h: Number | None = Field(
         None, gt=0, description="largest energy/power ratio, hours (null: no limit)"

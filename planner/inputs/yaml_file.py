@@ -154,5 +154,3 @@ def read_yaml_mapping(path: Path, what: str) -> tuple[dict[str, Any], str | None
     if problem:
         return {}, f"{source}: {problem}"
     return raw, None
-
-

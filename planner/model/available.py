@@ -63,8 +63,7 @@ def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> 
     # label: spill_le_available -- spill_mw[h] - sum_s coef_s[h] * capacity_s <= 0
     n = len(total)
     rows = linear_rows(
-        [(np.ones(n), hourly_vars(m.spill_mw))]
-        + [(-s.coef, [s.capacity] * n) for s in sources]
+        [(np.ones(n), hourly_vars(m.spill_mw))] + [(-s.coef, [s.capacity] * n) for s in sources]
     )
     m.spill_le_available = pyo.Constraint(
         pyo.Set(initialize=np.flatnonzero(total > 0).tolist()), rule=lambda m, h: rows[h] <= 0.0

@@ -46,9 +46,7 @@ if _missing or _extra:
 FORMULATIONS = ("lean", "naive")
 
 
-def build_model(
-    inst: Instance, formulation: str = "lean"
-) -> tuple[pyo.ConcreteModel, Registry]:
+def build_model(inst: Instance, formulation: str = "lean") -> tuple[pyo.ConcreteModel, Registry]:
     """Build the LP of ``inst``: every resource module, the balance, the policies, the objective.
 
     ``formulation`` selects how must-pay sources reach the balance (``lean``: one shared
@@ -102,7 +100,5 @@ def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registr
     policies.add(m, reg, inst)
 
     # label: objective -- minimise the sum of every registered cost term
-    m.objective = pyo.Objective(
-        expr=pyo.quicksum((c.expr for c in reg.costs)), sense=pyo.minimize
-    )
+    m.objective = pyo.Objective(expr=pyo.quicksum(c.expr for c in reg.costs), sense=pyo.minimize)
     return m, reg

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from planner.inputs.instance import Instance
@@ -107,8 +106,8 @@ class Registry:
     """Rows of the capacity table, evaluated after the solve."""
     duals: dict[str, Any] = field(default_factory=dict)
     """Constraints whose dual is reported, by result name."""
-    reduced_costs: dict[str, Callable[[np.ndarray, dict[str, float]], tuple[float, float]]] = (
-        field(default_factory=dict)
+    reduced_costs: dict[str, Callable[[np.ndarray, dict[str, float]], tuple[float, float]]] = field(
+        default_factory=dict
     )
     """Per resource: (hourly marginal cost $/MWh, policy shadow prices) -> reduced cost of one
     more MW, in $/MW-yr and $/MWh of deliverable energy."""
@@ -174,7 +173,7 @@ def linear_rows(columns: list[tuple[np.ndarray, list[Any]]]) -> list[LinearExpre
     variables = [v for _, v in columns]
     rows = []
     for h in range(len(coefs[0])):
-        pairs = [(c[h], v[h]) for c, v in zip(coefs, variables) if c[h] != 0.0]
+        pairs = [(c[h], v[h]) for c, v in zip(coefs, variables, strict=True) if c[h] != 0.0]
         rows.append(
             LinearExpression(linear_coefs=[c for c, _ in pairs], linear_vars=[v for _, v in pairs])
         )

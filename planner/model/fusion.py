@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.inputs.fusion import FusionOffer
 from planner.inputs.catalogue import FUSION
+from planner.inputs.fusion import FusionOffer
 from planner.inputs.instance import Instance
 from planner.model.core import Available, HourlyTerm, Registry, var_values
 
@@ -81,7 +81,6 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
 
     take = [o.name for o in offers if o.min_take_fraction > 0]
     if take:
-
         # label: fusion_gen_ge_min_take
         def gen_ge_min_take(b: Any, o: str, h: int) -> Any:
             a = avail[o][h]

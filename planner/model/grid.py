@@ -61,7 +61,10 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
     reg.emissions_market_t.append(HourlyTerm(b.export_mw, coef=-ci))
     # label: grid_export_revenue
     reg.add_cost(
-        KIND, KIND, "export_revenue", -reg.weighted_sum([HourlyTerm(b.export_mw, coef=export_price)])
+        KIND,
+        KIND,
+        "export_revenue",
+        -reg.weighted_sum([HourlyTerm(b.export_mw, coef=export_price)]),
     )
     # label: grid_export_le_share
     demand_mwh = float((w * inst.spec.demand.load_mw).sum())

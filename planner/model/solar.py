@@ -14,7 +14,6 @@ produced, curtailed energy included).
 
 from __future__ import annotations
 
-
 import numpy as np
 import pyomo.environ as pyo
 
@@ -56,4 +55,6 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             # label: solar_ppa_cost
             assert s.ppa_price_usd_per_mwh is not None
             produced_mwh_per_mw = float((w * cf[s.name]).sum())
-            reg.add_cost(KIND, s.name, "ppa_energy", s.ppa_price_usd_per_mwh * produced_mwh_per_mw * cap)
+            reg.add_cost(
+                KIND, s.name, "ppa_energy", s.ppa_price_usd_per_mwh * produced_mwh_per_mw * cap
+            )

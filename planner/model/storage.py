@@ -188,11 +188,13 @@ def _linked_soc(
 
     # label: storage_intra_soc_range
     b.intra_le_max = pyo.Constraint(
-        names, m.T,
+        names,
+        m.T,
         rule=lambda b, k, h: b.intra_soc_mwh[k, h] <= b.intra_max_mwh[k, h // period_hours],
     )
     b.intra_ge_min = pyo.Constraint(
-        names, m.T,
+        names,
+        m.T,
         rule=lambda b, k, h: b.intra_soc_mwh[k, h] >= b.intra_min_mwh[k, h // period_hours],
     )
 
@@ -200,17 +202,24 @@ def _linked_soc(
     def inter_link(b: Any, k: str, d: int) -> Any:
         keep = coef[k][0] ** period_hours
         nxt = (d + 1) % len(sequence)
-        return b.inter_soc_mwh[k, nxt] == keep * b.inter_soc_mwh[k, d] + b.intra_soc_mwh[k, end[sequence[d]]]
+        return (
+            b.inter_soc_mwh[k, nxt]
+            == keep * b.inter_soc_mwh[k, d] + b.intra_soc_mwh[k, end[sequence[d]]]
+        )
 
     b.inter_soc_link = pyo.Constraint(names, b.D, rule=inter_link)
 
     # label: storage_inter_soc_bounds
     b.inter_plus_max_le_energy = pyo.Constraint(
-        names, b.D,
-        rule=lambda b, k, d: b.inter_soc_mwh[k, d] + b.intra_max_mwh[k, sequence[d]] <= b.energy_mwh[k],
+        names,
+        b.D,
+        rule=lambda b, k, d: (
+            b.inter_soc_mwh[k, d] + b.intra_max_mwh[k, sequence[d]] <= b.energy_mwh[k]
+        ),
     )
     b.inter_plus_min_ge_zero = pyo.Constraint(
-        names, b.D,
+        names,
+        b.D,
         rule=lambda b, k, d: b.inter_soc_mwh[k, d] + b.intra_min_mwh[k, sequence[d]] >= 0,
     )
 

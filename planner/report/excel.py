@@ -52,5 +52,9 @@ def write_xlsx(source: Any, path: str | Path) -> Path:
 def write_sweep_xlsx(folder: str | Path, path: str | Path) -> Path:
     """Sheets ``results``, ``frontier``, ``breakeven`` of a sweep output folder (those present)."""
     table, front, be = read_sweep_dir(folder)
-    sheets = {n: f for n, f in (("results", table), ("frontier", front), ("breakeven", be)) if f is not None}
+    sheets = {
+        n: f
+        for n, f in (("results", table), ("frontier", front), ("breakeven", be))
+        if f is not None
+    }
     return _write(sheets, path, index=False)

@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from planner.inputs.catalogue import BY_KEY
-from planner.results.saved import MARGINAL_COLUMN, SavedResult
 from planner.report.style import (
     FLOW_COLOURS,
     KIND_COLOURS,
@@ -27,6 +26,7 @@ from planner.report.style import (
     resource_colours,
     save_png,
 )
+from planner.results.saved import MARGINAL_COLUMN, SavedResult
 
 WEEK_H = 168
 
@@ -55,8 +55,15 @@ def capacity_mix(d: SavedResult) -> Figure:
     ax_mw.bar(x - width / 2, mw, width, color=[colours[r] for r in names], label="portfolio")
     if len(base):
         base_mw = _noise(base["capacity_mw"].reindex(names).fillna(0.0))
-        ax_mw.bar(x + width / 2, base_mw, width, color=FLOW_COLOURS["baseline"], hatch="//",
-                  edgecolor="white", label="grid only")
+        ax_mw.bar(
+            x + width / 2,
+            base_mw,
+            width,
+            color=FLOW_COLOURS["baseline"],
+            hatch="//",
+            edgecolor="white",
+            label="grid only",
+        )
     for xi, v in zip(x, mw, strict=True):
         ax_mw.annotate(f"{v:,.0f}", (xi - width / 2, v), ha="center", va="bottom", fontsize=8)
     ax_mw.set_xticks(x, [f"{r}\n({d.kinds[r]})" for r in names])
@@ -91,7 +98,13 @@ def cost_breakdown(d: SavedResult) -> Figure:
     total = float(d.metrics.get("cost_usd_per_mwh_load", costs["usd_per_mwh"].sum()))
     rows = [("total, portfolio", total, "#333333")]
     if "baseline_cost_usd_per_mwh_load" in d.metrics:
-        rows.append(("total, grid only", float(d.metrics["baseline_cost_usd_per_mwh_load"]), FLOW_COLOURS["baseline"]))
+        rows.append(
+            (
+                "total, grid only",
+                float(d.metrics["baseline_cost_usd_per_mwh_load"]),
+                FLOW_COLOURS["baseline"],
+            )
+        )
     for i, (label, value, c) in enumerate(rows):
         ax.barh(len(costs) + 0.5 + i, value, color=c)
         labels.append(label)
@@ -104,8 +117,11 @@ def cost_breakdown(d: SavedResult) -> Figure:
     ax.set_xlabel("Cost, $/MWh of load")
     ax.set_title(f"Annual cost by resource and component, {d.name}")
     kinds = list(dict.fromkeys(costs["kind"]))
-    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k) for k in kinds],
-              loc="upper right", fontsize=8)
+    ax.legend(
+        handles=[Patch(color=KIND_COLOURS[k], label=k) for k in kinds],
+        loc="upper right",
+        fontsize=8,
+    )
     ax.margins(x=0.15)
     return fig
 
@@ -118,7 +134,9 @@ def default_weeks(d: SavedResult) -> list[pd.Timestamp]:
     if len(index) <= WEEK_H:
         return [index[0]]
     procured = [k for k in dict.fromkeys(d.kinds.values()) if BY_KEY[k].procured]
-    available = [c for k in procured for role in ("supply", "curtailment") for c in d.columns(role, k)]
+    available = [
+        c for k in procured for role in ("supply", "curtailment") for c in d.columns(role, k)
+    ]
     solar = sum(
         (d.dispatch[c] for c in available),
         start=pd.Series(0.0, index=index),
@@ -156,24 +174,46 @@ def dispatch_week(d: SavedResult, start: pd.Timestamp | str | None = None) -> Fi
             if output.role == "supply":
                 above.append((label, _noise(week[column]), colours[r], None))
             elif output.role == "withdrawal":
-                below.append((label, -_noise(week[column]), FLOW_COLOURS.get(output.label, colours[r])))
+                below.append(
+                    (label, -_noise(week[column]), FLOW_COLOURS.get(output.label, colours[r]))
+                )
     curtail = sum((_noise(week[c]) for c in d.columns("curtailment")), start=np.zeros(len(week)))
     if np.any(curtail > 0):
         above.append(("curtailment", curtail, FLOW_COLOURS["curtailment"], "xx"))
     bottom = np.zeros(len(week))
     for label, values, c, hatch in above:
         top = bottom + values
-        ax.fill_between(t, bottom, top, step="post", color=c, label=label, lw=0, hatch=hatch,
-                        alpha=0.55 if hatch else 0.9)
+        ax.fill_between(
+            t,
+            bottom,
+            top,
+            step="post",
+            color=c,
+            label=label,
+            lw=0,
+            hatch=hatch,
+            alpha=0.55 if hatch else 0.9,
+        )
         bottom = top
     bottom = np.zeros(len(week))
     for label, values, c in below:
         low = bottom + values
-        ax.fill_between(t, low, bottom, step="post", color=c, alpha=0.45, hatch="..", lw=0, label=label)
+        ax.fill_between(
+            t, low, bottom, step="post", color=c, alpha=0.45, hatch="..", lw=0, label=label
+        )
         bottom = low
-    ax.step(t, week["demand_mw"], where="post", color=KIND_COLOURS["demand"], lw=1.6, label="demand")
+    ax.step(
+        t, week["demand_mw"], where="post", color=KIND_COLOURS["demand"], lw=1.6, label="demand"
+    )
     if "unserved_mw" in week and week["unserved_mw"].max() > 1e-6:
-        ax.step(t, week["unserved_mw"], where="post", color=FLOW_COLOURS["unserved"], lw=1, label="unserved")
+        ax.step(
+            t,
+            week["unserved_mw"],
+            where="post",
+            color=FLOW_COLOURS["unserved"],
+            lw=1,
+            label="unserved",
+        )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel("Power, MW (below 0: charge, export)")
     ax.set_xlabel("Time (local), hour")
@@ -192,12 +232,24 @@ def state_of_charge(d: SavedResult) -> Figure:
     storage = [r for r in storage if BY_KEY[d.kinds[r]].columns(r, "state")[0] in d.dispatch]
     for r in storage:
         column = BY_KEY[d.kinds[r]].columns(r, "state")[0]
-        ax.plot(d.dispatch.index, _noise(d.dispatch[column]), color=colours[r], lw=1,
-                label=f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)")
+        ax.plot(
+            d.dispatch.index,
+            _noise(d.dispatch[column]),
+            color=colours[r],
+            lw=1,
+            label=f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)",
+        )
     if storage:
         ax.legend(loc="upper right", fontsize=8)
     else:
-        ax.text(0.5, 0.5, "no storage in the portfolio", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "no storage in the portfolio",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     ax.set_ylabel("State of charge, MWh")
     ax.set_xlabel("Time (local)")
     ax.set_title(f"Storage state of charge ({d.name})")
@@ -216,8 +268,16 @@ def cfe_heatmap(d: SavedResult, grid_only: bool = False) -> Figure:
     grid = grid.reindex(index=range(24))
     fig, ax = new_figure(11, 3.8)
     days = grid.columns.to_numpy()
-    image = ax.imshow(grid.to_numpy(), aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=100,
-                      extent=(days.min() - 0.5, days.max() + 0.5, -0.5, 23.5), interpolation="nearest")
+    image = ax.imshow(
+        grid.to_numpy(),
+        aspect="auto",
+        origin="lower",
+        cmap="viridis",
+        vmin=0,
+        vmax=100,
+        extent=(days.min() - 0.5, days.max() + 0.5, -0.5, 23.5),
+        interpolation="nearest",
+    )
     fig.colorbar(image, ax=ax, label="Carbon-free share of load, %")
     ax.set_yticks([0, 6, 12, 18, 23])
     ax.set_xlabel("Day of year")
@@ -235,14 +295,27 @@ def price_duration(d: SavedResult) -> Figure:
     price = d.dispatch[MARGINAL_COLUMN].to_numpy(dtype=float)
     w = d.weights.reindex(d.dispatch.index).fillna(1.0).to_numpy()
     order = np.argsort(-price)
-    ax.step(np.cumsum(w[order]), price[order], where="pre", color=KIND_COLOURS["grid"], lw=1.4,
-            label="portfolio")
+    ax.step(
+        np.cumsum(w[order]),
+        price[order],
+        where="pre",
+        color=KIND_COLOURS["grid"],
+        lw=1.4,
+        label="portfolio",
+    )
     if d.baseline is not None and d.baseline.ok and MARGINAL_COLUMN in d.baseline.dispatch:
         bp = d.baseline.dispatch[MARGINAL_COLUMN].to_numpy(dtype=float)
         bw = d.baseline.weights.reindex(d.baseline.dispatch.index).fillna(1.0).to_numpy()
         bo = np.argsort(-bp)
-        ax.step(np.cumsum(bw[bo]), bp[bo], where="pre", color=FLOW_COLOURS["baseline"], lw=1.2,
-                ls="--", label="grid only")
+        ax.step(
+            np.cumsum(bw[bo]),
+            bp[bo],
+            where="pre",
+            color=FLOW_COLOURS["baseline"],
+            lw=1.2,
+            ls="--",
+            label="grid only",
+        )
     if price.size and np.nanmax(np.abs(price)) > 20 * max(np.nanmedian(np.abs(price)), 1.0):
         ax.set_yscale("symlog", linthresh=100)
     ax.set_xlabel("Hours at or above the cost, h")

@@ -34,10 +34,12 @@ figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
 
 TABLE_UNITS = {
     "capacity": "capacity_mw in MW, energy_mwh in MWh",
-    "costs": "cost_usd in USD over the horizon, cost_usd_per_yr in USD/yr, usd_per_mwh_load in $/MWh of load",
+    "costs": "cost_usd in USD over the horizon, cost_usd_per_yr in USD/yr, usd_per_mwh_load in "
+    "$/MWh of load",
     "metrics": "units in each metric's name (usd, mwh, t, g_per_kwh; scores and fractions 0-1)",
     "shadow_prices": "cost of tightening each policy constraint by one unit; unit in the name",
-    "fusion_reduced_cost": "usd_per_mw_yr in $/MW-yr, usd_per_mwh in $/MWh (0 for offers contracted)",
+    "fusion_reduced_cost": "usd_per_mw_yr in $/MW-yr, usd_per_mwh in $/MWh (0 for offers "
+    "contracted)",
     "timings": "seconds",
 }
 
@@ -83,7 +85,8 @@ def _page(title: str, body: list[str]) -> str:
             "</head>",
             "<body>",
             f"<h1>{html.escape(title)}</h1>",
-            f'<p class="note">Written by planner on {stamp}. Self-contained: no network access needed.</p>',
+            f'<p class="note">Written by planner on {stamp}. Self-contained: no network access '
+            "needed.</p>",
             *body,
             "</body>",
             "</html>",
@@ -96,12 +99,27 @@ def _key_metrics(d: SavedResult) -> pd.DataFrame:
     m = d.metrics
     years = float(m.get("horizon_years", np.nan))
     rows = [
-        ("cost, M$/yr", m.get("total_cost_usd_per_yr", np.nan) / 1e6, m.get("baseline_total_cost_usd_per_yr", np.nan) / 1e6),
-        ("cost, $/MWh of load", m.get("cost_usd_per_mwh_load", np.nan), m.get("baseline_cost_usd_per_mwh_load", np.nan)),
-        ("hourly CFE score, %", 100 * m.get("hourly_cfe_score", np.nan), 100 * m.get("baseline_hourly_cfe_score", np.nan)),
+        (
+            "cost, M$/yr",
+            m.get("total_cost_usd_per_yr", np.nan) / 1e6,
+            m.get("baseline_total_cost_usd_per_yr", np.nan) / 1e6,
+        ),
+        (
+            "cost, $/MWh of load",
+            m.get("cost_usd_per_mwh_load", np.nan),
+            m.get("baseline_cost_usd_per_mwh_load", np.nan),
+        ),
+        (
+            "hourly CFE score, %",
+            100 * m.get("hourly_cfe_score", np.nan),
+            100 * m.get("baseline_hourly_cfe_score", np.nan),
+        ),
         ("annual clean match, %", 100 * m.get("annual_match_fraction", np.nan), np.nan),
-        ("emissions (location), kt/yr", m.get("emissions_location_t", np.nan) / years / 1e3,
-         m.get("baseline_emissions_location_t", np.nan) / years / 1e3),
+        (
+            "emissions (location), kt/yr",
+            m.get("emissions_location_t", np.nan) / years / 1e3,
+            m.get("baseline_emissions_location_t", np.nan) / years / 1e3,
+        ),
         ("emissions (location), g/kWh", m.get("emissions_location_g_per_kwh", np.nan), np.nan),
         ("emissions (market), g/kWh", m.get("emissions_market_g_per_kwh", np.nan), np.nan),
         ("grid import, GWh", m.get("grid_import_mwh", np.nan) / 1e3, np.nan),
@@ -136,7 +154,10 @@ def solve_report_html(d: SavedResult) -> str:
         "fusion_reduced_cost": d.fusion_reduced_cost,
         "timings": d.timings.rename("seconds"),
     }
-    body += ["<h2>Key metrics against the grid-only baseline</h2>", _table(_key_metrics(d), "key_metrics")]
+    body += [
+        "<h2>Key metrics against the grid-only baseline</h2>",
+        _table(_key_metrics(d), "key_metrics"),
+    ]
     for name, frame in tables.items():
         body += [
             f"<h2>{name.replace('_', ' ').capitalize()}</h2>",
@@ -166,10 +187,16 @@ def write_report(source: Result | SavedResult | str | Path, path: str | Path) ->
     return path
 
 
-def read_sweep_dir(folder: str | Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+def read_sweep_dir(
+    folder: str | Path,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
     """The sweep table, frontier and break-even tables of an output folder (None if absent)."""
     folder = Path(folder)
-    table = pd.read_parquet(folder / "results.parquet") if (folder / "results.parquet").exists() else None
+    table = (
+        pd.read_parquet(folder / "results.parquet")
+        if (folder / "results.parquet").exists()
+        else None
+    )
     front = pd.read_csv(folder / "frontier.csv") if (folder / "frontier.csv").exists() else None
     be = pd.read_csv(folder / "breakeven.csv") if (folder / "breakeven.csv").exists() else None
     return table, front, be
@@ -177,10 +204,23 @@ def read_sweep_dir(folder: str | Path) -> tuple[pd.DataFrame | None, pd.DataFram
 
 def sweep_summary_columns(table: pd.DataFrame) -> list[str]:
     params = sweep_figures.swept_parameters(table)
-    capacity = [c for c in table if c.endswith(("_capacity_mw", "_energy_mwh")) and not c.startswith("grid_")]
+    capacity = [
+        c
+        for c in table
+        if c.endswith(("_capacity_mw", "_energy_mwh")) and not c.startswith("grid_")
+    ]
     shadow = [c for c in table if c.startswith("shadow_")]
-    cols = ["point", *params, "status", "cost_usd_per_mwh_load", "total_cost_usd_per_yr",
-            "hourly_cfe_score", "emissions_location_g_per_kwh", *capacity, *shadow]
+    cols = [
+        "point",
+        *params,
+        "status",
+        "cost_usd_per_mwh_load",
+        "total_cost_usd_per_yr",
+        "hourly_cfe_score",
+        "emissions_location_g_per_kwh",
+        *capacity,
+        *shadow,
+    ]
     return list(dict.fromkeys(c for c in cols if c in table))
 
 
@@ -194,17 +234,24 @@ def write_sweep_report(folder: str | Path, path: str | Path | None = None) -> Pa
         params = sweep_figures.swept_parameters(table)
         body += [
             "<h2>Sweep</h2>",
-            f"<p>{len(table)} points, {n_ok} optimal; swept: {html.escape(', '.join(params) or 'nothing')}.</p>",
-            '<p class="note">Units in each column name: cost in $/MWh of load or USD/yr, scores 0-1, '
-            "capacities in MW and MWh, shadow prices per unit of the constraint.</p>",
+            f"<p>{len(table)} points, {n_ok} optimal; swept: "
+            f"{html.escape(', '.join(params) or 'nothing')}.</p>",
+            '<p class="note">Units in each column name: cost in $/MWh of load or USD/yr, scores '
+            "0-1, capacities in MW and MWh, shadow prices per unit of the constraint.</p>",
             _table(table[sweep_summary_columns(table)], "sweep_results", index=False),
         ]
     if front is not None:
-        body += ["<h2>Frontier</h2>", '<p class="note">Units in each column name; pp = percentage point.</p>',
-                 _table(front, "frontier", index=False)]
+        body += [
+            "<h2>Frontier</h2>",
+            '<p class="note">Units in each column name; pp = percentage point.</p>',
+            _table(front, "frontier", index=False),
+        ]
     if be is not None:
-        body += ["<h2>Break-even</h2>", '<p class="note">Prices in $/MWh, capacity in MW.</p>',
-                 _table(be, "breakeven", index=False)]
+        body += [
+            "<h2>Break-even</h2>",
+            '<p class="note">Prices in $/MWh, capacity in MW.</p>',
+            _table(be, "breakeven", index=False),
+        ]
     body.append("<h2>Figures</h2>")
     body += [_figure(n, f) for n, f in sweep_figures.sweep_figures(table, front, be).items()]
     out = Path(path) if path is not None else folder / "report.html"

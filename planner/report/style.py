@@ -11,12 +11,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: figures are only written to files
 
-import matplotlib.colors as mcolors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from planner.inputs.catalogue import KINDS  # noqa: E402
+from planner.inputs.catalogue import KINDS
 
 KIND_COLOURS = {k.key: k.colour for k in KINDS} | {"demand": "#000000"}
 FLOW_COLOURS = {
@@ -81,8 +81,16 @@ def pretty(path: str) -> str:
     """Axis label of a swept path with its unit: ``policy.hourly_cfe_target`` ->
     ``hourly CFE target (policy), 0-1``."""
     leaf = path.split(".")[-1]
-    units = {"_usd_per_mwh": "$/MWh", "_usd_per_kwh": "$/kWh", "_usd_per_kw": "$/kW", "_mw": "MW",
-             "_mwh": "MWh", "_h": "h", "_pct": "%", "_yr": "yr"}
+    units = {
+        "_usd_per_mwh": "$/MWh",
+        "_usd_per_kwh": "$/kWh",
+        "_usd_per_kw": "$/kW",
+        "_mw": "MW",
+        "_mwh": "MWh",
+        "_h": "h",
+        "_pct": "%",
+        "_yr": "yr",
+    }
     unit = ""
     for suffix, text in units.items():
         if leaf.endswith(suffix):

@@ -59,9 +59,13 @@ def frontier_figure(front: pd.DataFrame) -> Figure:
         front = frontier_table(front)
     ok = front[front["status"] == "optimal"].sort_values("cfe_target_pct")
     fig, (ax, ax_m) = new_grid(9, 6, nrows=2, sharex=True, height_ratios=[2, 1])
-    ax.plot(ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], marker="o", color=KIND_COLOURS["fusion"])
+    ax.plot(
+        ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], marker="o", color=KIND_COLOURS["fusion"]
+    )
     for x, y in zip(ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], strict=True):
-        ax.annotate(f"{y:,.1f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+        ax.annotate(
+            f"{y:,.1f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8
+        )
     ax.set_ylabel("Cost, $/MWh of load")
     ax.set_title("Cost vs hourly CFE target (frontier)")
     ax.grid(alpha=0.3)
@@ -91,13 +95,17 @@ def capacity_along(table: pd.DataFrame, parameter: str) -> Figure:
     values = [np.where(ok[c].abs() < 1e-6, 0.0, ok[c]).astype(float) for c in columns]
     labels = [c.removesuffix("_capacity_mw") for c in columns]
     if values:
-        ax.stackplot(xs, *values, labels=labels, colors=_resource_colours(columns, kinds), alpha=0.9)
+        ax.stackplot(
+            xs, *values, labels=labels, colors=_resource_colours(columns, kinds), alpha=0.9
+        )
     if not numeric:
         ax.set_xticks(xs, [str(v) for v in x])
     held = [f"{o} = {ok[o].iloc[0]}" for o in swept_parameters(table) if o != parameter and len(ok)]
     ax.set_xlabel(pretty(parameter))
     ax.set_ylabel("Capacity, MW")
-    ax.set_title(f"Capacity mix along {parameter}" + (f"\n({', '.join(held)})" if held else ""), fontsize=11)
+    ax.set_title(
+        f"Capacity mix along {parameter}" + (f"\n({', '.join(held)})" if held else ""), fontsize=11
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.margins(x=0)
     return fig
@@ -114,8 +122,13 @@ def breakeven_curves(table: pd.DataFrame, offer: str, price: str | None = None) 
     for i, (value, part) in enumerate(groups):
         part = part.sort_values(price)
         label = f"{others[0].split('.')[-1]} = {value}" if others else str(value)
-        ax.plot(part[price], part[f"{offer}_capacity_mw"].clip(lower=0), marker="o",
-                color=colour("fusion", i), label=label)
+        ax.plot(
+            part[price],
+            part[f"{offer}_capacity_mw"].clip(lower=0),
+            marker="o",
+            color=colour("fusion", i),
+            label=label,
+        )
     ax.set_xlabel(f"{offer} energy price, $/MWh")
     ax.set_ylabel(f"{offer} contracted capacity, MW")
     ax.set_title(f"Break-even curves of fusion offer {offer}")
@@ -136,9 +149,15 @@ def breakeven_figure(result: pd.DataFrame) -> Figure:
     xp = xs.astype(float) if numeric else np.array([categories.index(v) for v in xs], dtype=float)
     for i, (offer, part) in enumerate(result.groupby("offer")):
         idx = part.index
-        ax.errorbar(xp[result.index.get_indexer(idx)], part["breakeven_usd_per_mwh"],
-                    yerr=part["half_width_usd_per_mwh"], marker="o", capsize=4,
-                    color=colour("fusion", i), label=str(offer))
+        ax.errorbar(
+            xp[result.index.get_indexer(idx)],
+            part["breakeven_usd_per_mwh"],
+            yerr=part["half_width_usd_per_mwh"],
+            marker="o",
+            capsize=4,
+            color=colour("fusion", i),
+            label=str(offer),
+        )
     if not numeric:
         ax.set_xticks(range(len(categories)), [str(v) for v in categories])
     ax.set_xlabel(pretty(x_col) if x_col else "search")
@@ -155,13 +174,24 @@ def heatmap_2d(table: pd.DataFrame, x: str, y: str, value: str = "cost_usd_per_m
     grid = ok.pivot_table(index=y, columns=x, values=value, aggfunc="mean")
     fig, ax = new_figure(8, 4.8)
     image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="magma_r")
-    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index])
+    ax.set_xticks(
+        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
+    )
+    ax.set_yticks(
+        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
+    )
     arr = grid.to_numpy(dtype=float)
     for (i, j), v in np.ndenumerate(arr):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:,.1f}", ha="center", va="center", fontsize=8,
-                    color="white" if v > np.nanmean(arr) else "black")
+            ax.text(
+                j,
+                i,
+                f"{v:,.1f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if v > np.nanmean(arr) else "black",
+            )
     unit = "Cost, $/MWh of load" if value == "cost_usd_per_mwh_load" else pretty(value)
     fig.colorbar(image, ax=ax, label=unit)
     ax.set_xlabel(pretty(x))
@@ -170,8 +200,11 @@ def heatmap_2d(table: pd.DataFrame, x: str, y: str, value: str = "cost_usd_per_m
     return fig
 
 
-def sweep_figures(table: pd.DataFrame | None, front: pd.DataFrame | None = None,
-                  breakeven: pd.DataFrame | None = None) -> dict[str, Figure]:
+def sweep_figures(
+    table: pd.DataFrame | None,
+    front: pd.DataFrame | None = None,
+    breakeven: pd.DataFrame | None = None,
+) -> dict[str, Figure]:
     """Every figure that fits the tables given, by file stem."""
     figs: dict[str, Figure] = {}
     params = swept_parameters(table) if table is not None else []

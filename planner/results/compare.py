@@ -20,9 +20,15 @@ def aggregation_error(representative: Result, full: Result) -> pd.DataFrame:
     rows = {"objective_usd": (representative.objective_usd, full.objective_usd)}
     cap_r, cap_f = representative.capacity, full.capacity
     for name in cap_f.index.drop("grid", errors="ignore"):
-        rows[f"{name}_capacity_mw"] = (cap_r.loc[name, "capacity_mw"], cap_f.loc[name, "capacity_mw"])
+        rows[f"{name}_capacity_mw"] = (
+            cap_r.loc[name, "capacity_mw"],
+            cap_f.loc[name, "capacity_mw"],
+        )
         if pd.notna(cap_f.loc[name, "energy_mwh"]):
-            rows[f"{name}_energy_mwh"] = (cap_r.loc[name, "energy_mwh"], cap_f.loc[name, "energy_mwh"])
+            rows[f"{name}_energy_mwh"] = (
+                cap_r.loc[name, "energy_mwh"],
+                cap_f.loc[name, "energy_mwh"],
+            )
     frame = pd.DataFrame(rows, index=["representative", "full_hourly"]).T.astype(float)
     largest_mw = float(cap_f["capacity_mw"].drop("grid", errors="ignore").abs().max())
     if not largest_mw > 0:

@@ -127,7 +127,9 @@ def extract(
     )
     g = inst.spec.grid
     hourly = hourly_frame(
-        index, np.asarray(w, dtype=float), clean,
+        index,
+        np.asarray(w, dtype=float),
+        clean,
         None if g is None else np.asarray(g.carbon_free_share, dtype=float),
     )
     return Result(

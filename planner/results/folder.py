@@ -151,5 +151,7 @@ def read_folder(path: str | Path) -> SavedResult:
         solver_options=dict(summary.get("solver_options") or {}),
         numerics=dict(summary.get("numerics") or {}),
         aggregation_error=_csv(error, index_col=0) if error.exists() else None,
-        baseline=read_folder(folder / "baseline") if (folder / "baseline" / SUMMARY).exists() else None,
+        baseline=read_folder(folder / "baseline")
+        if (folder / "baseline" / SUMMARY).exists()
+        else None,
     )

@@ -150,8 +150,9 @@ class SavedResult:
         )
 
 
-def hourly_frame(index: pd.Index, weights: np.ndarray, clean_supply_mw: np.ndarray,
-                 grid_cfe: np.ndarray | None) -> pd.DataFrame:
+def hourly_frame(
+    index: pd.Index, weights: np.ndarray, clean_supply_mw: np.ndarray, grid_cfe: np.ndarray | None
+) -> pd.DataFrame:
     """The ``hourly`` table of a result."""
     frame = pd.DataFrame({"weight_h": weights, "clean_supply_mw": clean_supply_mw}, index=index)
     if grid_cfe is not None:

@@ -44,9 +44,23 @@ def summary_text(res: SavedResult) -> str:
         lines.append(text.rstrip())
 
     years = m["horizon_years"]
-    row("cost, M$/yr", m["total_cost_usd_per_yr"] / 1e6, m.get("baseline_total_cost_usd_per_yr", np.nan) / 1e6, 2)
-    row("cost, $/MWh of load", m["cost_usd_per_mwh_load"], m.get("baseline_cost_usd_per_mwh_load"), 2)
-    row("hourly CFE score, %", 100 * m["hourly_cfe_score"], 100 * m.get("baseline_hourly_cfe_score", np.nan))
+    row(
+        "cost, M$/yr",
+        m["total_cost_usd_per_yr"] / 1e6,
+        m.get("baseline_total_cost_usd_per_yr", np.nan) / 1e6,
+        2,
+    )
+    row(
+        "cost, $/MWh of load",
+        m["cost_usd_per_mwh_load"],
+        m.get("baseline_cost_usd_per_mwh_load"),
+        2,
+    )
+    row(
+        "hourly CFE score, %",
+        100 * m["hourly_cfe_score"],
+        100 * m.get("baseline_hourly_cfe_score", np.nan),
+    )
     row("annual clean match, %", 100 * m["annual_match_fraction"], 0.0 if has_base else None)
     row(
         "emissions (location), kt/yr",
@@ -66,7 +80,12 @@ def summary_text(res: SavedResult) -> str:
             f"abatement cost: {_fmt(m['abatement_cost_usd_per_t'], 1)} $/t CO2",
         ]
     if len(res.shadow_prices):
-        lines += ["", "Shadow prices", f"  {'constraint (unit in the name)':<34}{'value':>14}", _rule()]
+        lines += [
+            "",
+            "Shadow prices",
+            f"  {'constraint (unit in the name)':<34}{'value':>14}",
+            _rule(),
+        ]
         for name, value in res.shadow_prices.items():
             lines.append(f"  {str(name)[:33]:<34}{_fmt(value, 2):>14}")
     t = res.timings
@@ -78,8 +97,9 @@ def summary_text(res: SavedResult) -> str:
 
 
 def _wrap(text: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ",
-                         break_on_hyphens=False)
+    return textwrap.wrap(
+        text, WIDTH, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False
+    )
 
 
 def _warnings(res: SavedResult) -> list[str]:

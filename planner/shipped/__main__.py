@@ -30,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     unknown = [n for n in args.names if n not in SHIPPED]
     if unknown:
-        print(f"unknown instance(s): {', '.join(unknown)} (have: {', '.join(SHIPPED)})", file=sys.stderr)
+        print(
+            f"unknown instance(s): {', '.join(unknown)} (have: {', '.join(SHIPPED)})",
+            file=sys.stderr,
+        )
         return 2
     print(f"wrote {solve_all(args.dir, list(args.names))}")
     return 0

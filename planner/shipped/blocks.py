@@ -135,4 +135,3 @@ def pvlib_block(site: Site) -> dict[str, Any]:
         "dc_ac_ratio": C(array.dc_ac_ratio, "assumption"),
     }
     return {"pvlib": block}
-

@@ -57,12 +57,18 @@ FIGURES: dict[str, Figure] = {
     "solar_ppa_usd_per_mwh": Figure(
         56.76, "$/MWh", "LevelTen Energy PPA Price Index, North America solar", 2025, "Q4 2024"
     ),
-    "solar_lcoe_low_usd_per_mwh": Figure(29, "$/MWh", "Lazard LCOE+ v17, utility PV, unsubsidised", 2024),
-    "solar_lcoe_high_usd_per_mwh": Figure(92, "$/MWh", "Lazard LCOE+ v17, utility PV, unsubsidised", 2024),
+    "solar_lcoe_low_usd_per_mwh": Figure(
+        29, "$/MWh", "Lazard LCOE+ v17, utility PV, unsubsidised", 2024
+    ),
+    "solar_lcoe_high_usd_per_mwh": Figure(
+        92, "$/MWh", "Lazard LCOE+ v17, utility PV, unsubsidised", 2024
+    ),
     # -- Li-ion battery, 4 hours ----------------------------------------------------------
     "battery_4h_2025_usd_per_kw": Figure(1842, "$/kW", ATB, 2024, "4-hour utility battery, 2025"),
     "battery_4h_2030_usd_per_kw": Figure(1562, "$/kW", ATB, 2024, "4-hour utility battery, 2030"),
-    "battery_power_2030_usd_per_kw": Figure(466, "$/kW", ATB, 2024, "2030 split: 466 $/kW + 4 h x 274 $/kWh"),
+    "battery_power_2030_usd_per_kw": Figure(
+        466, "$/kW", ATB, 2024, "2030 split: 466 $/kW + 4 h x 274 $/kWh"
+    ),
     "battery_energy_2030_usd_per_kwh": Figure(274, "$/kWh", ATB, 2024, "2030 split"),
     "battery_fixed_om_share_per_yr": Figure(0.025, "of $/kW capex per yr", ATB, 2024),
     "battery_lifetime_yr": Figure(15, "yr", ATB, 2024),
@@ -91,14 +97,26 @@ FIGURES: dict[str, Figure] = {
     ),
     "fusion_lifetime_yr": Figure(30, "yr", RIEPIN_BROWN, 2024, "clean firm plant lifetime"),
     "fusion_goal_usd_per_mwh": Figure(10, "$/MWh", "Helion, long-term cost goal ($0.01/kWh)", 2023),
-    "fusion_availability": Figure(0.93, "0-1", ATB, 2024, "nuclear capacity factor, stand-in for fusion"),
+    "fusion_availability": Figure(
+        0.93, "0-1", ATB, 2024, "nuclear capacity factor, stand-in for fusion"
+    ),
     "helion_microsoft_mw": Figure(
-        50, "MW", "Helion-Microsoft PPA announcement (Orion plant, Malaga WA)", 2023, "at least 50 MW from 2028"
+        50,
+        "MW",
+        "Helion-Microsoft PPA announcement (Orion plant, Malaga WA)",
+        2023,
+        "at least 50 MW from 2028",
     ),
     # -- grid and demand ------------------------------------------------------------------
-    "export_max_share_of_demand": Figure(0.2, "0-1", RIEPIN_BROWN, 2024, "exports <= 20 % of demand"),
+    "export_max_share_of_demand": Figure(
+        0.2, "0-1", RIEPIN_BROWN, 2024, "exports <= 20 % of demand"
+    ),
     "datacenter_load_factor": Figure(
-        0.9, "0-1", "LBNL, 2024 United States Data Center Energy Usage Report", 2024, "planners assume ~90 %"
+        0.9,
+        "0-1",
+        "LBNL, 2024 United States Data Center Energy Usage Report",
+        2024,
+        "planners assume ~90 %",
     ),
 }
 """Every cited figure, by key."""
@@ -119,8 +137,12 @@ class Derived:
 
 def derived() -> dict[str, Derived]:
     """The 2028 numbers the instances use, each derived from :data:`FIGURES` by a stated rule."""
-    solar_capex = interpolate_2028(value("solar_capex_2025_usd_per_kw"), value("solar_capex_2030_usd_per_kw"))
-    battery_4h = interpolate_2028(value("battery_4h_2025_usd_per_kw"), value("battery_4h_2030_usd_per_kw"))
+    solar_capex = interpolate_2028(
+        value("solar_capex_2025_usd_per_kw"), value("solar_capex_2030_usd_per_kw")
+    )
+    battery_4h = interpolate_2028(
+        value("battery_4h_2025_usd_per_kw"), value("battery_4h_2030_usd_per_kw")
+    )
     power_share = value("battery_power_2030_usd_per_kw") / value("battery_4h_2030_usd_per_kw")
     battery_power = round(battery_4h * power_share, 1)
     battery_energy = round((battery_4h - battery_power) / 4.0, 1)
@@ -128,16 +150,22 @@ def derived() -> dict[str, Derived]:
     fusion_crf = capital_recovery_factor(value("discount_rate"), value("fusion_lifetime_yr"))
     fusion_charge = round(value("fusion_capex_low_usd_per_kw") * 1000.0 * fusion_crf, 0)
     return {
-        "solar_capex_usd_per_kw": Derived(solar_capex, "ATB 2025 and 2030 utility PV capex interpolated to 2028"),
+        "solar_capex_usd_per_kw": Derived(
+            solar_capex, "ATB 2025 and 2030 utility PV capex interpolated to 2028"
+        ),
         "solar_fixed_om_usd_per_kw_yr": Derived(
             round(solar_capex * value("solar_fixed_om_share_per_yr"), 1), "1.5 % of the 2028 capex"
         ),
         "battery_power_usd_per_kw": Derived(
-            battery_power, "ATB 4-hour battery interpolated to 2028, power share as in 2030 (466/1562)"
+            battery_power,
+            "ATB 4-hour battery interpolated to 2028, power share as in 2030 (466/1562)",
         ),
-        "battery_energy_usd_per_kwh": Derived(battery_energy, "rest of the 2028 4-hour cost, per kWh"),
+        "battery_energy_usd_per_kwh": Derived(
+            battery_energy, "rest of the 2028 4-hour cost, per kWh"
+        ),
         "battery_fixed_om_usd_per_kw_yr": Derived(
-            round(battery_4h * value("battery_fixed_om_share_per_yr"), 1), "2.5 % of the 2028 4-hour $/kW cost"
+            round(battery_4h * value("battery_fixed_om_share_per_yr"), 1),
+            "2.5 % of the 2028 4-hour $/kW cost",
         ),
         "battery_efficiency_one_way": Derived(one_way, "square root of the 85 % round trip"),
         "fusion_capacity_charge_usd_per_mw_yr": Derived(

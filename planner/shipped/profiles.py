@@ -31,8 +31,12 @@ def site_frame(
     ts = pd.date_range(start, periods=hours, freq="h")
     solar = capacity_factor(site.pv_array())[:hours]
     rng = np.random.default_rng(site.grid.seed + 1)
-    shape = LoadShape(peak_mw=peak_mw, daily_swing=site.daily_swing, seasonal_swing=site.seasonal_swing)
-    frame = pd.DataFrame({"timestamp": ts.strftime("%Y-%m-%d %H:%M"), "load_mw": load_mw(ts, shape, rng)})
+    shape = LoadShape(
+        peak_mw=peak_mw, daily_swing=site.daily_swing, seasonal_swing=site.seasonal_swing
+    )
+    frame = pd.DataFrame(
+        {"timestamp": ts.strftime("%Y-%m-%d %H:%M"), "load_mw": load_mw(ts, shape, rng)}
+    )
     if with_solar:
         frame["solar_capacity_factor"] = solar
     return pd.concat([frame, grid_frame(ts, site.grid, solar)], axis=1)

@@ -39,7 +39,9 @@ def key_figures(inst: Instance) -> dict[str, Any]:
         "peak_load_mw": round(float(load.max()), 3),
         "energy_gwh_per_yr": round(float((w * load).sum()) / 1e3 / inst.horizon_years, 3),
         "solar_capacity_factor": (
-            round(float(np.average(spec.solar[0].capacity_factor, weights=w)), 4) if spec.solar else None
+            round(float(np.average(spec.solar[0].capacity_factor, weights=w)), 4)
+            if spec.solar
+            else None
         ),
         "grid_carbon_intensity_g_per_kwh": None,
         "grid_carbon_free_share": None,
@@ -58,7 +60,9 @@ def key_figures(inst: Instance) -> dict[str, Any]:
         out["grid_carbon_intensity_g_per_kwh"] = round(
             1000 * float(np.average(spec.grid.carbon_intensity_t_per_mwh, weights=w)), 1
         )
-        out["grid_carbon_free_share"] = round(float(np.average(spec.grid.carbon_free_share, weights=w)), 4)
+        out["grid_carbon_free_share"] = round(
+            float(np.average(spec.grid.carbon_free_share, weights=w)), 4
+        )
     return out
 
 
@@ -72,7 +76,8 @@ def solve_entry(name: str, instances_dir: Path) -> dict[str, Any]:
         "inputs_sha256": inputs_sha256(name, instances_dir),
         "figures": key_figures(inst),
         "status": res.status,
-        "timings_s": {k: round(float(v), 2) for k, v in res.timings.items()} | {"total": round(wall, 2)},
+        "timings_s": {k: round(float(v), 2) for k, v in res.timings.items()}
+        | {"total": round(wall, 2)},
     }
     if res.ok:
         m = res.metrics
@@ -102,6 +107,8 @@ def solve_all(instances_dir: Path, names: list[str]) -> Path:
     for name in names or list(SHIPPED):
         print(f"solving {name} (full year) ...", flush=True)
         stored[name] = solve_entry(name, instances_dir)
-        print(f"  {json.dumps(stored[name].get('result'))} in {stored[name]['timings_s']['total']} s")
+        print(
+            f"  {json.dumps(stored[name].get('result'))} in {stored[name]['timings_s']['total']} s"
+        )
         path.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
     return path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.inputs.pvlib_profile import PvArray
 from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats
+from planner.inputs.pvlib_profile import PvArray
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ MALAGA_WA = Site(
     altitude_m=240.0,
     utc_offset_h=-8.0,
     weather="723170TYA.CSV",
-    weather_note="clouds of Greensboro NC (TMY3); Sand Point AK is far cloudier than the Columbia basin",
+    weather_note="clouds of Greensboro NC (TMY3); Sand Point AK is far cloudier than the Columbia "
+    "basin",
     grid=BPA,
     daily_swing=0.03,
     seasonal_swing=0.03,

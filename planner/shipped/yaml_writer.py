@@ -40,7 +40,13 @@ def _scalar(value: Any) -> str:
 
 
 def _is_timestamp(text: str) -> bool:
-    return len(text) == 16 and text[4] == "-" and text[7] == "-" and text[10] == " " and text[13] == ":"
+    return (
+        len(text) == 16
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[10] == " "
+        and text[13] == ":"
+    )
 
 
 def _line(prefix: str, value: Any, comment: str | None) -> str:
@@ -75,4 +81,3 @@ def to_yaml(node: dict[str, Any], indent: int = 0) -> list[str]:
         else:
             lines.append(_line(f"{pad}{key}: ", _scalar(value), comment))
     return lines
-

@@ -124,7 +124,9 @@ class LpRun:
         return self.lp.objective(self.x)
 
 
-def _scaling_of(lp: LinearProgram, options: Mapping[str, Any], scale: bool | Scaling | None) -> Scaling:
+def _scaling_of(
+    lp: LinearProgram, options: Mapping[str, Any], scale: bool | Scaling | None
+) -> Scaling:
     if isinstance(scale, Scaling):
         return scale
     if scales_by_default(options) if scale is None else scale:
@@ -132,9 +134,7 @@ def _scaling_of(lp: LinearProgram, options: Mapping[str, Any], scale: bool | Sca
     return Scaling.identity(lp)
 
 
-def _solution(
-    highs: highspy.Highs, scaling: Scaling
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _solution(highs: highspy.Highs, scaling: Scaling) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sol = highs.getSolution()
     return (
         scaling.primal(np.asarray(sol.col_value)),
@@ -179,8 +179,10 @@ def solve_lp(
     if status == "error" and crossover_off(options):
         # Interior point without crossover sometimes stops short of its tolerances on hard
         # instances (seen on a full-year 100 % CFE target); crossover then finishes the job.
-        log.warning("HiGHS interior point ended with %s; solving again with crossover",
-                    highs.modelStatusToString(highs.getModelStatus()))
+        log.warning(
+            "HiGHS interior point ended with %s; solving again with crossover",
+            highs.modelStatusToString(highs.getModelStatus()),
+        )
         highs.setOptionValue("run_crossover", "on")
         highs.run()
         retried = True
@@ -191,9 +193,11 @@ def solve_lp(
         x, row_dual, col_dual = _solution(highs, scaling)
         check = check_solution(lp, x)
         if not check.ok and not retried and crossover_off(options):
-            log.warning("HiGHS interior-point solution violates its bounds beyond tolerance "
-                        "(%.3g); solving again with crossover",
-                        max(check.max_row_violation, check.max_col_violation))
+            log.warning(
+                "HiGHS interior-point solution violates its bounds beyond tolerance "
+                "(%.3g); solving again with crossover",
+                max(check.max_row_violation, check.max_col_violation),
+            )
             highs.setOptionValue("run_crossover", "on")
             highs.run()
             retried = True

@@ -150,9 +150,7 @@ def _check_figures(compiled: CompiledModel, m: pyo.ConcreteModel, run: LpRun) ->
     balance = getattr(m, "power_balance", None)
     if balance is not None:
         row_of = compiled.row_of
-        rows = np.array(
-            [row_of[id(c)] for c in balance.values() if id(c) in row_of], dtype=int
-        )
+        rows = np.array([row_of[id(c)] for c in balance.values() if id(c) in row_of], dtype=int)
         if rows.size:
             lp = compiled.lp
             residual = lp.matrix[rows] @ run.x - lp.row_lower[rows]

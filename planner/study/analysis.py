@@ -232,8 +232,14 @@ def delivery_long(
     for i, (_, r) in enumerate(on_time.iterrows()):
         if not _ok(r):
             price = float(r[price_column])
-            rows.append({"site": site.name, "price_usd_per_mwh": price, "case": "on time",
-                         "status": r["status"]})
+            rows.append(
+                {
+                    "site": site.name,
+                    "price_usd_per_mwh": price,
+                    "case": "on time",
+                    "status": r["status"],
+                }
+            )
             continue
         years = float(r["horizon_years"])
         c0 = float(r["total_cost_usd_per_yr"])

@@ -150,6 +150,7 @@ def _markdown_table(frame: pd.DataFrame) -> list[str]:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
     header = [cell(c) for c in frame.columns]
+
     def is_number(value: object) -> bool:
         text = str(value).strip()
         return bool(_NUMERIC.match(text)) or text in ("-", "n/a")

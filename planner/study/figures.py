@@ -54,8 +54,14 @@ def breakeven_by_policy(
         part = long[long["site"] == site]
         top = part[part["note"].str.startswith("contracted up to")]
         if len(top):
-            ax.scatter(top["order"], top["contracted_at_usd_per_mwh"], marker="^", s=70,
-                       color=colour("fusion", i), zorder=5)
+            ax.scatter(
+                top["order"],
+                top["contracted_at_usd_per_mwh"],
+                marker="^",
+                s=70,
+                color=colour("fusion", i),
+                zorder=5,
+            )
     for j, bench in enumerate(benchmarks):
         shade = BENCHMARK_COLOURS[j % len(BENCHMARK_COLOURS)]
         low, high = bench.low_usd_per_mwh, bench.high_usd_per_mwh
@@ -94,11 +100,23 @@ def premium_figure(
         for v in variants:
             sub = hourly[(hourly["site"] == site) & (hourly["variant"] == v.name)]
             sub = sub.sort_values("hourly_target_pct")
-            ax.plot(sub["hourly_target_pct"], sub["premium_pct"], marker="o",
-                    color=variant_colour(v), label=v.label)
+            ax.plot(
+                sub["hourly_target_pct"],
+                sub["premium_pct"],
+                marker="o",
+                color=variant_colour(v),
+                label=v.label,
+            )
             missing = sub[sub["premium_pct"].isna()]
-            ax.scatter(missing["hourly_target_pct"], np.zeros(len(missing)), marker="x", s=60,
-                       color=variant_colour(v), clip_on=False, zorder=5)
+            ax.scatter(
+                missing["hourly_target_pct"],
+                np.zeros(len(missing)),
+                marker="x",
+                s=60,
+                color=variant_colour(v),
+                clip_on=False,
+                zorder=5,
+            )
         ax.set_title(f"{site} (x: out of reach)", fontsize=10)
         ax.set_xlabel("Hourly CFE target, %")
         ax.grid(alpha=0.3)
@@ -108,8 +126,14 @@ def premium_figure(
         by_name = {v.name: v for v in variants}
         for name, values in literature.premium_pct.items():
             known = by_name.get(name)
-            ax.plot(targets, values, marker="s", linestyle="--", color=variant_colour(known),
-                    label=known.label if known is not None else name)
+            ax.plot(
+                targets,
+                values,
+                marker="s",
+                linestyle="--",
+                color=variant_colour(known),
+                label=known.label if known is not None else name,
+            )
         ax.set_title("Riepin & Brown (Ireland)", fontsize=10)
         ax.set_xlabel("Hourly CFE target, %")
         ax.grid(alpha=0.3)
@@ -155,9 +179,15 @@ def delivery_figure(delivery: pd.DataFrame) -> Figure:
             label = f"{price:g} $/MWh, {strategy.replace('_', '-')}"
             offset = (g - (len(groups) - 1) / 2) * width
             for row, column in ((0, "delta_pv_musd"), (1, "delta_emissions_kt")):
-                axes[row][j].bar(x + offset, rows[column].fillna(0.0), width, color=shade,
-                                 label=label, hatch="//" if strategy == "top_up" else None,
-                                 edgecolor="white")
+                axes[row][j].bar(
+                    x + offset,
+                    rows[column].fillna(0.0),
+                    width,
+                    color=shade,
+                    label=label,
+                    hatch="//" if strategy == "top_up" else None,
+                    edgecolor="white",
+                )
         units = ("Change of window cost (PV), M$", "Change of window emissions, kt CO2")
         for row, unit in enumerate(units):
             ax = axes[row][j]
@@ -199,8 +229,14 @@ def tornado(sens: pd.DataFrame) -> Figure:
         shades = [FLOW_COLOURS["export"] if d >= 0 else FLOW_COLOURS["unserved"] for d in delta]
         ax.barh(y, delta, color=shades)
         for yi, (_, r) in zip(y, part.iterrows(), strict=True):
-            ax.annotate(_cell(r), (0, yi), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=7)
+            ax.annotate(
+                _cell(r),
+                (0, yi),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
         ax.set_yticks(y, part["label"], fontsize=8)
         ax.axvline(0, color=KIND_COLOURS["demand"], linewidth=0.8)
         ref_text = _cell(ref.iloc[0]) if len(ref) else "n/a"

@@ -31,7 +31,11 @@ def validation_overrides(ctx: Context, site: PreparedSite) -> dict[str, Any]:
 
 
 def compare_full(
-    path: str, full_raw: dict[str, Any], full_dir: str, full_source: str, overrides: dict[str, Any],
+    path: str,
+    full_raw: dict[str, Any],
+    full_dir: str,
+    full_source: str,
+    overrides: dict[str, Any],
     threads: int | None,
 ) -> dict[str, Any]:
     """Solve one point on the study's representative-period instance (``path``) and over

@@ -166,9 +166,7 @@ class DaskCluster:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - depends on the installed extras
-            raise SweepError(
-                ["--scheduler needs Dask: pip install 'planner[dask]'"]
-            ) from None
+            raise SweepError(["--scheduler needs Dask: pip install 'planner[dask]'"]) from None
         if isinstance(scheduler, Client):
             self.client, self._own = scheduler, False
         else:
@@ -265,7 +263,10 @@ def local_dask(workers: int) -> Iterator[tuple[Any, str]]:
 
 
 def run_calls(
-    fn: Callable[..., Any], calls: Mapping[str, tuple[Any, ...]], workers: int, scheduler: Any = None
+    fn: Callable[..., Any],
+    calls: Mapping[str, tuple[Any, ...]],
+    workers: int,
+    scheduler: Any = None,
 ) -> dict[str, Any]:
     """``fn(*args)`` for each named call: on the Dask cluster ``scheduler``, in this process
     (one worker) or on a local pool; results by name, in the order given."""

@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs.instance import Instance
+from planner.sweep.frontier import instance_of, write_csv
 from planner.sweep.runner import DEFAULT_OUT, Runner
 from planner.sweep.spec import Sweep, SweepError
-from planner.sweep.frontier import instance_of, write_csv
 from planner.sweep.table import display
+
 
 @dataclass
 class _Search:
@@ -71,7 +72,13 @@ class _Search:
         contracted = capacity > self.threshold_mw
         self.seen[price] = (contracted, dict(record))
         rc = record.get(f"{self.offer}_reduced_cost_usd_per_mwh")
-        if not contracted and self.hint is None and rc is not None and math.isfinite(rc) and rc >= 0:
+        if (
+            not contracted
+            and self.hint is None
+            and rc is not None
+            and math.isfinite(rc)
+            and rc >= 0
+        ):
             self.hint = price - rc
 
     def done(self) -> bool:
@@ -122,7 +129,9 @@ class _Search:
             **{k: display(v) for k, v in self.values.items()},
             "offer": self.offer,
             "breakeven_usd_per_mwh": value,
-            "half_width_usd_per_mwh": 0.5 * (hi - lo) if lo is not None and hi is not None else np.nan,
+            "half_width_usd_per_mwh": 0.5 * (hi - lo)
+            if lo is not None and hi is not None
+            else np.nan,
             "contracted_at_usd_per_mwh": lo,
             "not_contracted_at_usd_per_mwh": hi,
             "capacity_mw_contracted": cap,
@@ -178,7 +187,9 @@ def breakeven(
     names = [o.name for o in inst.spec.fusion]
     problems = []
     if offer not in names:
-        problems.append(f"{inst.source}: fusion: no offer named {offer!r} (have: {', '.join(names) or 'none'})")
+        problems.append(
+            f"{inst.source}: fusion: no offer named {offer!r} (have: {', '.join(names) or 'none'})"
+        )
     if not tol_usd_per_mwh > 0:
         problems.append(f"tol: must be > 0, got {tol_usd_per_mwh}")
     if not low >= 0:
@@ -202,7 +213,9 @@ def breakeven(
     # Check the paths once, before any solve.
     Sweep.of_instance(inst, "check", [{**c, price_path: high} for c in combos[:1]], fixed=overrides)
 
-    folder = Path(out) if out is not None else DEFAULT_OUT.parent / "breakeven" / f"{inst.name}_{offer}"
+    folder = (
+        Path(out) if out is not None else DEFAULT_OUT.parent / "breakeven" / f"{inst.name}_{offer}"
+    )
     with Runner(folder, workers, scheduler, progress=False) as runner:
         k = runner.workers if scheduler is None else 2
         for round_no in itertools.count(1):

@@ -15,12 +15,17 @@ from planner.inputs.files import resolve_inside
 from planner.inputs.instance import Instance
 from planner.sweep.schema import MAX_POINTS, SweepSpec
 
+
 def rebase_csv(value: Any, from_dir: Path, to_dir: Path) -> Any:
     """Copy of ``value`` with every ``{csv: FILE, column: NAME}`` re-pointed from ``from_dir``
     (where it was written) to ``to_dir`` (the base instance's folder)."""
     if isinstance(value, dict):
         out = {k: rebase_csv(v, from_dir, to_dir) for k, v in value.items()}
-        if isinstance(out.get("csv"), str) and "column" in out and not Path(out["csv"]).is_absolute():
+        if (
+            isinstance(out.get("csv"), str)
+            and "column" in out
+            and not Path(out["csv"]).is_absolute()
+        ):
             try:
                 out["csv"] = os.path.relpath((from_dir / out["csv"]).resolve(), to_dir.resolve())
             except (OSError, ValueError, RuntimeError):
@@ -90,10 +95,7 @@ def combinations(
                 )
         count = min(lengths.values())
         axes.append(
-            [
-                {spec.parameters[i].path: expanded[i][k] for i in members}
-                for k in range(count)
-            ]
+            [{spec.parameters[i].path: expanded[i][k] for i in members} for k in range(count)]
         )
     total = math.prod(len(axis) for axis in axes) * copies
     if total > MAX_POINTS:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.sweep.store import StoreError, describe_error
 
+
 def atomic_write(path: Path, write: Callable[[str], Any]) -> None:
     """Write through ``write(tmp_path)`` to a temporary file, then rename it over ``path``.
 
@@ -44,7 +45,11 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out.attrs = {}
     for column in out.columns:
         if out[column].dtype == object:
-            kinds = {type(v) for v in out[column] if v is not None and not (isinstance(v, float) and np.isnan(v))}
+            kinds = {
+                type(v)
+                for v in out[column]
+                if v is not None and not (isinstance(v, float) and np.isnan(v))
+            }
             if len(kinds) > 1 or (kinds and not kinds <= {str}):
                 out[column] = out[column].map(lambda v: None if v is None else str(v))
     return out
@@ -53,6 +58,8 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def export(folder: str | Path, table: pd.DataFrame, manifest: pd.DataFrame) -> None:
     """Write ``results.parquet``, ``results.csv`` and ``manifest.csv`` atomically."""
     folder = Path(folder)
-    atomic_write(folder / "results.parquet", lambda p: _parquet_safe(table).to_parquet(p, index=False))
+    atomic_write(
+        folder / "results.parquet", lambda p: _parquet_safe(table).to_parquet(p, index=False)
+    )
     atomic_write(folder / "results.csv", lambda p: table.to_csv(p, index=False))
     atomic_write(folder / "manifest.csv", lambda p: manifest.to_csv(p, index=False))

@@ -73,7 +73,11 @@ def frontier(
     """
     inst = instance_of(instance)
     targets = list(DEFAULT_TARGETS if targets is None else targets)
-    problems = [f"targets[{i}]: must be in [0, 1], got {t}" for i, t in enumerate(targets) if not 0 <= t <= 1]
+    problems = [
+        f"targets[{i}]: must be in [0, 1], got {t}"
+        for i, t in enumerate(targets)
+        if not 0 <= t <= 1
+    ]
     if not targets:
         problems.append("targets: give at least one target")
     if problems:
@@ -108,10 +112,14 @@ def frontier_table(table: pd.DataFrame) -> pd.DataFrame:
         out[column] = t.get(column, np.nan)
     ok = t["status"] == "optimal"
     step_pct = out["cfe_target_pct"].where(ok).diff()
-    out["marginal_cost_usd_per_mwh_per_pp"] = out["cost_usd_per_mwh_load"].where(ok).diff() / step_pct
+    out["marginal_cost_usd_per_mwh_per_pp"] = (
+        out["cost_usd_per_mwh_load"].where(ok).diff() / step_pct
+    )
     demand_mwh_per_yr = t.get("demand_mwh", np.nan) / t.get("horizon_years", np.nan)
     clean_step_mwh = step_pct / 100.0 * demand_mwh_per_yr
-    out["marginal_cost_usd_per_clean_mwh"] = out["total_cost_usd_per_yr"].where(ok).diff() / clean_step_mwh
+    out["marginal_cost_usd_per_clean_mwh"] = (
+        out["total_cost_usd_per_yr"].where(ok).diff() / clean_step_mwh
+    )
     for column in (
         "shadow_hourly_cfe_usd_per_mwh",
         "hourly_cfe_score",
@@ -124,5 +132,3 @@ def frontier_table(table: pd.DataFrame) -> pd.DataFrame:
     for column in capacity:
         out[column] = t[column]
     return out
-
-

@@ -35,7 +35,10 @@ def threads_per_point(
     if asked is not None and int(asked) > fair:
         log.warning(
             "solver option threads=%s with %d workers exceeds %d cores: using threads=%d",
-            asked, workers, cores, fair,
+            asked,
+            workers,
+            cores,
+            fair,
         )
     return fair if asked is None else min(int(asked), fair)
 

@@ -51,7 +51,7 @@ from planner.sweep.progress import Progress, RunStats, describe_stats
 from planner.sweep.schedule import Prepared, solve_points
 from planner.sweep.spec import Sweep, SweepError, load_sweep
 from planner.sweep.store import Store, StoreError, describe_error
-from planner.sweep.table import timing_columns, tidy_table
+from planner.sweep.table import tidy_table, timing_columns
 from planner.sweep.worker import Task, solve_task
 from planner.version import __version__, git_describe
 
@@ -60,8 +60,16 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path("out") / "sweeps"
 """Default parent of a sweep's output folder: ``out/sweeps/<sweep name>/``."""
 
-FAILED = ("infeasible", "unbounded", "infeasible_or_unbounded", "time_limit", "iteration_limit",
-          "interrupted", "error", "invalid")
+FAILED = (
+    "infeasible",
+    "unbounded",
+    "infeasible_or_unbounded",
+    "time_limit",
+    "iteration_limit",
+    "interrupted",
+    "error",
+    "invalid",
+)
 """Statuses other than ``optimal``; all are recorded, none stops a sweep."""
 
 
@@ -128,7 +136,9 @@ class Runner:
         return time_limit(sweep)
 
     def _prepare(self, sweep: Sweep, options: dict[str, Any]) -> Iterator[Prepared]:
-        base_hashes = {label: content_hash(inst.spec.model_dump()) for label, inst in sweep.bases.items()}
+        base_hashes = {
+            label: content_hash(inst.spec.model_dump()) for label, inst in sweep.bases.items()
+        }
         for point in sweep.points:
             base = sweep.bases[point.base]
             try:
@@ -141,7 +151,11 @@ class Runner:
                         "version": self._version,
                     }
                 )
-                record = {"status": "invalid", "error": "; ".join(exc.problems), "objective_usd": None}
+                record = {
+                    "status": "invalid",
+                    "error": "; ".join(exc.problems),
+                    "objective_usd": None,
+                }
                 yield Prepared(key, point, base.source, invalid=record)
                 continue
             raw = inst.spec.model_dump()
@@ -162,7 +176,9 @@ class Runner:
         }
 
     # running
-    def run(self, sweep: Sweep, export_tables: bool = True, label: str | None = None) -> pd.DataFrame:
+    def run(
+        self, sweep: Sweep, export_tables: bool = True, label: str | None = None
+    ) -> pd.DataFrame:
         """Solve every point of ``sweep`` not yet stored; return the tidy table of all points.
 
         Raises :class:`SweepInterrupted` on Ctrl-C and
@@ -247,13 +263,16 @@ class Runner:
             table.attrs["out"] = str(self.out)
             table.attrs["stats"] = stats
             if export_tables:
-                manifest = table[["point", "key"]].merge(self.store.manifest(unique), on="key", how="left")
+                manifest = table[["point", "key"]].merge(
+                    self.store.manifest(unique), on="key", how="left"
+                )
                 export(self.out, table, manifest)
         except StoreError as exc:
             if not exc.resumable:
                 raise
             raise StoreError(
-                f"{exc}; all {len(unique)} points are stored: fix the cause (free disk space?) and run "
+                f"{exc}; all {len(unique)} points are stored: fix the cause (free disk space?) and "
+                "run "
                 "the same command again to write the tables",
                 exc.reason,
                 resumable=True,
@@ -306,6 +325,7 @@ class Runner:
             prepared = list(self._prepare(sweep, self.options(sweep)))
         records = self.store.records(p.key for p in prepared)
         return tidy_table(prepared, records, sweep.columns)
+
 
 def run_sweep(
     spec: str | Path | Sweep | Mapping[str, Any],

@@ -54,8 +54,12 @@ def solve_points(
             return result
         except BrokenProcessPool:
             return None
-        except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker killed
-            record = {"status": "error", "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
+        except Exception as exc:
+            record = {
+                "status": "error",
+                "error": f"{type(exc).__name__}: {exc}",
+                "objective_usd": None,
+            }
             return record, {"finished_at": now()}
 
     queue: deque[Prepared] = deque()

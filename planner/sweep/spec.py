@@ -52,9 +52,27 @@ from planner.inputs.messages import describe_error
 from planner.inputs.paths import path_problem
 from planner.inputs.yaml_file import read_yaml_mapping, structure_problem
 from planner.sweep.expand import combinations, csv_problems, rebase_csv, try_overrides
-from planner.sweep.schema import KEYED, MAX_POINTS, MAX_VALUES, Range, Scenario, SweepError, SweepSpec
+from planner.sweep.schema import (
+    KEYED,
+    MAX_POINTS,
+    MAX_VALUES,
+    Range,
+    Scenario,
+    SweepError,
+    SweepSpec,
+)
 
-__all__ = ["MAX_POINTS", "MAX_VALUES", "Point", "Range", "Sweep", "SweepError", "SweepSpec", "load_sweep"]
+__all__ = [
+    "MAX_POINTS",
+    "MAX_VALUES",
+    "Point",
+    "Range",
+    "Sweep",
+    "SweepError",
+    "SweepSpec",
+    "load_sweep",
+]
+
 
 @dataclass(frozen=True)
 class Point:
@@ -174,9 +192,7 @@ def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = Non
     return Sweep.from_dict(raw, path.parent, str(path), allowed_dirs)
 
 
-def _expand(
-    spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, ...] = ()
-) -> Sweep:
+def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, ...] = ()) -> Sweep:
     problems: list[str] = []
     bases: dict[str, Instance] = {}
     loaded: list[tuple[str, Instance]] = []
@@ -267,7 +283,9 @@ def _expand(
             for j, value in enumerate(param.expanded()):
                 if value_csv[i, j]:
                     continue
-                for p in try_overrides(inst, {**fixed, param.path: rebase_csv(value, base_dir, to_dir)}):
+                for p in try_overrides(
+                    inst, {**fixed, param.path: rebase_csv(value, base_dir, to_dir)}
+                ):
                     problems.append(f"{source}: parameters[{i}].values[{j}]: {p}{on(label)}")
         for k, s in enumerate(spec.scenarios):
             bad = [(path, path_problem(inst.raw, path)) for path in s.overrides]

@@ -50,6 +50,7 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 1
 """``PRAGMA user_version`` of the store's tables; a store of a later version is refused."""
 
+
 class StoreError(SweepError):
     """The sweep's store cannot be used or written: the output folder holds something that is
     not this sweep's store (a garbage file, another program's database, another sweep's
@@ -163,12 +164,16 @@ class Store:
         self.folder = Path(folder)
         self.path = self.folder / STORE_FILE
         if self.folder.exists() and not self.folder.is_dir():
-            raise StoreError(f"{self.folder}: exists and is not a folder; choose another output folder")
+            raise StoreError(
+                f"{self.folder}: exists and is not a folder; choose another output folder"
+            )
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # no permission, a file on the way, ...
             reason = describe_error(exc)
-            raise StoreError(f"{self.folder}: cannot use as the output folder: {reason}", reason) from None
+            raise StoreError(
+                f"{self.folder}: cannot use as the output folder: {reason}", reason
+            ) from None
         if self.path.exists() and not self.path.is_file():
             raise StoreError(f"{self.path}: exists and is not a file; choose another output folder")
         try:  # SQLite would take a file shorter than its header for an empty database
@@ -205,7 +210,9 @@ class Store:
         try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if tables:
                 check = db.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
@@ -220,7 +227,9 @@ class Store:
                 "output folder"
             )
         if not ours and tables and not (app_id == 0 and self._is_legacy(tables)):
-            what = f"application id {app_id:#x}" if app_id else "tables " + ", ".join(sorted(tables))
+            what = (
+                f"application id {app_id:#x}" if app_id else "tables " + ", ".join(sorted(tables))
+            )
             raise StoreError(refuse % f"another program's database: {what}")
         if not ours:  # a new file, or a store written before the id existed
             with self._transaction("create the store tables"):
@@ -262,12 +271,18 @@ class Store:
         Raises :class:`StoreError` if the write fails (the transaction is rolled back: the
         point is not stored, the others are untouched)."""
         row = {c: manifest.get(c) for c in MANIFEST_COLUMNS}
-        row |= {"key": key, "status": record["status"], "finished_at": manifest.get("finished_at") or now()}
+        row |= {
+            "key": key,
+            "status": record["status"],
+            "finished_at": manifest.get("finished_at") or now(),
+        }
         row["record"] = json.dumps(dict(record), default=float)
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         with self._transaction("store a point"):
-            self._db.execute(f"INSERT OR REPLACE INTO points ({columns}) VALUES ({marks})", tuple(row.values()))
+            self._db.execute(
+                f"INSERT OR REPLACE INTO points ({columns}) VALUES ({marks})", tuple(row.values())
+            )
 
     def records(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """Stored records by key (all, or those of ``keys`` that are stored)."""
@@ -313,14 +328,17 @@ class Store:
             names = sorted(n for (n,) in self._db.execute("SELECT DISTINCT sweep FROM runs"))
             if names and fields.get("sweep") not in names:
                 source = self._db.execute(
-                    "SELECT source FROM runs WHERE sweep = ? ORDER BY run DESC LIMIT 1", (names[-1],)
+                    "SELECT source FROM runs WHERE sweep = ? ORDER BY run DESC LIMIT 1",
+                    (names[-1],),
                 ).fetchone()[0]
                 raise StoreError(
                     f"{self.path}: holds the points of sweep {', '.join(map(repr, names))} "
                     f"({source}), not of {fields.get('sweep')!r} ({fields.get('source')}); nothing "
                     "was changed: give this sweep its own output folder"
                 )
-            cur = self._db.execute(f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(fields.values()))
+            cur = self._db.execute(
+                f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(fields.values())
+            )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -361,6 +379,6 @@ class Store:
                     raise
             except (sqlite3.Error, OSError) as exc:
                 reason = describe_error(exc)
-                raise StoreError(f"{self.path}: cannot {what}: {reason}", reason, resumable=True) from None
-
-
+                raise StoreError(
+                    f"{self.path}: cannot {what}: {reason}", reason, resumable=True
+                ) from None

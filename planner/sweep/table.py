@@ -42,7 +42,11 @@ def tidy_table(
 
 
 def ordered(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    head = [c for c in ("point", "base", "scenario", *columns, "status", "error", "objective_usd") if c in frame]
+    head = [
+        c
+        for c in ("point", "base", "scenario", *columns, "status", "error", "objective_usd")
+        if c in frame
+    ]
     tail = [c for c in frame if c.endswith("_s") and c not in head]
     rest = [c for c in frame if c not in head and c not in tail and c != "key"]
     return frame[[*head, *rest, *tail, "key"]]

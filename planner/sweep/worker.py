@@ -50,11 +50,15 @@ def flatten(res: Result) -> dict[str, Any]:
         for name, row in res.capacity.iterrows():
             for column in kind(str(row["kind"])).capacity_columns:
                 record[f"{name}_{column}"] = float(row[column])
-        record["resource_kinds"] = to_json({str(n): str(k) for n, k in res.capacity["kind"].items()})
+        record["resource_kinds"] = to_json(
+            {str(n): str(k) for n, k in res.capacity["kind"].items()}
+        )
         record |= {f"shadow_{k}": float(v) for k, v in res.prices.policy.items()}
         rc = res.prices.fusion_reduced_cost
         if "usd_per_mwh" in rc:
-            record |= {f"{k}_reduced_cost_usd_per_mwh": float(v) for k, v in rc["usd_per_mwh"].items()}
+            record |= {
+                f"{k}_reduced_cost_usd_per_mwh": float(v) for k, v in rc["usd_per_mwh"].items()
+            }
     record |= {str(k): float(v) for k, v in res.timings.items()}
     return record
 
@@ -88,7 +92,7 @@ def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     except InstanceError as exc:
         record = {"status": "invalid", "error": str(exc), "objective_usd": None}
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded, the sweep goes on
+    except Exception as exc:
         status = "interrupted" if _is_interrupt(exc) else "error"
         record = {"status": status, "error": f"{type(exc).__name__}: {exc}", "objective_usd": None}
     if record["status"] == "time_limit" and task.time_limit_s is not None:
@@ -123,5 +127,3 @@ def _init_worker() -> None:
     (the status is recorded)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("planner").setLevel(logging.ERROR)
-
-

@@ -49,8 +49,11 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
     long = an.breakeven_long(r.breakeven)
     by_name = {s.name: s for s in r.sites}
     long["offer_price_usd_per_mwh"] = [
-        float(next(o for o in by_name[s].instance.spec.fusion if o.name == by_name[s].offer)
-              .energy_price_usd_per_mwh)
+        float(
+            next(
+                o for o in by_name[s].instance.spec.fusion if o.name == by_name[s].offer
+            ).energy_price_usd_per_mwh
+        )
         for s in long["site"]
     ]
     long["mw_at_offer_price"] = [
@@ -80,9 +83,9 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
         part = long[long["site"] == site].set_index("policy").reindex(policies)
         price = num(part["offer_price_usd_per_mwh"].iloc[0], 1)
         shown[f"{site}: break-even, $/MWh"] = [an.breakeven_cell(row) for _, row in part.iterrows()]
-        shown[f"{site}: MW at {price} $/MWh"] = part["mw_at_offer_price"].map(
-            lambda v: num(v, 0)
-        ).to_list()
+        shown[f"{site}: MW at {price} $/MWh"] = (
+            part["mw_at_offer_price"].map(lambda v: num(v, 0)).to_list()
+        )
     doc.table(
         "breakeven",
         shown,
@@ -92,8 +95,11 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
         "only at a higher cost; `never`: not contracted even free):",
     )
     fig = figs.breakeven_by_policy(long, policies, benches, spec.breakeven.max_price_usd_per_mwh)
-    doc.figure(fig, fig_dir / "breakeven.png",
-               "Break-even fusion PPA price by CFE policy, per site, with the reference prices.")
+    doc.figure(
+        fig,
+        fig_dir / "breakeven.png",
+        "Break-even fusion PPA price by CFE policy, per site, with the reference prices.",
+    )
     for site in dict.fromkeys(long["site"]):
         doc.para(_breakeven_sentence(site, long[long["site"] == site], benches))
     return long

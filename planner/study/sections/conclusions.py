@@ -53,13 +53,16 @@ def conclusions(
                     elif not above:
                         lines.append(f"At {bench.label} it pays under no policy studied.")
                     else:
-                        lines.append(f"At {bench.label} it pays only under {policies_words(above)}.")
+                        lines.append(
+                            f"At {bench.label} it pays only under {policies_words(above)}."
+                        )
         if front is not None and bare is not None and firm is not None:
             s = an.shape_check(front, site.name, (bare.name, firm.name))
             lines.append(_premium_sentence(s, bare, firm))
         if delivery is not None and spec.delivery_risk is not None:
-            lines += _delivery_conclusion(delivery[delivery["site"] == site.name],
-                                          min(spec.delivery_risk.slip_years))
+            lines += _delivery_conclusion(
+                delivery[delivery["site"] == site.name], min(spec.delivery_risk.slip_years)
+            )
         if sens is not None:
             sub = sens[(sens["site"] == site.name) & (sens["case"] != "reference")]
             sub = sub[np.isfinite(sub["delta_breakeven_usd_per_mwh"])]

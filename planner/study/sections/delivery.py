@@ -28,7 +28,8 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
     doc.heading("3. Delivery risk: a late or derated fusion plant")
     soft = part.shortfall_penalty_usd_per_mwh
     kept = (
-        f"kept as a soft target at {num(soft, 0)} $/MWh of shortfall" if soft is not None
+        f"kept as a soft target at {num(soft, 0)} $/MWh of shortfall"
+        if soft is not None
         else "kept (hard: if it cannot be met, the case is `infeasible`)"
     )
     strategies = {
@@ -68,8 +69,9 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
             continue
         change = [
             f"{signed(d, 1)} ({signed(p, 1, ' %')})" if np.isfinite(d) else str(s)
-            for d, p, s in zip(rows["delta_pv_musd"], rows["delta_pv_pct"], rows["status"],
-                               strict=True)
+            for d, p, s in zip(
+                rows["delta_pv_musd"], rows["delta_pv_pct"], rows["status"], strict=True
+            )
         ]
         shown = pd.DataFrame(
             {
@@ -82,16 +84,22 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
                 "window CO2 change, kt": rows["delta_emissions_kt"].map(lambda v: signed(v, 1)),
             }
         )
-        doc.table(f"delivery_{site.name}", shown, long,
-                  f"**{site.name}**: {part.window_years}-year contract window against on-time "
-                  "delivery:")
+        doc.table(
+            f"delivery_{site.name}",
+            shown,
+            long,
+            f"**{site.name}**: {part.window_years}-year contract window against on-time delivery:",
+        )
     if not longs:
         return None
     delivery = pd.concat(longs, ignore_index=True)
     if (delivery["case"] != "on time").any():
-        doc.figure(figs.delivery_figure(delivery), fig_dir / "delivery_risk.png",
-                   "Change of the contract window's cost and emissions when the fusion plant is "
-                   "late or derated.")
+        doc.figure(
+            figs.delivery_figure(delivery),
+            fig_dir / "delivery_risk.png",
+            "Change of the contract window's cost and emissions when the fusion plant is "
+            "late or derated.",
+        )
     return delivery
 
 

@@ -65,18 +65,22 @@ def frontier(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
         caption += _reach_text(by_name[site], sub, policies[0])
         doc.table(f"frontier_{site}", shown, sub, caption)
     fig = figs.premium_figure(front, variants, spec.literature)
-    doc.figure(fig, fig_dir / "premium.png",
-               "Premium of hourly CFE targets over annual matching, per site and palette, and "
-               "the published figures.")
+    doc.figure(
+        fig,
+        fig_dir / "premium.png",
+        "Premium of hourly CFE targets over annual matching, per site and palette, and "
+        "the published figures.",
+    )
     full = variant(variants, True, True) or variant(variants, True, False)
     if full is not None:
         for site in dict.fromkeys(front["site"]):
             table = r.frontier[site]
-            fig = figs.capacity_by_target(
-                table[table["scenario"] == full.name], site, full.label
+            fig = figs.capacity_by_target(table[table["scenario"] == full.name], site, full.label)
+            doc.figure(
+                fig,
+                fig_dir / f"capacity_{site}.png",
+                f"{site}: capacity mix along the hourly target, palette '{full.label}'.",
             )
-            doc.figure(fig, fig_dir / f"capacity_{site}.png",
-                       f"{site}: capacity mix along the hourly target, palette '{full.label}'.")
     _shape(doc, r, front, variants)
     return front
 
@@ -114,14 +118,26 @@ def _shape(
         for name, values in lit.premium_pct.items():
             v = next((x for x in variants if x.name == name), None)
             for t, value in zip(lit.targets, values, strict=True):
-                rows.append({"source": "Riepin & Brown", "palette": v.label if v else name,
-                             "target_pct": 100 * t, "premium_pct": value})
+                rows.append(
+                    {
+                        "source": "Riepin & Brown",
+                        "palette": v.label if v else name,
+                        "target_pct": 100 * t,
+                        "premium_pct": value,
+                    }
+                )
     targets = sorted(front["hourly_target_pct"].dropna().unique())
     for site in dict.fromkeys(front["site"]):
         for v in variants:
             for t in targets:
-                rows.append({"source": site, "palette": v.label, "target_pct": t,
-                             "premium_pct": an.premium_at(front, site, v.name, t)})
+                rows.append(
+                    {
+                        "source": site,
+                        "palette": v.label,
+                        "target_pct": t,
+                        "premium_pct": an.premium_at(front, site, v.name, t),
+                    }
+                )
     table = pd.DataFrame(rows)
     columns = sorted(table["target_pct"].unique())
     display_rows = []
@@ -150,16 +166,17 @@ def _shape(
     items = []
     for site in dict.fromkeys(front["site"]):
         s = an.shape_check(front, site, (bare.name, firm.name))
-        verdict = "the same shape" if s["steep"] and s["cut"] else (
-            "part of the shape" if s["steep"] or s["cut"] else "a different shape")
+        verdict = (
+            "the same shape"
+            if s["steep"] and s["cut"]
+            else ("part of the shape" if s["steep"] or s["cut"] else "a different shape")
+        )
         premiums = [(bare, s["premium_no_firm_pct"])]
         if lds is not None:
             premiums.append((lds, an.premium_at(front, site, lds.name, top)))
         premiums.append((firm, s["premium_firm_pct"]))
         words = joined([f"{_premium_text(p)} with '{v.label}'" for v, p in premiums])
-        items.append(
-            f"**{site}** shows {verdict}. Premium at {num(top, 0)} % hourly CFE: {words}."
-        )
+        items.append(f"**{site}** shows {verdict}. Premium at {num(top, 0)} % hourly CFE: {words}.")
     if lit is not None and bare.name in lit.premium_pct and firm.name in lit.premium_pct:
         items.append(
             f"Riepin & Brown ({lit.source}): {signed(lit.premium_pct[bare.name][-1], 0, ' %')} "

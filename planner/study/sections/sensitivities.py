@@ -37,14 +37,18 @@ def sensitivities(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame
     )
     items = []
     for c in part.cases:
-        factors = [f"{FACTOR_WORDS[k]} x {num(getattr(c, k), 2)}" for k in FACTOR_WORDS
-                   if getattr(c, k) != 1]
+        factors = [
+            f"{FACTOR_WORDS[k]} x {num(getattr(c, k), 2)}"
+            for k in FACTOR_WORDS
+            if getattr(c, k) != 1
+        ]
         items.append(f"{c.label}: {joined(factors) or 'no change'}")
     doc.bullets(items)
     sens = pd.concat(
         [
-            an.sensitivity_long(r.study, site, r.sensitivity_costs[site.name],
-                                r.sensitivity_breakeven[site.name])
+            an.sensitivity_long(
+                r.study, site, r.sensitivity_costs[site.name], r.sensitivity_breakeven[site.name]
+            )
             for site in r.sites
             if site.name in r.sensitivity_costs
         ],
@@ -55,27 +59,46 @@ def sensitivities(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame
     for site in dict.fromkeys(sens["site"]):
         sub = sens[sens["site"] == site].set_index("label").reindex(labels)
         shown[f"{site}: break-even, $/MWh"] = [
-            an.breakeven_cell({"breakeven_usd_per_mwh": b, "note": n,
-                               "contracted_at_usd_per_mwh": c})
-            for b, n, c in zip(sub["breakeven_usd_per_mwh"], sub["breakeven_note"],
-                               sub["contracted_at_usd_per_mwh"], strict=True)
+            an.breakeven_cell(
+                {"breakeven_usd_per_mwh": b, "note": n, "contracted_at_usd_per_mwh": c}
+            )
+            for b, n, c in zip(
+                sub["breakeven_usd_per_mwh"],
+                sub["breakeven_note"],
+                sub["contracted_at_usd_per_mwh"],
+                strict=True,
+            )
         ]
         shown[f"{site}: cost with / without fusion, $/MWh"] = [
             f"{num(a)} / {num(b)}"
-            for a, b in zip(sub["cost_with_fusion_usd_per_mwh"],
-                            sub["cost_without_fusion_usd_per_mwh"], strict=True)
+            for a, b in zip(
+                sub["cost_with_fusion_usd_per_mwh"],
+                sub["cost_without_fusion_usd_per_mwh"],
+                strict=True,
+            )
         ]
-    doc.table("sensitivities", shown, sens,
-              f"Break-even price and cost under {policy_words(part.policy.label)}, per case "
-              "(`-`: the policy is out of reach without fusion):")
-    doc.figure(figs.tornado(sens), fig_dir / "sensitivities.png",
-               "Change of the break-even fusion price from the reference, per case and site.")
+    doc.table(
+        "sensitivities",
+        shown,
+        sens,
+        f"Break-even price and cost under {policy_words(part.policy.label)}, per case "
+        "(`-`: the policy is out of reach without fusion):",
+    )
+    doc.figure(
+        figs.tornado(sens),
+        fig_dir / "sensitivities.png",
+        "Change of the break-even fusion price from the reference, per case and site.",
+    )
     grid_cases = [c for c in part.cases if c.grid_fossil != 1]
     if grid_cases and not part.policy.is_annual:
         x = part.policy.share
         equivalents = joined(
-            [f"x {num(c.grid_fossil, 2)} acts like a {pct(100 * (1 - (1 - x) / c.grid_fossil), 1)} "
-             "target" for c in grid_cases]
+            [
+                f"x {num(c.grid_fossil, 2)} acts like a "
+                f"{pct(100 * (1 - (1 - x) / c.grid_fossil), 1)} "
+                "target"
+                for c in grid_cases
+            ]
         )
         doc.para(
             "The grid cases change the target more than the grid: the hourly CFE constraint caps "
