@@ -24,7 +24,6 @@ from planner.inputs.spec import InstanceSpec
 from planner.model.build import BUILDERS, build_model
 from planner.report import figures
 from planner.report.style import KIND_COLOURS, close
-from planner.results.saved import SavedResult
 from planner.schema_doc import SECTIONS
 from planner.solve import grid_only
 from planner.sweep.worker import flatten
@@ -152,7 +151,7 @@ def test_baseline_and_switch_off(k: Kind) -> None:
 @pytest.mark.parametrize("k", KINDS, ids=lambda k: k.key)
 def test_report_colours_and_dispatch_stack(k: Kind, solved: planner.Result) -> None:
     assert KIND_COLOURS[k.key] == k.colour
-    saved = SavedResult.of(solved)
+    saved = solved.saved()
     fig = figures.dispatch_week(saved)
     labels = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
     close(fig)

@@ -189,7 +189,7 @@ def test_clean_share_matches_the_hourly_cfe_score(data):  # type: ignore[no-unty
 
 
 def test_from_result_and_from_dir_agree(solved, data):  # type: ignore[no-untyped-def]
-    live = SavedResult.of(solved[0])
+    live = solved[0].saved()
     pd.testing.assert_frame_equal(live.capacity, data.capacity, check_dtype=False)
     assert live.clean_share().to_numpy() == pytest.approx(data.clean_share().to_numpy(), abs=1e-6)
 
@@ -301,7 +301,7 @@ def test_report_of_a_result_and_of_its_folder_are_identical(aggregated, tmp_path
 
 def test_saved_folder_reads_back_every_table_exactly(aggregated):  # type: ignore[no-untyped-def]
     res, folder = aggregated
-    live, saved = SavedResult.of(res), read_folder(folder)
+    live, saved = res.saved(), read_folder(folder)
     pd.testing.assert_frame_equal(live.capacity, saved.capacity, check_exact=True)
     pd.testing.assert_frame_equal(live.costs, saved.costs, check_exact=True)
     pd.testing.assert_frame_equal(live.dispatch, saved.dispatch, check_exact=True, check_freq=False)

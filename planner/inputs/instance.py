@@ -62,6 +62,9 @@ class Instance:
     overrides: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
     """Every override applied since the instance was read, as (path, value) in the order
     applied: applying them again to ``source`` gives the same instance."""
+    periods: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """How the modelled hours were chosen when they are representative periods (the settings
+    of the clustering and what it found); empty for every hour. Reported with the results."""
 
     # -- convenient views -------------------------------------------------------------------
     @property
@@ -141,8 +144,11 @@ class Instance:
         if problems:
             raise InstanceError(problems)
         hour_index = None
-        if resolved.time.representative_periods is not None:
+        periods: dict[str, Any] = {}
+        rep = resolved.time.representative_periods
+        if rep is not None:
             resolved, hour_index = aggregate_spec(resolved)
+            periods = {"method": "k-means", **rep.model_dump()}
         return cls(
             spec=resolved,
             raw=raw,
@@ -151,6 +157,7 @@ class Instance:
             load_seconds=_time.perf_counter() - started,
             hour_index=hour_index,
             allowed_dirs=allowed,
+            periods=periods,
         )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Instance:

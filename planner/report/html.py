@@ -175,7 +175,7 @@ def saved_of(source: Result | SavedResult | str | Path) -> SavedResult:
         return source
     if isinstance(source, (str, Path)):
         return read_folder(source)
-    return SavedResult.of(source)
+    return source.saved()
 
 
 def write_report(source: Result | SavedResult | str | Path, path: str | Path) -> Path:

@@ -19,7 +19,7 @@ Layout (``planner solve --out DIR``, :meth:`planner.Result.to_dir`)::
 
 Tables of an optimal solve only; a failed solve writes ``summary.json``, ``timings.csv`` and
 ``diagnosis.txt``. Numbers are read back exactly (pandas writes and parses CSV floats without
-loss; hourly tables from Parquet), so :func:`read_folder` returns what :meth:`SavedResult.of` gives.
+loss; hourly tables from Parquet), so :func:`read_folder` returns what :meth:`Result.saved` gives.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pandas as pd
 from planner.diagnose.findings import Diagnosis
 from planner.inputs.instance import Instance
 from planner.results.folder import write_folder
-from planner.results.saved import SavedResult
+from planner.results.saved import MARGINAL_COLUMN, SavedResult, inputs_of
 from planner.results.summary import summary_text
 
 
@@ -132,8 +132,38 @@ class Result:
     def to_dir(self, path: str | Path) -> Path:
         """Write every table as CSV (hourly tables also as Parquet) and ``summary.json``
         (:mod:`planner.results.folder`); return the folder."""
-        return write_folder(SavedResult.of(self), path)
+        return write_folder(self.saved(), path)
 
     def summary(self) -> str:
         """A readable multi-line summary: capacity mix, cost, CFE, emissions vs the baseline."""
-        return summary_text(SavedResult.of(self))
+        return summary_text(self.saved())
+
+    def saved(self) -> SavedResult:
+        """This result as a results folder holds it (what reports show), without writing it."""
+        inst = self.instance
+        dispatch = self.dispatch.copy()
+        if self.ok:
+            dispatch[MARGINAL_COLUMN] = self.prices.hourly_usd_per_mwh
+        return SavedResult(
+            name=inst.name,
+            source=str(inst.source),
+            status=self.status,
+            objective_usd=self.objective_usd,
+            capacity=self.capacity,
+            costs=self.costs,
+            metrics=self.metrics,
+            dispatch=dispatch,
+            shadow_prices=self.prices.policy,
+            fusion_reduced_cost=self.prices.fusion_reduced_cost,
+            timings=self.timings,
+            hourly=self.hourly,
+            inputs=inputs_of(inst),
+            diagnosis=self.diagnosis.to_dict() if self.diagnosis is not None else None,
+            diagnosis_text=self.diagnosis.text() if self.diagnosis is not None else None,
+            warnings=list(self.warnings),
+            model_stats={str(k): float(v) for k, v in self.model_stats.items()},
+            solver_options=dict(self.solver_options),
+            numerics={str(k): float(v) for k, v in self.numerics.items()},
+            aggregation_error=self.aggregation_error,
+            baseline=self.baseline.saved() if self.baseline is not None else None,
+        )

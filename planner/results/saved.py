@@ -1,5 +1,6 @@
 """What a results folder holds, as one object: :class:`SavedResult`, taken from a
-:class:`~planner.results.result.Result` (:meth:`SavedResult.of`) or read from the folder
+:class:`~planner.results.result.Result` (:meth:`~planner.results.result.Result.saved`) or read
+from the folder
 (:func:`planner.results.folder.read_folder`). Reports are views of a SavedResult, so a report
 of a solve and of its saved folder are the same."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,9 +16,6 @@ import pandas as pd
 from planner.hashing import content_hash, to_json
 from planner.inputs.catalogue import BY_KEY, Role
 from planner.inputs.instance import Instance
-
-if TYPE_CHECKING:
-    from planner.results.result import Result
 
 MARGINAL_COLUMN = "marginal_cost_usd_per_mwh"
 """Column of the hourly marginal cost in a saved dispatch table."""
@@ -35,6 +33,7 @@ def inputs_of(inst: Instance) -> dict[str, Any]:
         "representative_periods": inst.is_aggregated or sequence is not None,
         "period_hours": time.period_hours,
         "periods_represented": len(sequence) if sequence is not None else None,
+        "clustering": json.loads(to_json(dict(inst.periods))),
         "policy": inst.spec.policy.model_dump(exclude_none=True),
         "overrides": json.loads(to_json([[path, value] for path, value in inst.overrides])),
         "inputs_sha256": content_hash(inst.spec.model_dump()),
@@ -117,37 +116,6 @@ class SavedResult:
         demand = self.dispatch["demand_mw"].where(self.dispatch["demand_mw"] > 0)
         clean = self.hourly["clean_supply_mw"].reindex(self.dispatch.index)
         return (clean / demand).clip(0.0, 1.0)
-
-    @classmethod
-    def of(cls, res: Result) -> SavedResult:
-        """The saved form of a result, without writing it."""
-        inst = res.instance
-        dispatch = res.dispatch.copy()
-        if res.ok:
-            dispatch[MARGINAL_COLUMN] = res.prices.hourly_usd_per_mwh
-        return cls(
-            name=inst.name,
-            source=str(inst.source),
-            status=res.status,
-            objective_usd=res.objective_usd,
-            capacity=res.capacity,
-            costs=res.costs,
-            metrics=res.metrics,
-            dispatch=dispatch,
-            shadow_prices=res.prices.policy,
-            fusion_reduced_cost=res.prices.fusion_reduced_cost,
-            timings=res.timings,
-            hourly=res.hourly,
-            inputs=inputs_of(inst),
-            diagnosis=res.diagnosis.to_dict() if res.diagnosis is not None else None,
-            diagnosis_text=res.diagnosis.text() if res.diagnosis is not None else None,
-            warnings=list(res.warnings),
-            model_stats={str(k): float(v) for k, v in res.model_stats.items()},
-            solver_options=dict(res.solver_options),
-            numerics={str(k): float(v) for k, v in res.numerics.items()},
-            aggregation_error=res.aggregation_error,
-            baseline=cls.of(res.baseline) if res.baseline is not None else None,
-        )
 
 
 def hourly_frame(
