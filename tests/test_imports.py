@@ -155,7 +155,9 @@ def test_cli_writes_a_profile_the_planner_reads(
     assert 0.3 < inst.spec.grid.carbon_free_share.mean() < 0.4
 
 
-def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
+def test_cli_into_refuses_misaligned_rows_and_places_by_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "profile.csv"
     pd.DataFrame(
         {
@@ -164,6 +166,7 @@ def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
             "grid_price_usd_per_mwh": [9.0] * 4,
         }
     ).to_csv(target, index=False)
+    before = target.read_bytes()
     args = [
         "price",
         str(DATA / "pjm_da_hrl_lmps.csv"),
@@ -174,12 +177,32 @@ def test_cli_into_replaces_columns_row_by_row(tmp_path: Path) -> None:
         "--into",
         str(target),
     ]
-    assert main([*args, "--start", "2023-07-01 00:00", "--adder-usd-per-mwh", "10"]) == 0
+    # 2023 hours into a file of 2028 hours: refused, the file untouched
+    assert main([*args, "--start", "2023-07-01 00:00", "--adder-usd-per-mwh", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--into {target} row 2: timestamp 2028-01-01 00:00" in err
+    assert target.read_bytes() == before
+    # placed by position, as asked
+    placed = [*args, "--start", "2023-07-01 00:00", "--place-at", "2028-01-01 00:00"]
+    assert main([*placed, "--adder-usd-per-mwh", "10"]) == 0
     merged = pd.read_csv(target)
     assert list(merged["timestamp"]) == [f"2028-01-01 {h:02d}:00" for h in range(4)]  # untouched
     np.testing.assert_allclose(merged["grid_price_usd_per_mwh"], [42.5, 43.5, 44.5, 45.5])
     np.testing.assert_allclose(merged["grid_export_price_usd_per_mwh"], [32.5, 33.5, 34.5, 35.5])
     np.testing.assert_allclose(merged["load_mw"], 1.0)
+    # a file whose hours are one hour off is refused at its first mismatching row
+    shifted = tmp_path / "shifted.csv"
+    pd.DataFrame(
+        {"timestamp": ["2023-07-01 00:00", "2023-07-01 01:00", "2023-07-01 03:00"], "x": 1}
+    ).to_csv(shifted, index=False)
+    assert main([*args[:-1], str(shifted)]) == 2
+    assert f"--into {shifted} row 4: timestamp 2023-07-01 03:00, the imported hour is " in (
+        capsys.readouterr().err
+    )
+    no_stamps = tmp_path / "no_stamps.csv"
+    no_stamps.write_text("x\n1\n")
+    assert main([*args[:-1], str(no_stamps)]) == 2
+    assert "no 'timestamp' column" in capsys.readouterr().err
 
 
 def test_cli_reports_problems_with_exit_code_2(
@@ -209,3 +232,122 @@ def test_cli_reports_problems_with_exit_code_2(
     assert main([*args, "--out", str(tmp_path / "o.csv"), "--start", "2030-01-01 00:00"]) == 2
     assert "outside the data" in capsys.readouterr().err
     assert main([*args, "--out", str(tmp_path / "o.csv"), "--hours", "100"]) == 2
+
+
+# -- real downloads as they come: the short-code EIA-930 layout, UTC years, zones --------------
+PEAK_UTC_HOUR = 18
+"""The synthetic file's clean share peaks at 18:00 UTC every day: 12:00 in Central standard
+time, 13:00 in Eastern standard time."""
+
+
+def short_code_year(path: Path, year: int = 2022) -> pd.DataFrame:
+    """A synthetic UTC year in the short-code layout whose solar (so the clean share) peaks at
+    :data:`PEAK_UTC_HOUR`; gas fills the rest. ``NG`` carries the UTC row number, to follow
+    rows."""
+    utc = pd.date_range(f"{year}-01-01 00:00", f"{year}-12-31 23:00", freq="h", tz="UTC")
+    hour = utc.hour.to_numpy()
+    sun = np.maximum(0.0, 1000.0 - 150.0 * np.abs(hour - PEAK_UTC_HOUR))
+    frame = pd.DataFrame(
+        {
+            "timestamp": utc.strftime("%Y-%m-%d %H:%M:%S+00:00"),
+            "WND": 100.0,
+            "SUN": sun,
+            "WAT": 50.0,
+            "OIL": 0.0,
+            "NG": 2000.0 + np.arange(len(utc)) * 1e-3,
+            "COL": 500.0,
+            "NUC": 300.0,
+            "OTH": 10.0,
+        }
+    )
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_utc_eia930_lands_each_hour_on_its_local_hour(tmp_path: Path) -> None:
+    source = tmp_path / "XYZ.csv"
+    short_code_year(source)
+    for offset, peak in ((-6, 12), (-5, 13), (-8, 10)):
+        got = import_eia930(source, utc_offset_h=offset)
+        frame = got.frame
+        # the whole local year, wrapped by the stated rule (no '8754 hours')
+        assert len(frame) == 8760 and got.wrapped_hours == -offset
+        assert frame.index[0] == pd.Timestamp("2022-01-01 00:00")
+        assert frame.index[-1] == pd.Timestamp("2022-12-31 23:00")
+        share = frame["grid_carbon_free_share"].to_numpy().reshape(365, 24)
+        assert (share.argmax(axis=1) == peak).all(), offset
+    # the rows: local 00:00 CST is 06:00 UTC; the last 6 local hours are the file's first 6
+    ci = import_eia930(source, utc_offset_h=-6).frame["grid_carbon_intensity_t_per_mwh"]
+    raw = pd.read_csv(source)
+    total = raw[["WND", "SUN", "WAT", "OIL", "NG", "COL", "NUC", "OTH"]].sum(axis=1)
+    direct = (raw["NG"] * 0.437 + raw["COL"] * 1.050) / total
+    np.testing.assert_allclose(ci.to_numpy()[:8754], direct.to_numpy()[6:])
+    np.testing.assert_allclose(ci.to_numpy()[8754:], direct.to_numpy()[:6])
+
+
+def test_cli_short_code_file_with_an_iana_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "ERCO.csv"
+    short_code_year(source)
+    out = tmp_path / "out.csv"
+    assert main(["eia930", str(source), "--tz", "America/Chicago", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "UTC-6 = America/Chicago standard time" in said and "6 hours moved" in said
+    written = pd.read_csv(out)
+    assert written["timestamp"].iloc[0] == "2022-01-01 00:00"
+    assert written["timestamp"].iloc[-1] == "2022-12-31 23:00"
+    share = written["grid_carbon_free_share"].to_numpy().reshape(365, 24)
+    assert (share.argmax(axis=1) == 12).all()  # 18:00 UTC = 12:00 CST, in July too (no DST)
+    # the same file stamped hour-ending: each hour moves one earlier
+    assert main(["eia930", str(source), "--tz", "America/Chicago", "--hour-ending", "--out",
+                 str(out)]) == 0  # fmt: skip
+    ending = pd.read_csv(out, index_col="timestamp")["grid_carbon_free_share"]
+    july = ending[ending.index.str.startswith("2022-07-01")]
+    assert july.idxmax() == "2022-07-01 11:00"
+    # into a 2028 profile, placed by position
+    target = tmp_path / "profile.csv"
+    stamps = pd.date_range("2028-01-01 00:00", periods=8760, freq="h").strftime("%Y-%m-%d %H:%M")
+    pd.DataFrame({"timestamp": stamps, "load_mw": 1.0}).to_csv(target, index=False)
+    base = ["eia930", str(source), "--tz", "America/Chicago", "--into", str(target)]
+    assert main(base) == 2
+    assert "row 2: timestamp 2028-01-01 00:00 is not among the imported hours" in (
+        capsys.readouterr().err
+    )
+    assert main([*base, "--place-at", "2028-01-01 00:00"]) == 0
+    merged = pd.read_csv(target)
+    np.testing.assert_allclose(merged["grid_carbon_free_share"], written["grid_carbon_free_share"])
+
+
+def test_short_code_defects_are_repaired_and_counted(tmp_path: Path) -> None:
+    source = tmp_path / "BA.csv"
+    frame = short_code_year(source)
+    frame.loc[1000:1021, ["WND", "SUN", "NG"]] = np.nan  # an empty day, as PJM's in March
+    frame.to_csv(source, index=False)
+    got = import_eia930(source, utc_offset_h=-5)
+    assert got.repaired_hours == 22
+    share = got.frame["grid_carbon_free_share"].to_numpy()
+    assert np.isfinite(share).all()
+    # the repaired day keeps the diurnal shape: same hours of the neighbouring days
+    assert share.reshape(365, 24).argmax(axis=1).tolist() == [13] * 365
+
+
+def test_errors_name_the_file_column_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bad.csv"
+    short_code_year(source)
+    lines = source.read_text().splitlines()
+    lines[5] = lines[5].replace(",500.0,", ",lots,")
+    source.write_text("\n".join(lines) + "\n")
+    out = str(tmp_path / "o.csv")
+    assert main(["eia930", str(source), "--utc-offset", "-6", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {source}: column 'COL' line 6: 'lots' is not a number\n"
+    prices = tmp_path / "p.csv"
+    prices.write_text("when,usd\n2023-01-01 00:00,1\nyesterday,2\n")
+    args = ["price", str(prices), "--time-column", "when", "--price-column", "usd"]
+    assert main([*args, "--utc-offset", "0", "--out", out]) == 2
+    assert "column 'when' line 3: 'yesterday' is not a timestamp" in capsys.readouterr().err
+    assert main([*args, "--tz", "Mars/Olympus", "--out", out]) == 2
+    assert "unknown IANA time zone 'Mars/Olympus'" in capsys.readouterr().err

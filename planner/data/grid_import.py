@@ -1,5 +1,12 @@
 """Readers of real hourly grid data (EIA-930, Electricity Maps, ISO prices) into the planner's
-profile columns, in the site's local standard time; the command line is :mod:`planner.imports`."""
+profile columns, in the site's local standard time; the command line is :mod:`planner.imports`.
+
+Every reader takes the time stamps as hour-beginning or hour-ending (``hour_ending``; the
+default of each layout is stated where it is read), converts them to UTC and then to local
+standard time (a fixed offset all year), averages sub-hourly rows and interpolates missing
+hours. A file covering exactly one UTC calendar year is wrapped onto the local year
+(:func:`planner.data.calendar.wrap_to_local_year`, the rule of the shipped data).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-EMISSION_FACTORS_T_PER_MWH = {"coal": 1.050, "gas": 0.437, "oil": 1.109}
+from planner.data.calendar import CalendarError, whole_utc_year, wrap_to_local_year
+from planner.data.eia930 import (
+    DIRECT_T_PER_MWH,
+    FUELS,
+    Eia930Error,
+    grid_series,
+    read_short_codes,
+    repair,
+)
+
+EMISSION_FACTORS_T_PER_MWH = {
+    "coal": DIRECT_T_PER_MWH["COL"],
+    "gas": DIRECT_T_PER_MWH["NG"],
+    "oil": DIRECT_T_PER_MWH["OIL"],
+}
 """CO2 per MWh generated, US 2023: EIA FAQ 'How much carbon dioxide is produced per kilowatthour
 of U.S. electricity generation?' (709 Mt / 675 TWh coal, 790 Mt / 1,806 TWh gas, 18 Mt / 16.2 TWh
-petroleum)."""
+petroleum); the same as :data:`planner.data.eia930.DIRECT_T_PER_MWH`."""
 
 CLEAN_FUELS = ("nuclear", "hydro", "solar", "wind")
 
@@ -46,6 +67,10 @@ class Imported:
     frame: pd.DataFrame  # index: hour-beginning local standard time; planner column names
     filled_hours: int
     source_rows: int
+    wrapped_hours: int = 0
+    """Hours of a whole UTC year moved to the other end of the local year (0: not wrapped)."""
+    repaired_hours: int = 0
+    """EIA-930 short-code layout: defective hours repaired (:func:`planner.data.eia930.repair`)."""
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -78,20 +103,35 @@ def _matching(frame: pd.DataFrame, pattern: str, what: str) -> str:
     )
 
 
+def _line(series: pd.Series, mask: np.ndarray) -> str:
+    """'line N' of the first row in ``mask`` (the header is line 1)."""
+    return f"line {series.index.get_loc(series.index[np.flatnonzero(mask)[0]]) + 2}"
+
+
 def _numbers(series: pd.Series, what: str) -> np.ndarray:
-    values = pd.to_numeric(series.astype(str).str.replace(",", "", regex=False), errors="coerce")
-    return values.to_numpy(dtype=float)
+    """Numbers of a column; empty cells are NaN, anything else that is not a number is refused."""
+    text = series.astype(str).str.replace(",", "", regex=False).str.strip()
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & series.notna().to_numpy() & (text != "").to_numpy()
+    if bad.any():
+        first = series.iloc[np.flatnonzero(bad)[0]]
+        raise ImportFormatError(
+            f"column {what!r} {_line(series, bad)}: {first!r} is not a number"
+            + (f" ({int(bad.sum()) - 1} more)" if bad.sum() > 1 else "")
+        )
+    return values
 
 
 def _utc(series: pd.Series, what: str) -> pd.DatetimeIndex:
     """Parse timestamps as UTC (naive values are taken as UTC)."""
     parsed = pd.to_datetime(series, errors="coerce", utc=True, format="mixed")
-    bad = int(parsed.isna().sum())
-    if bad == len(parsed):
-        raise ImportFormatError(f"{what}: no value is a timestamp (first: {series.iloc[0]!r})")
-    if bad:
-        first = series[parsed.isna()].iloc[0]
-        raise ImportFormatError(f"{what}: {bad} values are not timestamps (first: {first!r})")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        first = series.iloc[np.flatnonzero(bad)[0]]
+        raise ImportFormatError(
+            f"column {what!r} {_line(series, bad)}: {first!r} is not a timestamp"
+            + (f" ({int(bad.sum()) - 1} more)" if bad.sum() > 1 else "")
+        )
     return pd.DatetimeIndex(parsed)
 
 
@@ -110,19 +150,63 @@ def to_local_hourly(
     missing = int(frame.isna().any(axis=1).sum())
     frame = frame.interpolate(method="linear", limit_direction="both")
     frame.index.name = "timestamp"
-    return Imported(frame=frame, filled_hours=missing, source_rows=len(utc_hour_start))
+    wrapped = 0
+    year = whole_utc_year(pd.DatetimeIndex(frame.index), utc_offset_h)
+    if year is not None and utc_offset_h != 0:
+        try:
+            frame = wrap_to_local_year(frame, utc_offset_h, year)
+            wrapped = int(abs(utc_offset_h))
+        except CalendarError:
+            pass  # a fractional offset: the hours stay as they are
+    return Imported(frame, missing, len(utc_hour_start), wrapped_hours=wrapped)
 
 
 # -- the three formats -----------------------------------------------------------------------
+def _short_codes(path: Path, utc_offset_h: float, other_clean: bool, hour_ending: bool) -> Imported:
+    """The short-code layout (``timestamp``, ``WND`` ... ``OTH``): the shipped conversion."""
+    try:
+        fixed = repair(read_short_codes(path))
+    except Eia930Error as exc:
+        raise ImportFormatError(str(exc)) from None
+    series = grid_series(fixed.fuels)
+    share = series["grid_carbon_free_share"].to_numpy()
+    if other_clean:
+        mw = fixed.fuels.clip(lower=0)
+        share = share + (mw["OTH"] / mw.sum(axis=1)).to_numpy()
+    start = pd.DatetimeIndex(fixed.fuels.index)
+    if hour_ending:
+        start = start - pd.Timedelta(hours=1)
+    columns = {
+        "grid_carbon_intensity_t_per_mwh": series["grid_carbon_intensity_t_per_mwh"].to_numpy(),
+        "grid_carbon_free_share": share,
+    }
+    got = to_local_hourly(start, columns, utc_offset_h)
+    return Imported(
+        got.frame, got.filled_hours, got.source_rows, got.wrapped_hours, int(fixed.defective.sum())
+    )
+
+
 def import_eia930(
-    path: Path, utc_offset_h: float, ba: str | None = None, other_clean: bool = False
+    path: Path,
+    utc_offset_h: float,
+    ba: str | None = None,
+    other_clean: bool = False,
+    hour_ending: bool | None = None,
 ) -> Imported:
     """EIA-930 generation by fuel -> carbon-free share and generation-based carbon intensity.
+
+    Three layouts: the six-month balance files (``UTC Time at End of Hour``: hour-ending by
+    default), the per-BA files (``UTC time``, ``NG: COL`` ...: hour-ending by default) and the
+    short-code layout of any balancing authority (``timestamp``, ``WND``, ``SUN``, ``WAT``,
+    ``OIL``, ``NG``, ``COL``, ``NUC``, ``OTH``: hour-beginning by default; defective hours are
+    repaired by :func:`planner.data.eia930.repair`). ``hour_ending`` overrides the default.
 
     Negative net generation (pumped-storage pumping) counts as zero. ``other`` and ``unknown``
     fuels count in the total, as not carbon-free unless ``other_clean``, with no emissions.
     """
     frame = _read(path)
+    if "timestamp" in frame.columns and all(f in frame.columns for f in FUELS):
+        return _short_codes(path, utc_offset_h, other_clean, bool(hour_ending))
     ba_col = next((c for c in EIA930_BA if c in frame.columns), None)
     if ba is not None:
         if ba_col is None:
@@ -158,16 +242,20 @@ def import_eia930(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total > 0, clean / total, np.nan)
         intensity = np.where(total > 0, emitted / total, np.nan)
-    hour_end = _utc(frame[time_col], time_col)
+    stamps = _utc(frame[time_col], time_col)
+    ending = True if hour_ending is None else hour_ending
     return to_local_hourly(
-        hour_end - pd.Timedelta(hours=1),
+        stamps - pd.Timedelta(hours=1 if ending else 0),
         {"grid_carbon_intensity_t_per_mwh": intensity, "grid_carbon_free_share": share},
         utc_offset_h,
     )
 
 
-def import_electricitymaps(path: Path, utc_offset_h: float, lifecycle: bool = False) -> Imported:
-    """Electricity Maps hourly export -> carbon intensity (t/MWh) and carbon-free share."""
+def import_electricitymaps(
+    path: Path, utc_offset_h: float, lifecycle: bool = False, hour_ending: bool = False
+) -> Imported:
+    """Electricity Maps hourly export -> carbon intensity (t/MWh) and carbon-free share
+    (``Datetime (UTC)``: hour-beginning unless ``hour_ending``)."""
     frame = _read(path)
     time_col = _matching(frame, r"^datetime", "'Datetime (UTC)'")
     ci_col = _matching(
@@ -179,7 +267,7 @@ def import_electricitymaps(path: Path, utc_offset_h: float, lifecycle: bool = Fa
     intensity = _numbers(frame[ci_col], ci_col) / 1000.0  # g/kWh -> t/MWh
     share = _numbers(frame[cfe_col], cfe_col) / 100.0
     return to_local_hourly(
-        _utc(frame[time_col], time_col),
+        _utc(frame[time_col], time_col) - pd.Timedelta(hours=1 if hour_ending else 0),
         {"grid_carbon_intensity_t_per_mwh": intensity, "grid_carbon_free_share": share},
         utc_offset_h,
     )
@@ -198,12 +286,14 @@ def import_price(
     time_column: str | None = None,
     price_column: str | None = None,
     node: str | None = None,
-    hour_ending: bool = False,
+    hour_ending: bool | None = None,
     local_time_zone: str | None = None,
     adder_usd_per_mwh: float = 0.0,
 ) -> Imported:
     """An ISO price file -> import price (price + adder) and export price (price), $/MWh.
 
+    Stamps are hour-beginning unless ``hour_ending`` (default: ending for ``--preset ercot``,
+    whose ``Hour Ending`` column says so; beginning for ``pjm`` and any other file).
     Timestamps are UTC unless ``local_time_zone`` (an IANA name, e.g. ``America/Chicago``)
     says they are local wall-clock times (daylight saving resolved by the zone). ERCOT's
     ``Delivery Date`` + ``Hour Ending`` are local to ``America/Chicago``, with the repeated
@@ -233,8 +323,9 @@ def import_price(
         hours = pd.to_numeric(frame[hour_col].astype(str).str.split(":").str[0], errors="coerce")
         if hours.isna().any():
             raise ImportFormatError(f"{hour_col}: values must look like '01:00' ... '24:00'")
+        ending = True if hour_ending is None else hour_ending
         wall = pd.to_datetime(frame[date_col], format="mixed") + pd.to_timedelta(
-            hours - 1, unit="h"
+            hours - (1 if ending else 0), unit="h"
         )
         repeated = (
             frame.get("Repeated Hour Flag", pd.Series("N", index=frame.index))

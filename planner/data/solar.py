@@ -2,9 +2,11 @@
 
 Method (docs/data.md has the derivation and the resulting capacity factors):
 
-1. Read a TMY file: pvlib ships ``723170TYA.CSV`` (Greensboro NC) and ``703165TY.csv`` (Sand
-   Point AK), both TMY3, and ``12839.tm2`` (Miami FL, TMY2) in ``pvlib/data/``. Row ``i`` is
-   hour ``i`` of the year in the station's local standard time.
+1. Read a typical-year weather file (:mod:`planner.data.weather`): TMY3, TMY2 or EnergyPlus
+   EPW. pvlib ships ``723170TYA.CSV`` (Greensboro NC) and ``703165TY.csv`` (Sand Point AK),
+   both TMY3, and ``12839.tm2`` (Miami FL, TMY2) in ``pvlib/data/``; the project ships TMYx
+   EPW files in ``instances/data/weather_tmyx/``. Row ``i`` is the hour beginning ``i`` hours
+   after 1 January 00:00 of the typical year, station's local standard time.
 2. Irradiance at the site. At the station itself the measured GHI, DNI and DHI are used. For
    another site (``latitude_deg``/``longitude_deg`` set) the station's hourly *clear-sky index*
    (measured GHI / Ineichen clear-sky GHI with the Linke turbidity climatology shipped with
@@ -19,6 +21,9 @@ Method (docs/data.md has the derivation and the resulting capacity factors):
    DC/AC ratio: output is clipped at the AC rating, so the capacity factor is per MW AC.
 
 Everything is numpy-vectorised over the 8760 hours; results are cached per block and file.
+:func:`capacity_factor` returns the typical year's 8760 rows; :func:`capacity_factor_at` the
+values at modelled timestamps, by the hour of the year (the same month, day and hour in a
+non-leap year: :func:`planner.data.calendar.typical_year_rows`).
 """
 
 from __future__ import annotations
@@ -34,9 +39,28 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
-HOURS_PER_TMY = 8760
-REFERENCE_YEAR = 2023
-"""Calendar year (not a leap year) used for solar geometry; a TMY is a typical year."""
+from planner.data.calendar import typical_year_rows
+from planner.data.weather import (
+    HOURS_PER_TMY,
+    REFERENCE_YEAR,
+    ProfileError,
+    WeatherYear,
+    pvlib_data_dir,
+    read_weather,
+    weather_path,
+)
+
+__all__ = [
+    "HOURS_PER_TMY",
+    "REFERENCE_YEAR",
+    "ProfileError",
+    "WeatherYear",
+    "capacity_factor",
+    "capacity_factor_at",
+    "pvlib_data_dir",
+    "read_weather",
+    "weather_path",
+]
 
 CLEAR_SKY_MIN_W_PER_M2 = 50.0
 """Below this station clear-sky GHI the hour takes the day's clear-sky index."""
@@ -80,91 +104,6 @@ class PvArray(Hashable, Protocol):
     def inverter_efficiency(self) -> float: ...
     @property
     def albedo(self) -> float: ...
-
-
-class ProfileError(ValueError):
-    """A profile cannot be computed (missing or unreadable weather file)."""
-
-
-@dataclass(frozen=True)
-class WeatherYear:
-    """One TMY year: hourly columns and the station it was measured at."""
-
-    frame: pd.DataFrame  # ghi, dni, dhi (W/m2), temp_air (C), wind_speed (m/s); 8760 rows
-    name: str
-    latitude_deg: float
-    longitude_deg: float
-    altitude_m: float
-    utc_offset_h: float
-
-
-def pvlib_data_dir() -> Path:
-    """pvlib's data folder, holding its TMY files."""
-    import pvlib
-
-    return Path(pvlib.__file__).parent / "data"
-
-
-def weather_path(weather: str, base_dir: Path) -> Path:
-    """Resolve ``weather``: a file of pvlib's data folder, else a path relative to ``base_dir``."""
-    shipped = pvlib_data_dir() / weather
-    if "/" not in weather and "\\" not in weather and shipped.is_file():
-        return shipped
-    local = (base_dir / weather).resolve()
-    if local.is_file():
-        return local
-    raise ProfileError(
-        f"weather file {weather!r} not found (looked in pvlib's data folder {shipped.parent} "
-        f"and in {local.parent})"
-    )
-
-
-@lru_cache(maxsize=8)
-def read_weather(path: str, mtime_ns: int = 0) -> WeatherYear:
-    """Read a TMY3 (``.csv``) or TMY2 (``.tm2``) file; cached per path and modification time."""
-    del mtime_ns  # part of the cache key only
-    import pvlib
-
-    try:
-        if path.lower().endswith(".tm2"):
-            data, meta = pvlib.iotools.read_tmy2(path)
-            frame = pd.DataFrame(
-                {
-                    "ghi": data["GHI"].to_numpy(float),
-                    "dni": data["DNI"].to_numpy(float),
-                    "dhi": data["DHI"].to_numpy(float),
-                    "temp_air": data["DryBulb"].to_numpy(float) / 10.0,  # TMY2: tenths of C
-                    "wind_speed": data["Wspd"].to_numpy(float) / 10.0,  # TMY2: tenths of m/s
-                }
-            )
-            name = f"{meta['City']} {meta['State']}"
-        else:
-            data, meta = pvlib.iotools.read_tmy3(
-                path, coerce_year=REFERENCE_YEAR, map_variables=True
-            )
-            frame = pd.DataFrame(
-                {
-                    k: data[k].to_numpy(float)
-                    for k in ("ghi", "dni", "dhi", "temp_air", "wind_speed")
-                }
-            )
-            name = f"{str(meta['Name']).strip(chr(34))} {meta['State']}"
-    except (OSError, ValueError, KeyError, IndexError) as exc:
-        raise ProfileError(
-            f"weather file {Path(path).name!r} cannot be read as TMY3 or TMY2: {exc}"
-        ) from None
-    if len(frame) != HOURS_PER_TMY:
-        raise ProfileError(
-            f"weather file {Path(path).name!r} has {len(frame)} hours, expected 8760"
-        )
-    return WeatherYear(
-        frame=frame,
-        name=name,
-        latitude_deg=float(meta["latitude"]),
-        longitude_deg=float(meta["longitude"]),
-        altitude_m=float(meta["altitude"]),
-        utc_offset_h=float(meta["TZ"]),
-    )
 
 
 def hour_midpoints(utc_offset_h: float) -> pd.DatetimeIndex:
@@ -368,3 +307,18 @@ def capacity_factor(array: PvArray, base_dir: Path | str = ".") -> np.ndarray:
     """
     path = weather_path(array.weather, Path(base_dir))
     return _capacity_factor(array, str(path), path.stat().st_mtime_ns).copy()
+
+
+def capacity_factor_at(
+    array: PvArray, timestamps: pd.DatetimeIndex, base_dir: Path | str = "."
+) -> np.ndarray:
+    """Hourly AC capacity factor of ``array`` at each modelled timestamp (local standard time,
+    hour-beginning): the typical-year row of its hour of the year (the same month, day and hour
+    in a non-leap year; :func:`planner.data.calendar.typical_year_rows`), for any start date
+    and horizon.
+
+    >>> from planner.inputs.pvlib_profile import PvArray            # doctest: +SKIP
+    >>> july = pd.date_range("2028-07-01", periods=168, freq="h")  # doctest: +SKIP
+    >>> cf = capacity_factor_at(PvArray(weather="723170TYA.CSV"), july)  # doctest: +SKIP
+    """
+    return capacity_factor(array, base_dir)[typical_year_rows(timestamps)]

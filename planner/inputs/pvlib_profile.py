@@ -4,15 +4,16 @@ An hourly field (meant for ``solar[].capacity_factor``) may hold::
 
     capacity_factor:
       pvlib:
-        weather: 723170TYA.CSV      # a TMY file shipped in pvlib/data, or a path
+        weather: 723170TYA.CSV      # a TMY file shipped in pvlib/data, or a TMY3/TMY2/EPW path
         latitude_deg: 39.04         # the array's site (null: the weather station's)
         longitude_deg: -77.49
         utc_offset_h: -5
         mount: single_axis
         dc_ac_ratio: 1.3
 
-The profile is computed by :func:`planner.profiles.solar.capacity_factor` (method in
-docs/data.md), cached per block and weather file, and then validated like a CSV column.
+The profile is computed by :func:`planner.data.solar.capacity_factor_at` (method in
+docs/data.md), cached per block and weather file, aligned to the modelled hours, and
+then validated like a CSV column.
 """
 
 from __future__ import annotations
@@ -25,10 +26,15 @@ from planner.inputs.base import Number, Schema
 
 
 class PvArray(Schema):
-    """A photovoltaic array whose hourly AC capacity factor pvlib computes from a TMY weather year.
+    """A photovoltaic array whose hourly AC capacity factor pvlib computes from a typical
+    weather year.
 
-    Rows are the hours of the typical year from 1 January 00:00, local standard time at the
-    site (8760 rows; ``time.hours`` takes the first rows, as from a CSV column).
+    The weather file holds the 8760 hours of a typical year in local standard time (TMY3, TMY2
+    and EPW rows are stamped at the end of their hour: hour 1 of 1 January is the modelled hour
+    beginning 1 January 00:00). Each modelled hour takes the row of its hour of the year, from
+    1 January 00:00 of its own year, whatever ``time.start`` and ``time.hours`` are: the same
+    month, day and hour in a non-leap year; in a leap year the next day's row from 29 February
+    on (31 December takes 1 January's). A horizon of several years repeats the typical year.
     """
 
     weather: str = Field(
@@ -36,7 +42,8 @@ class PvArray(Schema):
         description="typical-meteorological-year file: a name in pvlib's data folder "
         "(`723170TYA.CSV` Greensboro NC, `703165TY.csv` Sand Point AK, TMY3; `12839.tm2` "
         "Miami FL, TMY2) or a path relative to the instance file (inside its folder or an "
-        "allowed data folder)",
+        "allowed data folder) of a TMY3 (`.csv`), TMY2 (`.tm2`) or EnergyPlus EPW (`.epw`) "
+        "file, e.g. `data/weather_tmyx/USA_TX_Dallas-Fort.Worth.epw`",
     )
     latitude_deg: Number | None = Field(
         None,

@@ -1,9 +1,11 @@
 """The second loading pass: every hourly field becomes one float per modelled hour.
 
 Constants are broadcast, CSV columns read (:mod:`planner.inputs.csv_table`), ``pvlib`` blocks
-computed (:mod:`planner.data.solar`) and arrays taken as they are; each is then checked for
-length, non-numeric and NaN values and its admissible range, naming the CSV row. Every problem
-is collected; none stops the pass.
+computed (:mod:`planner.data.solar`) and aligned to the modelled hours (each modelled hour
+takes the typical-year row of its hour of the year: the same month, day and hour outside leap
+years, :func:`planner.data.calendar.typical_year_rows`), and arrays taken as they are; each
+is then checked for length, non-numeric and NaN values and its admissible range, naming the CSV
+row. Every problem is collected; none stops the pass.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import numpy as np
 import pandas as pd
 import pydantic
 
-from planner.data.solar import ProfileError, capacity_factor, pvlib_data_dir
+from planner.data.calendar import modelled_hours
+from planner.data.solar import ProfileError, capacity_factor_at, pvlib_data_dir
 from planner.inputs.base import MAX_HOURS, MAX_MAGNITUDE, Hourly, Schema, hourly_bounds
 from planner.inputs.csv_table import cell_text, missing_column, open_table, timestamp_problem
 from planner.inputs.files import resolve_inside
@@ -71,6 +74,12 @@ def _weather_problem(weather: str, ctx: Context) -> str | None:
     return problem
 
 
+def _modelled(ctx: Context) -> pd.DatetimeIndex:
+    """The modelled hours; from 1 January 2028 when time.start is itself invalid (only the
+    other problems are being collected then)."""
+    return modelled_hours(ctx.start or datetime(2028, 1, 1), ctx.hours)
+
+
 def _constant(
     value: float, bounds: Hourly, hours: int, where: str
 ) -> tuple[np.ndarray | None, list[str]]:
@@ -103,7 +112,7 @@ def series(
         if problem:
             return None, [f"{where}.pvlib.weather: {problem}"]
         try:
-            column = capacity_factor(value.pvlib, ctx.base_dir)
+            column = capacity_factor_at(value.pvlib, _modelled(ctx), ctx.base_dir)
         except ProfileError as exc:
             return None, [f"{where}.pvlib: {exc}"]
         label = f"pvlib profile of {value.pvlib.weather!r}"
