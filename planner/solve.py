@@ -19,7 +19,7 @@ from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
 from planner.model.build import build_model
 from planner.results.compare import aggregation_error
-from planner.results.extract import extract
+from planner.results.extract import extract, tie_break_usd
 from planner.results.result import Result
 from planner.solver.highs import check_solver_options
 from planner.solver.run import run_highs
@@ -131,7 +131,7 @@ def _solve(inst: Instance, settings: SolveSettings, baseline: bool, compare_full
             run.model_stats,
             diagnosis=diagnosis,
             numerics=run.numerics,
-            warnings=run.warnings,
+            warnings=[*reg.warnings, *run.warnings],
         )
 
     started = time.perf_counter()
@@ -141,7 +141,7 @@ def _solve(inst: Instance, settings: SolveSettings, baseline: bool, compare_full
         inst,
         m,
         reg,
-        objective_usd=run.objective,
+        objective_usd=run.objective - tie_break_usd(reg),
         duals=duals,
         timings=timings,
         solver_options=options,
@@ -149,7 +149,7 @@ def _solve(inst: Instance, settings: SolveSettings, baseline: bool, compare_full
         model_stats=run.model_stats,
     )
     result.numerics = pd.Series(run.numerics, dtype=float)
-    result.warnings = list(run.warnings)
+    result.warnings = [*reg.warnings, *run.warnings]
     result.timings["extract_s"] = time.perf_counter() - started
     if compare_full and inst.is_aggregated:
         full = _solve(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,13 @@ import pytest
 import planner
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# Tests write sweep files in temporary folders that name the shipped instances by path: the
+# shipped instances' folder is an allowed data folder for the whole session (module fixtures
+# included), as a user allows a folder with --allow-dir (a sweep's base must lie in its folder,
+# its parent or an allowed one). Tests of the rule itself set the variable as they need.
+os.environ["PLANNER_DATA_DIRS"] = str(ROOT / "instances")
 
 
 def tiny(hours: int, load_mw: Any = 100.0, **sections: Any) -> planner.Instance:

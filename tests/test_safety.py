@@ -343,9 +343,17 @@ def test_sweep_base_that_is_not_a_regular_file(layout: dict[str, Path]) -> None:
     (layout["project"] / "dev.yaml").symlink_to("/dev/zero")  # reading it would never end
     path = sweep_file(layout["project"], "../dev.yaml")
     (problem,) = problems_of(lambda: planner.load_sweep(path))
+    # the link leads outside the sweep's folders: refused before anything is opened
+    assert problem.startswith(
+        f"{path}: base[0]: base instance '../dev.yaml' is outside the folders input files may read"
+    )
+    (layout["project"] / "fifo.yaml").unlink(missing_ok=True)
+    os.mkfifo(layout["project"] / "fifo.yaml")  # inside: read as a file, it would block
+    path = sweep_file(layout["project"], "../fifo.yaml")
+    (problem,) = problems_of(lambda: planner.load_sweep(path))
     assert (
         problem
-        == f"{path}: base[0]: {layout['project'] / 'dev.yaml'}: cannot read: not a regular file"
+        == f"{path}: base[0]: {layout['project'] / 'fifo.yaml'}: cannot read: not a regular file"
     )
 
 

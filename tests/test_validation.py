@@ -694,7 +694,9 @@ def test_override_unknown_field_of_a_resource(small: planner.Instance) -> None:
 def test_override_unknown_policy_field(small: planner.Instance) -> None:
     with pytest.raises(planner.InstanceError) as info:
         small.with_overrides({"policy.cfe_target": 0.95})
-    assert info.value.problems == ["x.yaml: policy.cfe_target: unknown field"]
+    assert info.value.problems == [
+        "x.yaml: policy.cfe_target: unknown field (did you mean 'hourly_cfe_target'?)"
+    ]
 
 
 def test_override_unknown_section(small: planner.Instance) -> None:

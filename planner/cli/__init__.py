@@ -27,7 +27,7 @@ from planner.inputs.instance import load_instance
 from planner.report import report_dir, write_report, write_xlsx
 from planner.solve import solve
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_SOLVE_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_SOLVE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,7 +71,7 @@ def _option_value(text: str) -> object:
 def _report(folder: str, xlsx: bool) -> int:
     try:
         path = report_dir(folder, xlsx=xlsx)
-    except (FileNotFoundError, NotADirectoryError) as exc:
+    except (FileNotFoundError, NotADirectoryError, InstanceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     print(f"Report written to {path}")
@@ -82,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except KeyboardInterrupt:  # Ctrl-C: stopped at once, nothing half-written (exit 130)
+        print("\ninterrupted: nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: one line, not a traceback
         if os.environ.get("PLANNER_DEBUG"):
             raise

@@ -4,6 +4,8 @@ and the limits of what an input may hold."""
 from __future__ import annotations
 
 import re
+import types
+import typing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -129,3 +131,21 @@ def check_min_max(item: BaseModel, low_field: str, high_field: str) -> None:
     low, high = getattr(item, low_field), getattr(item, high_field)
     if high is not None and low > high:
         raise ValueError(f"{low_field} ({low}) is above {high_field} ({high})")
+
+
+def child_model(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+    """(``list`` or ``section``, model) if a field holds sub-models, else None (a value)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return child_model(typing.get_args(annotation)[0])
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        return ("list", item) if isinstance(item, type) and issubclass(item, BaseModel) else None
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return "section", arg
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "section", annotation
+    return None

@@ -1,14 +1,18 @@
 """CSV files of hourly columns: read once (cached), their ``timestamp`` column checked.
 
-A file is read as UTF-8 (a byte-order mark is skipped). A ``timestamp`` column, if present,
-must list consecutive local hours from ``time.start`` in the rows used; a time-zone offset in a
-cell is refused (hours are local standard time).
+A file is read as UTF-8 (a byte-order mark is skipped), at most :data:`MAX_CSV_BYTES`. Every
+value stays under its header: a row may end with empty fields beyond the header (a trailing
+comma), but a row with more values than the header, or an empty line between data rows, is
+refused with its line number (pandas would shift the columns, or the hours). A ``timestamp``
+column, if present, must list consecutive local hours from ``time.start`` in the rows used; a
+time-zone offset in a cell is refused (hours are local standard time).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -20,6 +24,9 @@ import pandas as pd
 
 from planner.inputs.files import decode_utf8, resolve_inside
 from planner.inputs.messages import closest
+
+MAX_CSV_BYTES = 64 * 2**20
+"""Largest CSV file read (64 MiB; a full year of twenty hourly columns is about 2 MiB)."""
 
 TIMESTAMP_COLUMN = "timestamp"
 """A CSV column of this name is checked: consecutive hours from ``time.start``."""
@@ -50,9 +57,11 @@ def _read_csv(path: str, mtime_ns: int, size: int) -> Table:
     text, problem = decode_utf8(Path(path).read_bytes())
     if problem:
         raise CsvProblem(problem)
-    header = next(csv.reader(io.StringIO(text)), [])
+    header = _check_rows(text)
     duplicates = frozenset(name for name in header if header.count(name) > 1)
-    frame = pd.read_csv(io.StringIO(text))
+    with warnings.catch_warnings():  # extra fields were checked to be empty (trailing commas)
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        frame = pd.read_csv(io.StringIO(text), index_col=False)
     if TIMESTAMP_COLUMN not in frame.columns:
         return Table(frame, duplicates, None)
     cells = frame[TIMESTAMP_COLUMN].astype(str)
@@ -63,6 +72,33 @@ def _read_csv(path: str, mtime_ns: int, size: int) -> Table:
     except (ValueError, TypeError, OverflowError) as exc:
         return Table(frame, duplicates, None, f"cannot be read as timestamps ({exc})")
     return Table(frame, duplicates, stamps)
+
+
+def _check_rows(text: str) -> list[str]:
+    """The header of a CSV text, after checking that no row holds more values than the header
+    (empty fields past it, a trailing comma, are fine) and that no empty line stands between
+    data rows; raise :class:`CsvProblem` naming the line."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        return header  # not comma-separated: the missing column's message says so
+    blank: int | None = None
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            blank = line if blank is None else blank
+            continue
+        if blank is not None:
+            raise CsvProblem(
+                f"line {blank} is empty: every line after the header is one hour (an empty "
+                "line would shift every hour after it); remove it or fill it"
+            )
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            raise CsvProblem(
+                f"line {line} has {len(row)} values but the header {len(header)} columns: a "
+                "value would be read under another column's name"
+            )
+    return header
 
 
 def open_table(
@@ -78,6 +114,16 @@ def open_table(
         if not path.is_file():
             return None, "", f"CSV file {name!r} cannot be read: not a regular file"
         stat = path.stat()
+        if stat.st_size > MAX_CSV_BYTES:
+            return (
+                None,
+                "",
+                (
+                    f"CSV file {name!r} cannot be read: larger than {MAX_CSV_BYTES // 2**20} "
+                    f"MiB ({stat.st_size / 2**20:,.0f} MiB; a full year of hourly columns is "
+                    "about 2 MiB)"
+                ),
+            )
         table = _read_csv(str(path), stat.st_mtime_ns, stat.st_size)
     except CsvProblem as exc:
         return None, "", f"CSV file {name!r}: {exc}"

@@ -34,6 +34,7 @@ class Grid(Schema):
     export_max_share_of_demand: Number = Field(
         0.2,
         ge=0,
+        le=1,
         description="annual exports at most this share of annual demand (Riepin & Brown: 0.2)",
     )
 

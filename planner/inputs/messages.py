@@ -8,6 +8,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
+from planner.inputs.base import child_model
+
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -38,10 +42,44 @@ def field_location(loc: tuple[Any, ...], raw: Any, keyed: tuple[str, ...] = ()) 
     return text or "(top level)"
 
 
-def describe_error(err: Mapping[str, Any], raw: Any, keyed: tuple[str, ...] = ()) -> str:
+SHOWN_CHARACTERS = 80
+"""Longest value quoted in a message; a longer one is cut and its length given."""
+
+
+def shorten(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """``repr(value)``, cut to ``limit`` characters with its full length said.
+
+    >>> shorten("x" * 1000, 10)
+    "'xxxxxxxx... (1,002 characters)"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}... ({len(text):,} characters)"
+
+
+def _fields_at(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the schema at ``loc`` (list positions skipped), [] if not known."""
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        child = child_model(field.annotation) if field is not None else None
+        model = child[1] if child is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def describe_error(
+    err: Mapping[str, Any],
+    raw: Any,
+    keyed: tuple[str, ...] = (),
+    model: type[BaseModel] | None = None,
+) -> str:
     """One pydantic error as ``field: what, got value``, the field named as in the input
     (list items by name, see :func:`field_location`; ``keyed``: mappings whose keys are paths).
-    Shared by the instance, sweep and study loaders."""
+    With the root ``model``, an unknown field gets the closest known one as a suggestion.
+    Values are quoted at most :data:`SHOWN_CHARACTERS` long. Shared by the instance, sweep and
+    study loaders."""
     loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     where = field_location(loc, raw, keyed)
     kind = err["type"]
@@ -49,12 +87,13 @@ def describe_error(err: Mapping[str, Any], raw: Any, keyed: tuple[str, ...] = ()
     if kind == "missing":
         return f"{where}: required field is missing"
     if kind == "extra_forbidden":
-        return f"{where}: unknown field"
+        hint = did_you_mean(str(loc[-1]), _fields_at(model, loc[:-1])) if loc else ""
+        return f"{where}: unknown field{hint}"
     if kind == "value_error":  # our own validators: the message says everything
         return f"{where}: {ctx.get('error', err['msg'])}"
     message = RANGE_MESSAGES[kind].format(**ctx) if kind in RANGE_MESSAGES else str(err["msg"])
     value = err.get("input")
-    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else repr(value)
+    shown = f"a {type(value).__name__}" if isinstance(value, (dict, list)) else shorten(value)
     return f"{where}: {message}, got {shown}"
 
 

@@ -13,33 +13,14 @@ with a suggestion (``unknown field 'cfe_target' in policy (did you mean ...)``).
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel
 
+from planner.inputs.base import child_model
 from planner.inputs.messages import did_you_mean
 from planner.inputs.spec import InstanceSpec
-
-
-def child_model(annotation: Any) -> tuple[str, type[BaseModel]] | None:
-    """(``list`` or ``section``, model) if a field holds sub-models, else None (a value)."""
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        return child_model(typing.get_args(annotation)[0])
-    if origin is list:
-        (item,) = typing.get_args(annotation)
-        return ("list", item) if isinstance(item, type) and issubclass(item, BaseModel) else None
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                return "section", arg
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "section", annotation
-    return None
 
 
 def _item_index(items: list[Any], name: str, where: str) -> tuple[int, str | None]:

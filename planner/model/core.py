@@ -20,6 +20,15 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from planner.inputs.instance import Instance
 
+TIE_BREAK_USD_PER_UNIT_YR = 1.0
+"""Cost per MW (or MWh) and year given to a capacity that costs nothing (label ``tie_break``):
+small against any real capacity cost (1e4-1e5 $/MW-yr) yet enough to make the least capacity
+the unique optimum."""
+
+TIE_BREAK_USD_PER_MWH = 1e-3
+"""Cost per MWh discharged given to a storage that costs nothing: a free lossless store could
+otherwise charge and discharge in every hour at no cost."""
+
 
 @dataclass(frozen=True)
 class HourlyTerm:
@@ -113,9 +122,26 @@ class Registry:
     more MW, in $/MW-yr and $/MWh of deliverable energy."""
     shortfalls: dict[str, Any] = field(default_factory=dict)
     """Shortfall variable of each policy, by policy name."""
+    warnings: list[str] = field(default_factory=list)
+    """What the build had to decide for the user (e.g. a free resource's tie-breaking cost)."""
 
     def add_cost(self, kind: str, resource: str, component: str, expr: Any) -> None:
         self.costs.append(CostTerm(kind, resource, component, expr))
+
+    def add_tie_break(self, kind: str, resource: str, var: Any, unit: str) -> None:
+        """A capacity that costs nothing: any amount up to its limit is optimal and interior
+        point returns one from the middle of that set. A cost of :data:`TIE_BREAK_USD_PER_UNIT_YR`
+        per unit and year (label ``tie_break``) makes the least capacity the optimum among equal
+        costs; the result warns about it."""
+        # label: tie_break
+        years = self.inst.horizon_years
+        self.add_cost(kind, resource, "tie_break", TIE_BREAK_USD_PER_UNIT_YR * years * var)
+        self.warnings.append(
+            f"{kind}[{resource}] {var.parent_component().local_name} costs nothing: any amount "
+            f"is as cheap as the least, so the least {unit} that serves is reported (a "
+            f"tie-breaking cost of {TIE_BREAK_USD_PER_UNIT_YR:g} $/{unit}-yr, docs/formulation.md "
+            "[tie_break]); give it a cost if it has one"
+        )
 
     def weighted_sum(self, terms: list[HourlyTerm]) -> LinearExpression:
         """``sum_h w_h * sum(terms)(h)``: the horizon total of hourly terms (MWh or t).

@@ -104,9 +104,11 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         else:
             reg.available.append(Available(KIND, o.name, cap, avail[o.name]))
         # label: fusion_energy_cost
+        capacity_cost = o.capacity_charge_usd_per_mw_yr
         if o.contract_type == "take_or_pay":
             available_mwh_per_mw = float((w * avail[o.name]).sum())
             energy = o.energy_price_usd_per_mwh * available_mwh_per_mw * cap
+            capacity_cost += o.energy_price_usd_per_mwh * available_mwh_per_mw
         else:
             energy = reg.weighted_sum([HourlyTerm(b.generation_mw, o.name)]) * (
                 o.energy_price_usd_per_mwh
@@ -116,6 +118,8 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         if o.capacity_charge_usd_per_mw_yr > 0:
             charge = o.capacity_charge_usd_per_mw_yr * inst.horizon_years * cap
             reg.add_cost(KIND, o.name, "capacity_charge", charge)
+        if capacity_cost == 0:  # contracted MW cost nothing: any contract up to the cap is optimal
+            reg.add_tie_break(KIND, o.name, cap, "MW")
         reg.reduced_costs[o.name] = partial(_reduced_cost, o, avail[o.name], inst)
 
 

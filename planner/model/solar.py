@@ -51,6 +51,7 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             if s.fixed_om_usd_per_kw_yr > 0:
                 fom = 1000.0 * s.fixed_om_usd_per_kw_yr * inst.horizon_years
                 reg.add_cost(KIND, s.name, "fixed_om", fom * cap)
+            free = per_mw_yr == 0 and s.fixed_om_usd_per_kw_yr == 0
         else:
             # label: solar_ppa_cost
             assert s.ppa_price_usd_per_mwh is not None
@@ -58,3 +59,6 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
             reg.add_cost(
                 KIND, s.name, "ppa_energy", s.ppa_price_usd_per_mwh * produced_mwh_per_mw * cap
             )
+            free = s.ppa_price_usd_per_mwh * produced_mwh_per_mw == 0
+        if free:
+            reg.add_tie_break(KIND, s.name, cap, "MW")

@@ -30,7 +30,15 @@ import pyomo.environ as pyo
 from planner.inputs.catalogue import STORAGE
 from planner.inputs.instance import Instance
 from planner.inputs.sections import capital_recovery_factor
-from planner.model.core import HourlyTerm, Registry, hourly_vars, linear_rows, periods, var_values
+from planner.model.core import (
+    TIE_BREAK_USD_PER_MWH,
+    HourlyTerm,
+    Registry,
+    hourly_vars,
+    linear_rows,
+    periods,
+    var_values,
+)
 
 KIND = STORAGE.key
 
@@ -107,6 +115,14 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         if k.fixed_om_usd_per_kw_yr > 0:
             fom = 1000.0 * k.fixed_om_usd_per_kw_yr * years
             reg.add_cost(KIND, k.name, "fixed_om", fom * b.power_mw[k.name])
+        if power_capex == 0 and k.fixed_om_usd_per_kw_yr == 0:
+            reg.add_tie_break(KIND, k.name, b.power_mw[k.name], "MW")
+        if energy_capex == 0:
+            reg.add_tie_break(KIND, k.name, b.energy_mwh[k.name], "MWh")
+        if power_capex == 0 and energy_capex == 0 and k.fixed_om_usd_per_kw_yr == 0:
+            # label: tie_break (throughput of a free store)
+            throughput = reg.weighted_sum([HourlyTerm(b.discharge_mw, k.name)])
+            reg.add_cost(KIND, k.name, "tie_break", TIE_BREAK_USD_PER_MWH * throughput)
 
         discharged = HourlyTerm(b.discharge_mw, k.name)
         charged = HourlyTerm(b.charge_mw, k.name)

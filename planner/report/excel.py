@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.interrupts import atomic_write
 from planner.report.html import read_sweep_dir, saved_of
 from planner.results.saved import SavedResult
 
@@ -32,9 +33,13 @@ def _sheets(d: SavedResult, prefix: str = "") -> dict[str, pd.DataFrame]:
 def _write(sheets: dict[str, pd.DataFrame], path: str | Path, index: bool = True) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=index)
+
+    def write(tmp: str) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=index)
+
+    atomic_write(path, write)
     return path
 
 

@@ -14,10 +14,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planner.formats import cell, noise_free
+from planner.interrupts import atomic_write
 from planner.report import figures as solve_figures
 from planner.report import sweep_figures
 from planner.report.style import close, png_bytes
 from planner.results.folder import read_folder
+from planner.results.folder_check import ResultsFolderError
 from planner.results.result import Result
 from planner.results.saved import SavedResult
 
@@ -183,23 +185,51 @@ def write_report(source: Result | SavedResult | str | Path, path: str | Path) ->
     d = saved_of(source)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(solve_report_html(d), encoding="utf-8")
+    text = solve_report_html(d)
+    atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
     return path
 
 
 def read_sweep_dir(
     folder: str | Path,
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
-    """The sweep table, frontier and break-even tables of an output folder (None if absent)."""
+    """The sweep table, frontier and break-even tables of an output folder (None if absent);
+    a file that cannot be read, is empty or lacks its columns raises
+    :class:`~planner.results.folder_check.ResultsFolderError` with every problem."""
     folder = Path(folder)
-    table = (
-        pd.read_parquet(folder / "results.parquet")
-        if (folder / "results.parquet").exists()
-        else None
-    )
-    front = pd.read_csv(folder / "frontier.csv") if (folder / "frontier.csv").exists() else None
-    be = pd.read_csv(folder / "breakeven.csv") if (folder / "breakeven.csv").exists() else None
+    problems: list[str] = []
+    tables = [
+        _sweep_table(folder / name, columns, problems) for name, columns in SWEEP_TABLES.items()
+    ]
+    if problems:
+        raise ResultsFolderError(problems)
+    table, front, be = tables
     return table, front, be
+
+
+SWEEP_TABLES = {
+    "results.parquet": ("point", "status"),
+    "frontier.csv": ("cfe_target_pct", "status"),
+    "breakeven.csv": ("offer", "breakeven_usd_per_mwh"),
+}
+"""The tables of a sweep folder and the columns each must have."""
+
+
+def _sweep_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except (ValueError, OSError, UnicodeDecodeError, TypeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        problems.append(f"{path}: cannot be read ({reason})")
+        return None
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        problems.append(f"{path}: missing column(s) {', '.join(map(repr, missing))}")
+    elif not len(frame):
+        problems.append(f"{path}: holds no rows")
+    return frame
 
 
 def sweep_summary_columns(table: pd.DataFrame) -> list[str]:
@@ -256,5 +286,6 @@ def write_sweep_report(folder: str | Path, path: str | Path | None = None) -> Pa
     body += [_figure(n, f) for n, f in sweep_figures.sweep_figures(table, front, be).items()]
     out = Path(path) if path is not None else folder / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(_page(f"planner sweep report: {folder.name}", body), encoding="utf-8")
+    text = _page(f"planner sweep report: {folder.name}", body)
+    atomic_write(out, lambda p: Path(p).write_text(text, encoding="utf-8"))
     return out

@@ -17,6 +17,15 @@ from planner.results.saved import hourly_frame
 
 G_PER_KWH_PER_T_PER_MWH = 1000.0
 
+TIE_BREAK = "tie_break"
+"""Cost component that only picks the least capacity among equal-cost optima (label
+``tie_break``): not a cost of the portfolio, left out of the costs and the objective."""
+
+
+def tie_break_usd(reg: Registry) -> float:
+    """The value of the tie-breaking costs in a solved model (0 when there are none)."""
+    return float(sum(pyo.value(c.expr) for c in reg.costs if c.component == TIE_BREAK))
+
 
 def extract(
     inst: Instance,
@@ -48,6 +57,7 @@ def extract(
                 "cost_usd": float(pyo.value(c.expr)),
             }
             for c in reg.costs
+            if c.component != TIE_BREAK
         ]
     )
     costs["cost_usd_per_yr"] = costs["cost_usd"] / years

@@ -3,8 +3,9 @@
 Layout (``planner solve --out DIR``, :meth:`planner.Result.to_dir`)::
 
     summary.json              status, objective, metrics, capacity, shadow prices, timings,
-                              model size, solver options, numerics, warnings, diagnosis, and
-                              "inputs": horizon, policy, overrides applied, inputs hash
+                              model size, solver options, numerics, warnings, diagnosis,
+                              "inputs" (horizon, policy, overrides applied, inputs hash) and
+                              "files" (the SHA-256 of every other file of the folder)
     capacity.csv              one row per resource: kind, capacity_mw, energy_mwh
     costs.csv                 kind, resource, component, cost_usd, cost_usd_per_yr
     metrics.csv               metric, value
@@ -18,22 +19,46 @@ Layout (``planner solve --out DIR``, :meth:`planner.Result.to_dir`)::
     baseline/                 the grid-only baseline, in the same layout
 
 Tables of an optimal solve only; a failed solve writes ``summary.json``, ``timings.csv`` and
-``diagnosis.txt``. Numbers are read back exactly (pandas writes and parses CSV floats without
-loss; hourly tables from Parquet), so :func:`read_folder` returns what :meth:`Result.saved` gives.
+``diagnosis.txt``. Each file is written to a temporary name and renamed (a full disk or a
+kill never leaves a truncated file under its real name), with Ctrl-C held until the folder is
+complete, and ``summary.json`` last: it lists the hash of every file, so :func:`read_folder`
+refuses a folder whose files do not match it. Numbers are read back exactly (pandas writes
+and parses CSV floats without loss; hourly tables also in Parquet), so :func:`read_folder`
+returns what :meth:`planner.Result.saved` gives. A damaged folder is refused with every problem
+at once (:mod:`planner.results.folder_check`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from planner.interrupts import atomic_write, sigint_deferred
+from planner.results.folder_check import check_summary, check_tables
 from planner.results.saved import SavedResult
 
 SUMMARY = "summary.json"
+
+TABLES = (
+    "capacity.csv",
+    "costs.csv",
+    "metrics.csv",
+    "dispatch.csv",
+    "dispatch.parquet",
+    "hourly.csv",
+    "shadow_prices.csv",
+    "fusion_reduced_cost.csv",
+    "timings.csv",
+    "aggregation_error.csv",
+    "diagnosis.txt",
+)
+"""Every file this module writes beside ``summary.json``."""
 
 
 def _json_default(value: Any) -> Any:
@@ -52,46 +77,74 @@ def _jsonable(series: pd.Series | dict[str, float]) -> dict[str, Any]:
     return {str(k): (None if pd.isna(v) else float(v)) for k, v in items}
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _writers(saved: SavedResult) -> dict[str, Callable[[str], Any]]:
+    """File name -> how to write it, for the files of ``saved``."""
+    out: dict[str, Callable[[str], Any]] = {}
+    if saved.ok:
+        out |= {
+            "capacity.csv": lambda p: saved.capacity.to_csv(p),
+            "costs.csv": lambda p: saved.costs.to_csv(p, index=False),
+            "metrics.csv": lambda p: saved.metrics.rename("value").to_csv(p, index_label="metric"),
+            "dispatch.csv": lambda p: saved.dispatch.to_csv(p),
+            "dispatch.parquet": lambda p: saved.dispatch.to_parquet(p),
+            "hourly.csv": lambda p: saved.hourly.to_csv(p, index_label="timestamp"),
+            "shadow_prices.csv": lambda p: saved.shadow_prices.rename("value").to_csv(
+                p, index_label="name"
+            ),
+            "fusion_reduced_cost.csv": lambda p: saved.fusion_reduced_cost.to_csv(p),
+        }
+    out["timings.csv"] = lambda p: saved.timings.rename("seconds").to_csv(p, index_label="step")
+    if saved.aggregation_error is not None:
+        error = saved.aggregation_error
+        out["aggregation_error.csv"] = lambda p: error.to_csv(p, index_label="quantity")
+    if saved.diagnosis_text is not None:
+        text = saved.diagnosis_text
+        out["diagnosis.txt"] = lambda p: Path(p).write_text(text + "\n")
+    return out
+
+
 def write_folder(saved: SavedResult, path: str | Path) -> Path:
-    """Write ``saved`` to the folder ``path`` (created if needed); return the folder."""
+    """Write ``saved`` to the folder ``path`` (created if needed); return the folder.
+
+    Files of an earlier result that this one has not (a table of an optimal solve after a
+    failed one) are removed; no other file of the folder is touched.
+    """
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
-    if saved.ok:
-        saved.capacity.to_csv(out / "capacity.csv")
-        saved.costs.to_csv(out / "costs.csv", index=False)
-        saved.metrics.rename("value").to_csv(out / "metrics.csv", index_label="metric")
-        saved.dispatch.to_csv(out / "dispatch.csv")
-        saved.dispatch.to_parquet(out / "dispatch.parquet")
-        saved.hourly.to_csv(out / "hourly.csv", index_label="timestamp")
-        saved.shadow_prices.rename("value").to_csv(out / "shadow_prices.csv", index_label="name")
-        saved.fusion_reduced_cost.to_csv(out / "fusion_reduced_cost.csv")
-    saved.timings.rename("seconds").to_csv(out / "timings.csv", index_label="step")
-    summary = {
-        "instance": saved.name,
-        "source": saved.source,
-        "status": saved.status,
-        "objective_usd": saved.objective_usd,
-        "metrics": _jsonable(saved.metrics),
-        "capacity": json.loads(saved.capacity.to_json(orient="index")) if saved.ok else {},
-        "shadow_prices": _jsonable(saved.shadow_prices),
-        "timings_s": _jsonable(saved.timings),
-        "model_stats": _jsonable(saved.model_stats),
-        "solver_options": saved.solver_options,
-        "numerics": _jsonable(saved.numerics),
-        "warnings": list(saved.warnings),
-        "diagnosis": saved.diagnosis,
-        "inputs": saved.inputs,
-    }
-    text = json.dumps(summary, indent=2, default=_json_default)
-    (out / SUMMARY).write_text(text + "\n")
-    if saved.diagnosis_text is not None:
-        (out / "diagnosis.txt").write_text(saved.diagnosis_text + "\n")
-    else:
-        (out / "diagnosis.txt").unlink(missing_ok=True)  # left by an earlier failed solve
-    if saved.aggregation_error is not None:
-        saved.aggregation_error.to_csv(out / "aggregation_error.csv", index_label="quantity")
-    if saved.baseline is not None:
-        write_folder(saved.baseline, out / "baseline")
+    with sigint_deferred():
+        writers = _writers(saved)
+        for name, write in writers.items():
+            atomic_write(out / name, write)
+        for name in TABLES:
+            if name not in writers:
+                (out / name).unlink(missing_ok=True)
+        files = {name: _sha256(out / name) for name in writers}
+        if saved.baseline is not None:
+            write_folder(saved.baseline, out / "baseline")
+            files["baseline/summary.json"] = _sha256(out / "baseline" / SUMMARY)
+        summary = {
+            "instance": saved.name,
+            "source": saved.source,
+            "status": saved.status,
+            "objective_usd": saved.objective_usd,
+            "metrics": _jsonable(saved.metrics),
+            "capacity": json.loads(saved.capacity.to_json(orient="index")) if saved.ok else {},
+            "shadow_prices": _jsonable(saved.shadow_prices),
+            "timings_s": _jsonable(saved.timings),
+            "model_stats": _jsonable(saved.model_stats),
+            "solver_options": saved.solver_options,
+            "numerics": _jsonable(saved.numerics),
+            "warnings": list(saved.warnings),
+            "diagnosis": saved.diagnosis,
+            "inputs": saved.inputs,
+            "files": files,
+        }
+        text = json.dumps(summary, indent=2, default=_json_default) + "\n"
+        atomic_write(out / SUMMARY, lambda p: Path(p).write_text(text))
     return out
 
 
@@ -99,50 +152,40 @@ def _csv(file: Path, **kw: Any) -> pd.DataFrame:
     return pd.read_csv(file, **kw)  # pandas 3 parses floats exactly (round trip)
 
 
-def _series(file: Path) -> pd.Series:
-    if not file.exists():
-        return pd.Series(dtype=float)
-    frame = _csv(file, index_col=0)
+def _series(frame: pd.DataFrame) -> pd.Series:
     series = frame.iloc[:, 0].astype(float)
     series.index.name = None
     return series
 
 
 def read_folder(path: str | Path) -> SavedResult:
-    """Read a folder written by :func:`write_folder` (``baseline/`` included)."""
+    """Read a folder written by :func:`write_folder` (``baseline/`` included).
+
+    Raises :class:`~planner.results.folder_check.ResultsFolderError` (an ``InstanceError``)
+    listing every problem, each naming the file and the field, if the folder is not one.
+    """
     folder = Path(path)
-    summary: dict[str, Any] = json.loads((folder / SUMMARY).read_text())
-    status = str(summary.get("status", "unknown"))
-    ok = status == "optimal"
-
-    def table(name: str, **kw: Any) -> pd.DataFrame:
-        file = folder / name
-        return _csv(file, **kw) if ok and file.exists() else pd.DataFrame()
-
-    if ok and (folder / "dispatch.parquet").exists():
-        dispatch = pd.read_parquet(folder / "dispatch.parquet")
-    elif ok and (folder / "dispatch.csv").exists():
-        dispatch = _csv(folder / "dispatch.csv", index_col=0, parse_dates=True)
-    else:
-        dispatch = pd.DataFrame()
-    hourly = table("hourly.csv", index_col=0, parse_dates=True)
-    if len(hourly):
-        hourly.index.name = dispatch.index.name
-    error = folder / "aggregation_error.csv"
+    summary = check_summary(folder)
+    tables = check_tables(folder, summary)
+    ok = summary["status"] == "optimal"
+    empty = pd.DataFrame()
     diagnosis_txt = folder / "diagnosis.txt"
+    base = folder / "baseline" / SUMMARY
     return SavedResult(
         name=str(summary.get("instance", folder.name)),
         source=str(summary.get("source", "")),
-        status=status,
+        status=str(summary["status"]),
         objective_usd=summary.get("objective_usd"),
-        capacity=table("capacity.csv", index_col="resource"),
-        costs=table("costs.csv"),
-        metrics=_series(folder / "metrics.csv") if ok else pd.Series(dtype=float),
-        dispatch=dispatch,
-        shadow_prices=_series(folder / "shadow_prices.csv") if ok else pd.Series(dtype=float),
-        fusion_reduced_cost=table("fusion_reduced_cost.csv", index_col=0),
-        timings=_series(folder / "timings.csv"),
-        hourly=hourly,
+        capacity=tables.get("capacity.csv", empty),
+        costs=tables.get("costs.csv", empty),
+        metrics=_series(tables["metrics.csv"]) if ok else pd.Series(dtype=float),
+        dispatch=tables.get("dispatch", empty),
+        shadow_prices=_series(tables["shadow_prices.csv"]) if ok else pd.Series(dtype=float),
+        fusion_reduced_cost=tables.get("fusion_reduced_cost.csv", empty),
+        timings=_series(tables["timings.csv"])
+        if "timings.csv" in tables
+        else pd.Series(dtype=float),
+        hourly=tables.get("hourly.csv", empty),
         inputs=dict(summary.get("inputs") or {}),
         diagnosis=summary.get("diagnosis"),
         diagnosis_text=diagnosis_txt.read_text().rstrip("\n") if diagnosis_txt.exists() else None,
@@ -150,8 +193,6 @@ def read_folder(path: str | Path) -> SavedResult:
         model_stats=dict(summary.get("model_stats") or {}),
         solver_options=dict(summary.get("solver_options") or {}),
         numerics=dict(summary.get("numerics") or {}),
-        aggregation_error=_csv(error, index_col=0) if error.exists() else None,
-        baseline=read_folder(folder / "baseline")
-        if (folder / "baseline" / SUMMARY).exists()
-        else None,
+        aggregation_error=tables.get("aggregation_error.csv"),
+        baseline=read_folder(folder / "baseline") if base.exists() else None,
     )

@@ -60,7 +60,8 @@ class Result:
         irreducible infeasible subset); None when optimal.
     numerics: coefficient ranges as built and after scaling, the largest
         row and bound violations of the solution and the power balance residual, MW.
-    warnings: conditioning warnings (coefficient spans beyond 1e9 after scaling).
+    warnings: what the user should know about the answer: free resources sized by a
+        tie-breaking cost, conditioning warnings (coefficient spans beyond 1e9 after scaling).
     hourly: per modelled hour, the hours it stands for (``weight_h``), the carbon-free supply
         counted in the hourly CFE score net of storage charging and exports
         (``clean_supply_mw``) and the grid's carbon-free share (``grid_carbon_free_share``).
@@ -89,7 +90,7 @@ class Result:
     the LP was scaled, and the solution check (``max_row_violation``, ``max_col_violation``,
     ``max_balance_residual_mw``, ``check_tolerance``); docs/reliability.md."""
     warnings: list[str] = field(default_factory=list)
-    """Conditioning warnings raised while solving."""
+    """Warnings of the build (free resources) and of the solve (conditioning)."""
     hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Weights, net clean supply and the grid's clean share per modelled hour."""
 

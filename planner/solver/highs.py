@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ import highspy
 import numpy as np
 
 from planner.errors import SolverOptionError
+from planner.inputs.messages import closest, shorten
 from planner.solver.compile import highs_lp
 from planner.solver.numerics import (
     LinearProgram,
@@ -29,7 +32,7 @@ from planner.solver.numerics import (
     check_solution,
     compute_scaling,
 )
-from planner.solver.settings import crossover_off, scales_by_default
+from planner.solver.settings import ALLOWED_OPTIONS, crossover_off, scales_by_default
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +85,25 @@ def new_highs() -> highspy.Highs:
 
 
 def check_solver_options(options: Mapping[str, Any], time_limit_s: float | None = None) -> None:
-    """Raise :class:`SolverOptionError` naming every option HiGHS rejects.
+    """Raise :class:`SolverOptionError` naming every option that is not allowed
+    (:data:`~planner.solver.settings.ALLOWED_OPTIONS`: none that reads or writes a file) or
+    that HiGHS rejects.
 
     Pyomo ignores HiGHS's refusal of an option, so without this check a typo would silently
     solve with other settings.
     """
     highs = new_highs()
-    problems = [
-        f"solver option {key}={value!r}: rejected by HiGHS (unknown name or invalid value)"
-        for key, value in options.items()
-        if highs.setOptionValue(key, value) != highspy.HighsStatus.kOk
-    ]
+    problems = []
+    for key, value in options.items():
+        if key not in ALLOWED_OPTIONS:
+            close = closest(str(key), sorted(ALLOWED_OPTIONS))
+            hint = f"; did you mean {close!r}?" if close else ""
+            files = " (options that read or write files are refused)" if "file" in str(key) else ""
+            problems.append(f"solver option {key!r}: not allowed{files}{hint}")
+        elif highs.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+            problems.append(
+                f"solver option {key}={shorten(value)}: rejected by HiGHS (invalid value)"
+            )
     if time_limit_s is not None and not time_limit_s >= 0:
         problems.append(f"time limit {time_limit_s!r} s: must be >= 0")
     if problems:
@@ -147,6 +158,35 @@ def _status(highs: highspy.Highs) -> str:
     return STATUS.get(highs.getModelStatus(), "error")
 
 
+def run_interruptible(highs: highspy.Highs) -> None:
+    """``highs.run()``, stopped at once by Ctrl-C, which is then raised as KeyboardInterrupt.
+
+    HiGHS checks for a user interrupt in its iterations (``HandleUserInterrupt``); a SIGINT
+    handler asks it to stop (``cancelSolve``) and remembers the signal. Without this, a Ctrl-C
+    raised inside HiGHS's callback ends the solve as a solver *error*, which the retry with
+    crossover took for a numerical failure (the solve restarted and could report an optimum).
+    Outside the main thread (a Dask worker) signals cannot be caught: the run is plain.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        highs.run()
+        return
+    interrupted = False
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted = True
+        highs.cancelSolve()
+
+    highs.HandleUserInterrupt = True
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        highs.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
+
+
 def solve_lp(
     lp: LinearProgram,
     options: Mapping[str, Any],
@@ -171,9 +211,8 @@ def solve_lp(
         highs.setOptionValue("time_limit", float(time_limit_s))
     highs.passModel(highs_lp(scaled))
     handoff_s = time.perf_counter() - started
-    highs.HandleKeyboardInterrupt = True
     started = time.perf_counter()
-    highs.run()
+    run_interruptible(highs)
     retried = False
     status = _status(highs)
     if status == "error" and crossover_off(options):
@@ -184,7 +223,7 @@ def solve_lp(
             highs.modelStatusToString(highs.getModelStatus()),
         )
         highs.setOptionValue("run_crossover", "on")
-        highs.run()
+        run_interruptible(highs)
         retried = True
         status = _status(highs)
     x = row_dual = col_dual = None
@@ -199,7 +238,7 @@ def solve_lp(
                 max(check.max_row_violation, check.max_col_violation),
             )
             highs.setOptionValue("run_crossover", "on")
-            highs.run()
+            run_interruptible(highs)
             retried = True
             status = _status(highs)
             if status == "optimal":

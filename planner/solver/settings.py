@@ -27,6 +27,35 @@ iterations by 21-26 % and its time by 28-44 % at 672 and 2016 hours, while inter
 horizon, with no time difference beyond the machine's noise; so interior point gets the LP as
 built."""
 
+ALLOWED_OPTIONS = frozenset(
+    {
+        # which algorithm, and its parallelism
+        "solver", "run_crossover", "presolve", "parallel", "threads", "random_seed", "ranging",
+        "simplex_strategy", "simplex_scale_strategy", "simplex_crash_strategy",
+        "simplex_dual_edge_weight_strategy", "simplex_primal_edge_weight_strategy",
+        "simplex_price_strategy", "simplex_permute_strategy", "simplex_dualize_strategy",
+        "simplex_update_limit", "simplex_max_concurrency", "simplex_min_concurrency",
+        "ipx_dualize_strategy", "pdlp_scaling_mode", "pdlp_cupdlpc_restart_method",
+        # limits and tolerances
+        "time_limit", "simplex_iteration_limit", "ipm_iteration_limit", "pdlp_iteration_limit",
+        "primal_feasibility_tolerance", "dual_feasibility_tolerance", "primal_residual_tolerance",
+        "dual_residual_tolerance", "optimality_tolerance", "ipm_optimality_tolerance",
+        "pdlp_optimality_tolerance", "kkt_tolerance", "objective_bound", "objective_target",
+        "allow_unbounded_or_infeasible",
+        # numbers HiGHS treats as infinite or zero, and its own scaling
+        "infinite_cost", "infinite_bound", "small_matrix_value", "large_matrix_value",
+        "allowed_matrix_scale_factor", "user_bound_scale", "user_objective_scale",
+        # console output only
+        "output_flag", "log_to_console", "timeless_log", "highs_debug_level",
+        "highs_analysis_level",
+    }
+)  # fmt: skip
+"""HiGHS options a user may set (``--solver-option``, a sweep's ``solver_options``, the
+``solver_options`` of :func:`planner.solve`): every option that chooses, limits or prints the
+solve. Options that read or write files (``solution_file``, ``write_model_file``,
+``log_file``, ``read_basis_file``, their ``write_*_to_file`` switches...) are refused: a sweep
+file shared by a colleague must not be able to overwrite a file."""
+
 FAILED_FOR_DIAGNOSIS = ("infeasible", "infeasible_or_unbounded")
 """Statuses that :mod:`planner.diagnose` explains by re-solving relaxed problems."""
 

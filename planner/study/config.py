@@ -273,7 +273,10 @@ def load_study(path: str | Path) -> Study:
         spec = StudySpec.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise StudyError(
-            [f"{source}: {describe_error(err, raw, ('overrides',))}" for err in exc.errors()]
+            [
+                f"{source}: {describe_error(err, raw, ('overrides',), StudySpec)}"
+                for err in exc.errors()
+            ]
         ) from None
     problems: list[str] = []
     sites: list[LoadedSite] = []

@@ -22,9 +22,11 @@ together (zipped); groups and ungrouped parameters are crossed. Overrides apply 
 ``overrides`` < scenario < parameters. CSV paths in values (``{csv: FILE, column: NAME}``) are
 relative to the sweep file, like those of an instance are relative to the instance file.
 
-Files: each ``base`` must be a ``.yaml``/``.yml`` file; it is only ever read as YAML and
-validated as an instance, whose own CSV files follow the instance rule (inside its folder or an
-allowed data folder). A CSV named in the sweep must lie inside the sweep file's folder, a base
+Files: each ``base`` must be a ``.yaml``/``.yml`` file inside the sweep file's folder or its
+parent (a ``sweeps/`` folder beside the instances) or an allowed data folder (``--allow-dir``,
+``allowed_dirs=``, ``PLANNER_DATA_DIRS``); it is only ever read as YAML and validated as an
+instance, whose own CSV files follow the instance rule (inside its folder or an allowed data
+folder). A CSV named in the sweep must lie inside the sweep file's folder, a base
 instance's folder or an allowed data folder; the base instances may read the sweep's folder too.
 A sweep expands to at most :data:`MAX_POINTS` points.
 
@@ -46,7 +48,7 @@ from typing import Any
 import pydantic
 
 from planner.errors import InstanceError
-from planner.inputs.files import data_folders
+from planner.inputs.files import data_folders, resolve_inside
 from planner.inputs.instance import Instance, load_instance
 from planner.inputs.messages import describe_error
 from planner.inputs.paths import path_problem
@@ -129,7 +131,7 @@ class Sweep:
             spec = SweepSpec.model_validate(dict(raw))
         except pydantic.ValidationError as exc:
             raise SweepError(
-                [f"{source}: {describe_error(err, raw, KEYED)}" for err in exc.errors()]
+                [f"{source}: {describe_error(err, raw, KEYED, SweepSpec)}" for err in exc.errors()]
             ) from None
         return _expand(spec, Path(base_dir), source, tuple(Path(d) for d in allowed_dirs or ()))
 
@@ -196,8 +198,15 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
     problems: list[str] = []
     bases: dict[str, Instance] = {}
     loaded: list[tuple[str, Instance]] = []
+    # like an instance's files: the sweep's folder (and its parent: a sweeps/ folder beside its
+    # instances, as the shipped sweeps and the study's specs are), or an allowed folder
+    base_folders = data_folders(base_dir, (*allowed, base_dir.parent))
     for i, name in enumerate(spec.base):
         base_path = Path(os.path.normpath(base_dir / name))
+        _, outside = resolve_inside(name, base_dir, base_folders, "base instance")
+        if outside:
+            problems.append(f"{source}: base[{i}]: {outside}")
+            continue
         try:
             loaded.append((name, load_instance(base_path, allowed_dirs=(*allowed, base_dir))))
         except InstanceError as exc:

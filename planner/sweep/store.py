@@ -28,15 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from planner.interrupts import sigint_deferred
 from planner.sweep.keys import now
 from planner.sweep.spec import SweepError
 
@@ -77,30 +76,6 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror} (errno {exc.errno})" if exc.errno else exc.strerror
     return str(exc) or type(exc).__name__
-
-
-@contextlib.contextmanager
-def sigint_deferred() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) until the block is done, then deliver it to the handler that was
-    in place. Used around each store transaction so an interrupt never lands between the row
-    and its commit. A no-op outside the main thread (signals only reach the main thread)."""
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
-        yield
-        return
-    received = False
-
-    def hold(signum: int, frame: Any) -> None:
-        nonlocal received
-        received = True
-
-    signal.signal(signal.SIGINT, hold)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            signal.raise_signal(signal.SIGINT)
 
 
 _SCHEMA = """
