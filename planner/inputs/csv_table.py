@@ -159,37 +159,48 @@ def cell_text(value: Any) -> str:
     return repr(value)
 
 
+def first_row(table: Table, start: datetime | None) -> int:
+    """The data row (0-based) of the first modelled hour: the row whose ``timestamp`` is
+    ``start`` when the file has that column and holds it, else the first row. So a file of a
+    whole year serves any horizon inside it (a week from 1 July takes the rows of July)."""
+    if table.stamps is None or start is None or table.stamps_problem:
+        return 0
+    found = np.flatnonzero(table.stamps == np.datetime64(start, "s"))
+    return int(found[0]) if found.size else 0
+
+
 def timestamp_problem(
     table: Table, csv_name: str, start: datetime | None, hours: int
 ) -> str | None:
-    """Why the ``timestamp`` column of the rows used is not consecutive hours from ``start``
-    (CSV rows numbered as lines: the header is line 1)."""
+    """Why the ``timestamp`` column of the rows used (from :func:`first_row`) is not
+    consecutive hours from ``start`` (CSV rows numbered as lines: the header is line 1)."""
     if table.stamps_problem:
         return f"{csv_name} column {TIMESTAMP_COLUMN!r} {table.stamps_problem}"
     if table.stamps is None:
         return None
-    used = table.stamps[:hours]
+    first = first_row(table, start)
+    used = table.stamps[first : first + hours]
     if not used.size:
         return None
     unread = np.flatnonzero(np.isnat(used))
     if unread.size:
-        cell = table.frame[TIMESTAMP_COLUMN].iloc[unread[0]]
+        cell = table.frame[TIMESTAMP_COLUMN].iloc[first + unread[0]]
         return (
-            f"{csv_name} row {unread[0] + 2}: {TIMESTAMP_COLUMN} {cell_text(cell)} is not a "
-            "local date and time such as 2028-01-01 00:00 (no time zone)"
+            f"{csv_name} row {first + unread[0] + 2}: {TIMESTAMP_COLUMN} {cell_text(cell)} is "
+            "not a local date and time such as 2028-01-01 00:00 (no time zone)"
         )
     steps = np.flatnonzero(np.diff(used) != np.timedelta64(1, "h"))
     if steps.size:
-        i = steps[0]
+        i = first + steps[0]
         return (
-            f"{csv_name} row {i + 3}: {TIMESTAMP_COLUMN} {_stamp_text(used[i + 1])} is not one "
-            f"hour after row {i + 2} ({_stamp_text(used[i])}): the rows must be consecutive "
-            "hours in time order"
+            f"{csv_name} row {i + 3}: {TIMESTAMP_COLUMN} {_stamp_text(used[i - first + 1])} is "
+            f"not one hour after row {i + 2} ({_stamp_text(used[i - first])}): the rows must be "
+            "consecutive hours in time order"
         )
     if start is not None and used[0] != np.datetime64(start, "s"):
         return (
             f"{csv_name} row 2: {TIMESTAMP_COLUMN} {_stamp_text(used[0])} is not time.start "
-            f"({start:%Y-%m-%d %H:%M}): the rows must begin at the first modelled hour "
-            f"(rename the {TIMESTAMP_COLUMN!r} column to use the rows as they are)"
+            f"({start:%Y-%m-%d %H:%M}) and no row holds it: the rows must hold the modelled "
+            f"hours (rename the {TIMESTAMP_COLUMN!r} column to use the rows as they are)"
         )
     return None

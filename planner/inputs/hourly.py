@@ -9,7 +9,7 @@ hour (:mod:`planner.inputs.series`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field
@@ -30,6 +30,15 @@ class SeriesRef(Schema):
         description="CSV file, relative to the instance file (inside its folder or an allowed one)",
     )
     column: str = Field(min_length=1, description="column holding the hourly values")
+    provenance: Literal["real", "derived", "synthetic"] | None = Field(
+        None,
+        description="what the column is: `real` (measured, as published), `derived` (computed "
+        "from real data by a stated rule) or `synthetic` (generated); shown in every report "
+        "(null: not stated, reported as such)",
+    )
+    source: str | None = Field(
+        None, max_length=500, description="where the column comes from, shown in every report"
+    )
 
 
 def _parse_hourly(value: Any) -> Any:

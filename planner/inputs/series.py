@@ -23,7 +23,13 @@ import pydantic
 from planner.data.calendar import modelled_hours
 from planner.data.solar import ProfileError, capacity_factor_at, pvlib_data_dir
 from planner.inputs.base import MAX_HOURS, MAX_MAGNITUDE, Hourly, Schema, hourly_bounds
-from planner.inputs.csv_table import cell_text, missing_column, open_table, timestamp_problem
+from planner.inputs.csv_table import (
+    cell_text,
+    first_row,
+    missing_column,
+    open_table,
+    timestamp_problem,
+)
 from planner.inputs.files import resolve_inside
 from planner.inputs.hourly import SeriesRef
 from planner.inputs.paths import child_model
@@ -45,23 +51,25 @@ class Context:
     checked_files: set[str] = field(default_factory=set)
 
 
-def _load_column(ref: SeriesRef, ctx: Context) -> tuple[np.ndarray | None, list[str]]:
-    """Return (raw column as objects, problems found in its file) or (None, problems)."""
+def _load_column(ref: SeriesRef, ctx: Context) -> tuple[np.ndarray | None, list[str], int]:
+    """Return (raw column as objects from the first modelled hour's row, problems found in its
+    file, that row's position) or (None, problems, 0)."""
     table, key, problem = open_table(ref.csv, ctx.base_dir, ctx.folders)
     if table is None:
-        return None, [problem or f"CSV file {ref.csv!r} cannot be read"]
+        return None, [problem or f"CSV file {ref.csv!r} cannot be read"], 0
     columns = [str(c) for c in table.frame.columns]
     if ref.column in table.duplicates:
-        return None, [f"CSV file {ref.csv!r} has the column {ref.column!r} more than once"]
+        return None, [f"CSV file {ref.csv!r} has the column {ref.column!r} more than once"], 0
     if ref.column not in columns:
-        return None, [missing_column(ref.csv, ref.column, columns)]
+        return None, [missing_column(ref.csv, ref.column, columns)], 0
     problems = []
     if key not in ctx.checked_files:
         ctx.checked_files.add(key)
         stamp_problem = timestamp_problem(table, ref.csv, ctx.start, ctx.hours)
         if stamp_problem:
             problems.append(stamp_problem)
-    return table.frame[ref.column].to_numpy(), problems
+    first = first_row(table, ctx.start)
+    return table.frame[ref.column].to_numpy()[first:], problems, first
 
 
 def _weather_problem(weather: str, ctx: Context) -> str | None:
@@ -101,12 +109,12 @@ def series(
         return _constant(value, bounds, hours, where)
     problems: list[str] = []
     if isinstance(value, SeriesRef):
-        column, problems = _load_column(value, ctx)
+        column, problems, first = _load_column(value, ctx)
         if column is None:
             return None, [f"{where}: {p}" for p in problems]
         problems = [f"{where}: {p}" for p in problems]
         label = f"{value.csv} column {value.column!r}"
-        row_offset = 2  # CSV line of data row 0: the header is line 1
+        row_offset = 2 + first  # CSV line of the first modelled hour: the header is line 1
     elif isinstance(value, PvlibRef):
         problem = _weather_problem(value.pvlib.weather, ctx)
         if problem:
@@ -124,7 +132,8 @@ def series(
         if column.ndim != 1:
             return None, [f"{where}: must be one-dimensional, got shape {column.shape}"]
     if len(column) < hours:
-        short = f"{where}: {label} has {len(column)} rows, time.hours needs {hours}"
+        found = f"{len(column)} rows" + (f" from row {row_offset}" if row_offset > 2 else "")
+        short = f"{where}: {label} has {found}, time.hours needs {hours}"
         return None, [short, *problems]
     if isinstance(value, np.ndarray) and len(column) != hours:
         return None, [f"{where}: {label} has {len(column)} values, time.hours is {hours}"]

@@ -12,21 +12,40 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from planner.hashing import content_hash, to_json
+from planner.inputs.base import hourly_bounds
 from planner.inputs.catalogue import BY_KEY, Role
 from planner.inputs.instance import Instance
+from planner.inputs.provenance import describe_series
 
 MARGINAL_COLUMN = "marginal_cost_usd_per_mwh"
 """Column of the hourly marginal cost in a saved dispatch table."""
 
 
+def _scalars(item: Any) -> dict[str, Any]:
+    """The fields of an input block that are not hourly series (those are in ``series``)."""
+    out = {}
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        if hourly_bounds(type(item), name) is None and not isinstance(value, BaseModel):
+            out[name] = value
+    return out
+
+
 def inputs_of(inst: Instance) -> dict[str, Any]:
     """The inputs a result was solved from, as JSON-ready values: the horizon, the policy,
-    every override applied since the file was read, and a hash of the resolved inputs."""
+    every resource's settings and costs, where each hourly series comes from, every override
+    applied since the file was read, and a hash of the resolved inputs."""
     time = inst.spec.time
     sequence = time.period_sequence
+    resources = [
+        {"kind": kind.key, "name": name, **_scalars(item)}
+        for kind, name, item in inst.spec.resources()
+    ]
     return {
+        "description": inst.spec.description,
         "start": time.start.isoformat(sep=" ", timespec="minutes"),
         "modelled_hours": inst.hours,
         "horizon_years": inst.horizon_years,
@@ -35,7 +54,11 @@ def inputs_of(inst: Instance) -> dict[str, Any]:
         "periods_represented": len(sequence) if sequence is not None else None,
         "clustering": json.loads(to_json(dict(inst.periods))),
         "policy": inst.spec.policy.model_dump(exclude_none=True),
+        "finance": inst.spec.finance.model_dump(),
+        "value_of_lost_load_usd_per_mwh": inst.spec.demand.value_of_lost_load_usd_per_mwh,
+        "resources": json.loads(to_json(resources)),
         "overrides": json.loads(to_json([[path, value] for path, value in inst.overrides])),
+        "series": describe_series(inst.raw),
         "inputs_sha256": content_hash(inst.spec.model_dump()),
     }
 

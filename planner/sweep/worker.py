@@ -37,13 +37,19 @@ class Task:
 def flatten(res: Result) -> dict[str, Any]:
     """One flat record of a result: status, objective, every metric, capacity per resource
     (``<name>_capacity_mw``, ``<name>_energy_mwh`` for storage: the capacity columns of its
-    kind), the kind of each resource (``resource_kinds``, JSON), policy shadow prices
+    kind), the kind of each resource (``resource_kinds``, JSON), the modelled hours
+    (``time_start``, ``modelled_hours``, ``representative_periods``), policy shadow prices
     (``shadow_<name>``), fusion reduced costs (``<offer>_reduced_cost_usd_per_mwh``) and timings
     (``*_s``)."""
+    time = res.instance.spec.time
     record: dict[str, Any] = {
         "status": res.status,
         "error": None if res.ok else _failure(res),
         "objective_usd": res.objective_usd,
+        # what the yearly figures are scaled from: the modelled hours
+        "time_start": time.start.isoformat(sep=" ", timespec="minutes"),
+        "modelled_hours": int(res.instance.hours),
+        "representative_periods": bool(time.period_sequence is not None),
     }
     if res.ok:
         record |= {str(k): float(v) for k, v in res.metrics.items()}
