@@ -8,14 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 INSTANCE ?= instances/default.yaml
 OUT ?= out/$(basename $(notdir $(INSTANCE)))
 
-.PHONY: install run solve test lint bench instances results import-grid docs clean sweep frontier breakeven report study
+.PHONY: install run solve test lint bench instances results import-grid docs clean sweep frontier breakeven report study chromium
 
 install: $(STAMP)
 
 # Installs the package and its tested, pinned dependency versions (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
+	@echo "Installing planner and its pinned dependencies into $(VENV) (first time only: a few minutes)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
+	$(PY) -m pip install --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -24,8 +25,25 @@ run: $(STAMP)
 solve: $(STAMP)
 	$(PY) -m planner solve $(INSTANCE) --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# Debian's Chromium for tests/test_browser.py (the reports rendered in a real browser): installed
+# when missing and apt-get is usable (root); never fails the build: without it the test is
+# skipped and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "chromium: installing Debian's package for tests/test_browser.py"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 \
+	         && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } \
+	    || echo "chromium: apt-get could not install it; tests/test_browser.py will be skipped"; \
+	  else \
+	    echo "chromium: not installed and apt-get is not usable here (needs root and apt);" \
+	      "tests/test_browser.py will be skipped"; \
+	  fi; }
 
 # ruff (rules in pyproject.toml: pycodestyle, pyflakes, import order, bugbear, pyupgrade;
 # formatting checked) and mypy (untyped definitions disallowed) on the package.

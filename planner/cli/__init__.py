@@ -14,7 +14,6 @@ instance or sweep read CSV and weather files from DIR besides its own folder.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -23,11 +22,16 @@ from pathlib import Path
 from planner.cli import sweep as sweep_cli
 from planner.errors import InstanceError, SolverOptionError
 from planner.inputs.catalogue import KINDS
+from planner.inputs.files import name_problem
 from planner.inputs.instance import load_instance
+from planner.inputs.messages import shorten
 from planner.report import report_dir, write_report, write_xlsx
 from planner.solve import solve
+from planner.solver.heartbeat import hide_progress, show_progress
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_SOLVE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_PIPE_CLOSED = 141
+"""The output was piped to a reader that stopped reading (128 + SIGPIPE, as a shell reports)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,8 +48,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="HiGHS option (repeatable), e.g. --solver-option solver=simplex",
     )
+    sweep_cli.add_set(
+        solve, "change a field before solving (repeatable), e.g. --set time.hours=168"
+    )
     solve.add_argument("--no-baseline", action="store_true", help="skip the grid-only baseline")
     solve.add_argument("--tee", action="store_true", help="print the HiGHS log")
+    solve.add_argument(
+        "--quiet", action="store_true", help="no progress lines while building and solving"
+    )
     solve.add_argument(
         "--report", action="store_true", help="also write report.html (figures embedded) to --out"
     )
@@ -53,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep_cli.add_allow_dir(solve)
     validate = sub.add_parser("validate", help="check an instance and report every problem")
     validate.add_argument("instance", help="instance YAML file")
+    sweep_cli.add_set(validate, "change a field before checking (repeatable)")
     sweep_cli.add_allow_dir(validate)
     report = sub.add_parser("report", help="write report.html for a results or sweep folder")
     report.add_argument("folder", help="folder written by solve --out, or a sweep's output folder")
@@ -61,18 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _option_value(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
 def _report(folder: str, xlsx: bool) -> int:
     try:
         path = report_dir(folder, xlsx=xlsx)
     except (FileNotFoundError, NotADirectoryError, InstanceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:  # a name too long, no permission: the folder given cannot be read
+        print(f"error: {shorten(folder)}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
     print(f"Report written to {path}")
     return EXIT_OK
@@ -85,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: stopped at once, nothing half-written (exit 130)
         print("\ninterrupted: nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader stopped (| head): quiet, like a command killed by SIGPIPE
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+        return EXIT_PIPE_CLOSED
     except Exception as exc:  # a bug, not bad input: one line, not a traceback
         if os.environ.get("PLANNER_DEBUG"):
             raise
@@ -108,12 +119,9 @@ def _run(args: argparse.Namespace) -> int:
             if args.allow_dir
             else load_instance(args.instance)
         )
-        options = {}
-        for item in getattr(args, "solver_option", []):
-            key, sep, value = item.partition("=")
-            if not sep or not key:
-                raise InstanceError([f"--solver-option {item!r}: expected KEY=VALUE"])
-            options[key] = _option_value(value)
+        if args.set:
+            inst = inst.with_overrides(sweep_cli.pairs(args.set, "--set"))
+        options = sweep_cli.pairs(getattr(args, "solver_option", []), "--solver-option")
     except InstanceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -126,9 +134,14 @@ def _run(args: argparse.Namespace) -> int:
 
     if (args.report or args.xlsx) and not args.out:
         args.out = str(Path("out") / inst.name)
+    problem = name_problem(args.out, "--out") if args.out else None
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INVALID
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         print(f"error: --out {args.out}: exists and is not a folder", file=sys.stderr)
         return EXIT_INVALID
+    handler = show_progress() if not args.quiet and not args.tee else None
     try:
         res = solve(
             inst,
@@ -140,6 +153,9 @@ def _run(args: argparse.Namespace) -> int:
     except SolverOptionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        if handler is not None:
+            hide_progress(handler)
     print(res.summary())
     if args.out:
         try:

@@ -12,11 +12,13 @@ import sys
 from typing import Any
 
 import pandas as pd
+import pydantic
 import yaml
 
 from planner.errors import InstanceError
 from planner.formats import noise_free
 from planner.inputs.instance import load_instance
+from planner.inputs.messages import shorten
 from planner.report import report_dir
 from planner.sweep.breakeven import breakeven
 from planner.sweep.frontier import frontier
@@ -53,6 +55,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
 
 
+def add_set(p: argparse.ArgumentParser, help_text: str) -> None:
+    """The repeatable ``--set PATH=VALUE`` option."""
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=help_text)
+
+
 def _solver(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit", type=float, help="HiGHS time limit per point, seconds")
     p.add_argument(
@@ -62,13 +69,7 @@ def _solver(p: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="HiGHS option (repeatable)",
     )
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override applied to every point (repeatable), e.g. --set time.hours=168",
-    )
+    add_set(p, "override applied to every point (repeatable), e.g. --set time.hours=168")
 
 
 def add_parsers(sub: Any) -> None:
@@ -127,7 +128,7 @@ def _value(text: str, flag: str) -> Any:
     return yaml.safe_load(text) if text else text
 
 
-def _pairs(items: list[str], flag: str) -> dict[str, Any]:
+def pairs(items: list[str], flag: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     problems = []
     for item in items:
@@ -150,17 +151,32 @@ def _targets(text: str) -> list[float]:
             start, stop, step = (float(x) for x in text.split(":"))
             return Range(start=start, stop=stop, step=step).values()
         return [float(x) for x in text.split(",") if x.strip()]
-    except (ValueError, TypeError) as exc:
+    except pydantic.ValidationError as exc:
         raise InstanceError(
-            [f"--targets {text!r}: expected START:STOP:STEP or a comma list ({exc})"]
+            [
+                f"--targets {shorten(text)}: {e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
+            ]
+        ) from None
+    except (ValueError, TypeError):
+        raise InstanceError(
+            [f"--targets {shorten(text)}: expected START:STOP:STEP or a comma list of numbers"]
         ) from None
 
 
 def _by(items: list[str]) -> dict[str, list[Any]]:
     out = {}
-    for key, value in _pairs(items, "--by").items():
-        values = yaml.safe_load(f"[{value}]") if isinstance(value, str) else value
+    problems = []
+    for key, value in pairs(items, "--by").items():
+        try:
+            values = yaml.safe_load(f"[{value}]") if isinstance(value, str) else value
+        except yaml.YAMLError:
+            values = [value]
         out[key] = list(values) if isinstance(values, (list, tuple)) else [values]
+        if not out[key] or value is None:
+            problems.append(f"--by {key}=: give at least one value, e.g. --by {key}=0.8,0.9")
+    if problems:
+        raise InstanceError(problems)
     return out
 
 
@@ -220,8 +236,8 @@ def run_command(args: argparse.Namespace) -> int:
                 )
             return EXIT_FAILED if len(failed) else EXIT_OK
 
-        options = _pairs(args.solver_option, "--solver-option")
-        fixed = _pairs(args.set, "--set")
+        options = pairs(args.solver_option, "--solver-option")
+        fixed = pairs(args.set, "--set")
         inst = load_instance(args.instance, allowed_dirs=args.allow_dir)
         if args.command == "frontier":
             result = frontier(

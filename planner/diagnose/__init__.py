@@ -69,16 +69,18 @@ def diagnose(
         return explain(inst, m, reg, run, settings)
     if status == "numerical_error":
         return _numerical(inst, m, run)
-    return Diagnosis(status, *_other(inst, run, status, settings.time_limit_s))
+    limit = settings.time_limit_s
+    if limit is None:  # given as the HiGHS option itself (--solver-option time_limit=0)
+        limit = settings.options.get("time_limit")
+    return Diagnosis(status, *_other(inst, run, status, limit))
 
 
-def _other(
-    inst: Instance, run: SolverRun, status: str, time_limit_s: float | None
-) -> tuple[str, str]:
+def _other(inst: Instance, run: SolverRun, status: str, time_limit_s: Any) -> tuple[str, str]:
     src = inst.source
     if status == "time_limit":
+        shown = f"{time_limit_s:g}" if isinstance(time_limit_s, (int, float)) else time_limit_s
         return "limit", (
-            f"{src}: HiGHS stopped at the time limit ({time_limit_s} s) before "
+            f"{src}: HiGHS stopped at the time limit ({shown} s) before "
             "reaching an optimum: raise --time-limit, or shorten the horizon "
             "(time.hours, time.representative_periods)"
         )

@@ -11,6 +11,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from planner.inputs.messages import shorten
+
 DATA_DIRS_ENV = "PLANNER_DATA_DIRS"
 """Environment variable: extra folders (``os.pathsep``-separated) that input files may read."""
 
@@ -32,6 +34,28 @@ def data_folders(
     return tuple(dict.fromkeys(resolved))
 
 
+MAX_NAME_BYTES = 255
+"""Longest file or folder name most file systems take (ext4, APFS, NTFS)."""
+MAX_PATH_BYTES = 4096
+"""Longest path Linux takes (PATH_MAX)."""
+
+
+def name_problem(text: str, what: str) -> str | None:
+    """Why ``text`` cannot name a file (a NUL character, a name or path too long for the file
+    system), or None; checked before the file system is asked, which would raise instead."""
+    if "\x00" in text:
+        return f"{what} {shorten(text)}: a file name cannot contain a NUL character"
+    longest = max((len(part.encode()) for part in Path(text).parts), default=0)
+    if longest > MAX_NAME_BYTES:
+        return (
+            f"{what} {shorten(text)}: a file or folder name is {longest:,} bytes long, "
+            f"file systems take at most {MAX_NAME_BYTES}"
+        )
+    if len(text.encode()) > MAX_PATH_BYTES:
+        return f"{what} {shorten(text)}: the path is longer than {MAX_PATH_BYTES:,} bytes"
+    return None
+
+
 def resolve_inside(
     text: str, base_dir: Path, folders: tuple[Path, ...], what: str
 ) -> tuple[Path | None, str | None]:
@@ -41,17 +65,18 @@ def resolve_inside(
     Symlinks are followed before the check, so a link pointing outside is refused like
     ``../../etc/passwd`` or an absolute path elsewhere. The file need not exist yet.
     """
-    if "\x00" in text:
-        return None, f"{what} {text!r}: a file name cannot contain a NUL character"
+    problem = name_problem(text, what)
+    if problem:
+        return None, problem
     try:
         path = (base_dir / Path(text).expanduser()).resolve()
     except (OSError, ValueError, RuntimeError) as exc:
-        return None, f"{what} {text!r}: cannot be resolved ({exc})"
+        return None, f"{what} {shorten(text)}: cannot be resolved ({exc})"
     if any(path.is_relative_to(folder) for folder in folders):
         return path, None
     shown = ", ".join(str(f) for f in folders)
     return None, (
-        f"{what} {text!r} is outside the folders input files may read ({shown}); move it "
+        f"{what} {shorten(text)} is outside the folders input files may read ({shown}); move it "
         f"there or allow its folder (--allow-dir, allowed_dirs=, or {DATA_DIRS_ENV})"
     )
 

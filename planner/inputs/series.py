@@ -30,7 +30,7 @@ from planner.inputs.csv_table import (
     open_table,
     timestamp_problem,
 )
-from planner.inputs.files import resolve_inside
+from planner.inputs.files import name_problem, resolve_inside
 from planner.inputs.hourly import SeriesRef
 from planner.inputs.paths import child_model
 from planner.inputs.pvlib_profile import PvlibRef
@@ -75,7 +75,10 @@ def _load_column(ref: SeriesRef, ctx: Context) -> tuple[np.ndarray | None, list[
 def _weather_problem(weather: str, ctx: Context) -> str | None:
     """Why a pvlib weather file may not be read: a name of pvlib's data folder is fine,
     anything else must lie inside the allowed folders."""
-    plain = not any(c in weather for c in "/\\\x00")
+    problem = name_problem(weather, "weather file")
+    if problem:
+        return problem
+    plain = not any(c in weather for c in "/\\")
     if plain and (pvlib_data_dir() / weather).is_file():
         return None
     _, problem = resolve_inside(weather, ctx.base_dir, ctx.folders, "weather file")

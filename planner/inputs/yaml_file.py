@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from planner.inputs.files import decode_utf8
+from planner.inputs.files import decode_utf8, name_problem
 
 MAX_YAML_BYTES = 64 * 2**20
 """Largest input file read (64 MiB; an instance with inline full-year lists is ~1 MiB)."""
@@ -128,6 +128,9 @@ def _expanded_size(node: Any, depth: int, sizes: dict[int, int]) -> int:
 def read_yaml_mapping(path: Path, what: str) -> tuple[dict[str, Any], str | None]:
     """Content of a YAML file holding a mapping (of ``what``), or a problem naming the file."""
     source = str(path)
+    problem = name_problem(source, "file")
+    if problem:
+        return {}, problem
     try:
         if not path.exists():
             return {}, f"{source}: file not found"
@@ -137,7 +140,7 @@ def read_yaml_mapping(path: Path, what: str) -> tuple[dict[str, Any], str | None
             return {}, f"{source}: cannot read: larger than {MAX_YAML_BYTES // 2**20} MiB"
         data = path.read_bytes()
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        return {}, f"{source}: cannot read: {exc}"
+        return {}, f"{source}: cannot read: {getattr(exc, 'strerror', None) or exc}"
     text, problem = decode_utf8(data)
     if problem:
         return {}, f"{source}: {problem}"

@@ -143,6 +143,11 @@ class Registry:
             "[tie_break]); give it a cost if it has one"
         )
 
+    @property
+    def has_tie_breaks(self) -> bool:
+        """Whether some capacity costs nothing and got a tie-breaking cost."""
+        return any(c.component == "tie_break" for c in self.costs)
+
     def weighted_sum(self, terms: list[HourlyTerm]) -> LinearExpression:
         """``sum_h w_h * sum(terms)(h)``: the horizon total of hourly terms (MWh or t).
 

@@ -14,12 +14,21 @@ from planner.model.core import Registry
 from planner.model.policies import baseline_emissions_t
 from planner.results.result import Prices, Result
 from planner.results.saved import hourly_frame
+from planner.solver.run import SNAP_REL
 
 G_PER_KWH_PER_T_PER_MWH = 1000.0
 
 TIE_BREAK = "tie_break"
 """Cost component that only picks the least capacity among equal-cost optima (label
 ``tie_break``): not a cost of the portfolio, left out of the costs and the objective."""
+
+
+def _zero_noise(frame: pd.DataFrame, noise: float) -> pd.DataFrame:
+    """``frame`` with every number within ``noise`` of 0 set to 0: a curtailment computed as
+    available minus generated reads 0, not ``5e-06``, when nothing is curtailed."""
+    numbers = frame.select_dtypes("number")
+    frame[numbers.columns] = numbers.mask(numbers.abs() <= noise, 0.0)
+    return frame
 
 
 def tie_break_usd(reg: Registry) -> float:
@@ -43,8 +52,13 @@ def extract(
     years = inst.horizon_years
     index = inst.timestamps
 
-    dispatch = pd.DataFrame({name: f() for name, f in reg.dispatch.items()}, index=index)
-    capacity = pd.DataFrame([row() for row in reg.capacity]).set_index("resource")
+    noise_mw = SNAP_REL * max(1.0, float(np.max(inst.spec.demand.load_mw)))
+    dispatch = _zero_noise(
+        pd.DataFrame({name: f() for name, f in reg.dispatch.items()}, index=index), noise_mw
+    )
+    capacity = _zero_noise(
+        pd.DataFrame([row() for row in reg.capacity]).set_index("resource"), noise_mw
+    )
     if "energy_mwh" not in capacity:
         capacity["energy_mwh"] = np.nan
 

@@ -25,6 +25,7 @@ import numpy as np
 from planner.errors import SolverOptionError
 from planner.inputs.messages import closest, shorten
 from planner.solver.compile import highs_lp
+from planner.solver.heartbeat import ticking
 from planner.solver.numerics import (
     LinearProgram,
     Scaling,
@@ -170,6 +171,11 @@ def run_interruptible(highs: highspy.Highs) -> None:
     if threading.current_thread() is not threading.main_thread():
         highs.run()
         return
+    with ticking("HiGHS still solving"):
+        _run_catching_sigint(highs)
+
+
+def _run_catching_sigint(highs: highspy.Highs) -> None:
     interrupted = False
 
     def on_sigint(signum: int, frame: Any) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.solver.compile import CompiledModel, compile_model
+from planner.solver.heartbeat import stage
 from planner.solver.highs import LpRun, solve_lp
 from planner.solver.numerics import (
     NumericsWarning,
@@ -65,15 +66,22 @@ class SolverRun:
     def objective(self) -> float:
         return self.lp_run.objective
 
-    def load_vars(self, m: pyo.ConcreteModel) -> None:
-        """Write the primal solution into the Pyomo variables of ``m``.
+    def load_vars(self, m: pyo.ConcreteModel, scale: float = 1.0) -> None:
+        """Write the primal solution into the Pyomo variables of ``m``, each value within the
+        solver's tolerance of one of its bounds set to that bound (:func:`snap_to_bounds`), so
+        that a plant not built reads 0 MW, not ``1.3e-06``.
+
+        ``scale`` is the size of the problem's quantities (the peak load in MW): a column with
+        no finite range is snapped within ``SNAP_REL * max(1, scale)``.
 
         A variable that appears in no row and has no cost (e.g. a solar plant whose capacity
         factor is 0 in every modelled hour) is not passed to HiGHS; any value within its
         bounds is optimal, and it gets the one closest to 0.
         """
         assert self.lp_run.x is not None
-        for var, value in zip(self.columns, self.lp_run.x.tolist(), strict=True):
+        lp = self.compiled.lp
+        x = snap_to_bounds(self.lp_run.x, lp.col_lower, lp.col_upper, scale)
+        for var, value in zip(self.columns, x.tolist(), strict=True):
             var.set_value(value, skip_validation=True)
         for var in m.component_data_objects(pyo.Var, active=True):
             if var.value is None:
@@ -94,6 +102,26 @@ class SolverRun:
         return {c: float(row_dual[index[id(c)]]) if id(c) in index else 0.0 for c in constraints}
 
 
+SNAP_REL = 1e-6
+"""Relative distance to a bound within which a solution value is read as the bound: HiGHS's
+interior point stops within about 1e-8 of the problem's scale (docs/reliability.md), and a
+millionth of the peak load (0.1 kW for a 100 MW campus) is far below anything a buyer reads."""
+
+
+def snap_to_bounds(x: np.ndarray, lower: np.ndarray, upper: np.ndarray, scale: float) -> np.ndarray:
+    """``x`` with every value within tolerance of its lower or upper bound set to the bound.
+
+    The tolerance of a column is ``SNAP_REL`` times ``max(1, scale)``, or times its range when
+    that is smaller (a shortfall share in [0, 1] is snapped within 1e-6).
+    """
+    size = max(1.0, float(scale))
+    with np.errstate(invalid="ignore"):
+        width = np.minimum(np.nan_to_num(upper - lower, nan=size, posinf=size), size)
+    tol = SNAP_REL * np.maximum(width, np.finfo(float).tiny)
+    out = np.where(np.abs(x - lower) <= tol, lower, x)
+    return np.where(np.abs(out - upper) <= tol, upper, out)
+
+
 def run_highs(m: pyo.ConcreteModel, settings: SolveSettings) -> SolverRun:
     """Hand ``m`` to HiGHS in memory and solve it with ``settings``.
 
@@ -111,6 +139,14 @@ def run_highs(m: pyo.ConcreteModel, settings: SolveSettings) -> SolverRun:
     use = scaling if settings.scaled else False
     compile_s = time.perf_counter() - started
     options = settings.options
+    stage(
+        "%s: solving with HiGHS (%s): %s rows, %s columns, %s nonzeros",
+        m.name,
+        options.get("solver", "choose"),
+        f"{lp.shape[0]:,}",
+        f"{lp.shape[1]:,}",
+        f"{lp.matrix.nnz:,}",
+    )
     run = solve_lp(lp, options, settings.time_limit_s, settings.tee, use)
     numerics: dict[str, float] = {"scaled": float(use is not False)}
     scaled_ranges = coefficient_ranges(scaled)
@@ -123,6 +159,7 @@ def run_highs(m: pyo.ConcreteModel, settings: SolveSettings) -> SolverRun:
         _warnings.warn(f"{m.name}: {text}", NumericsWarning, stacklevel=3)
     if run.check is not None:
         numerics |= _check_figures(compiled, m, run)
+    stage("%s: HiGHS ended %s in %.1f s", m.name, run.status, run.highs_s)
     return SolverRun(
         compiled=compiled,
         lp_run=run,

@@ -36,11 +36,40 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def init_worker() -> None:
+PARENT_POLL_S = 1.0
+"""How often a local worker checks that the coordinator that started it is alive."""
+
+
+def init_worker(parent_pid: int | None = None) -> None:
     """Local worker start-up: Ctrl-C is the coordinator's to handle; keep HiGHS warnings quiet
-    (the status is recorded)."""
+    (the status is recorded); exit when the coordinator ``parent_pid`` is gone
+    (:func:`watch_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("planner").setLevel(logging.ERROR)
+    if parent_pid is not None:
+        watch_parent(parent_pid)
+
+
+def watch_parent(parent_pid: int, poll_s: float = PARENT_POLL_S) -> threading.Thread:
+    """Start a daemon thread that ends this process within ``poll_s`` once ``parent_pid`` is
+    no longer its parent (the coordinator was killed, even by SIGKILL, and the worker was
+    handed to init): a worker must not go on solving, and holding memory, for nobody.
+
+    HiGHS releases the GIL while it solves, so the thread runs during a solve too.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(poll_s)
+        os._exit(EXIT_ORPHANED)
+
+    thread = threading.Thread(target=watch, name="planner-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+EXIT_ORPHANED = 70
+"""Exit code of a worker whose coordinator died (EX_SOFTWARE)."""
 
 
 class Backend(Protocol):
@@ -117,8 +146,32 @@ class LocalPool:
                 self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
+                initargs=(os.getpid(),),
             )
+            self._check_start(self._pool)
         return self._pool.submit(fn, *args)
+
+    def _check_start(self, pool: cf.ProcessPoolExecutor) -> None:
+        """Raise :class:`SweepError` if the pool's workers cannot start: their failure is not
+        a result of any point, and nothing is stored.
+
+        The usual cause is a script that calls the sweep without an ``if __name__ ==
+        "__main__":`` guard: each ``spawn`` worker imports the script, which starts the sweep
+        again, which Python refuses inside a starting process.
+        """
+        try:
+            pool.submit(os.getpid).result()
+        except cf.process.BrokenProcessPool:
+            note = self.death_note()
+            self.abort()
+            raise SweepError(
+                [
+                    f"the worker processes could not start ({note}); nothing was solved or "
+                    "stored. In a script, call the sweep under 'if __name__ == \"__main__\":' "
+                    "(each worker process imports the script: docs/sweeps.md), or run it with "
+                    "workers=1"
+                ]
+            ) from None
 
     def wait(self, futures: list[Any], timeout: float) -> set[Any]:
         return set(cf.wait(futures, timeout, return_when=cf.FIRST_COMPLETED).done)
@@ -159,6 +212,10 @@ class LocalPool:
             self._pool = None
 
 
+CONNECT_TIMEOUT_S = 10
+"""How long to wait for a Dask scheduler to answer before giving up (Dask's default is 30 s)."""
+
+
 class DaskCluster:
     """Points as tasks of an existing Dask cluster."""
 
@@ -170,7 +227,13 @@ class DaskCluster:
         if isinstance(scheduler, Client):
             self.client, self._own = scheduler, False
         else:
-            self.client, self._own = Client(scheduler), True
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise SweepError(
+                    [f"--scheduler {scheduler!r}: no Dask scheduler answered ({exc})"]
+                ) from None
+            self._own = True
         threads = sum(self.client.nthreads().values()) or 1
         self.processes = threads
         self.window = 2 * threads

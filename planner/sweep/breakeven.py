@@ -204,7 +204,10 @@ def breakeven(
         high = max(2.0 * current, 100.0, low + 4 * tol_usd_per_mwh)
     if not high > low:
         raise SweepError([f"high: must be > low ({low}), got {high}"])
-    by = dict(by or {})
+    by = {path: list(values) for path, values in (by or {}).items()}
+    empty = [f"by: {path}: give at least one value" for path, values in by.items() if not values]
+    if empty:
+        raise SweepError(empty)
     combos = [dict(zip(by, values, strict=True)) for values in itertools.product(*by.values())]
     searches = [
         _Search(c, float(low), float(high), float(max_price), tol_usd_per_mwh, threshold_mw, offer)

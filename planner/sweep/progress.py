@@ -23,7 +23,9 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    """Progress of ``total`` points of which ``skipped`` were already stored.
+    """Progress of ``total`` points of which ``skipped`` were already stored, ``stored_failed``
+    of them as failures (counted among the failed: a re-run that only reads errors back must
+    not say "0 failed").
 
     ``enabled``: True or False, or None for automatic (a bar on a terminal, lines otherwise).
     """
@@ -34,13 +36,14 @@ class Progress:
         total: int,
         skipped: int = 0,
         enabled: bool | None = None,
+        stored_failed: int = 0,
         stream: IO[str] | None = None,
     ) -> None:
         self.label = label
         self.total = total
         self.skipped = skipped
         self.done = skipped
-        self.failed = 0
+        self.failed = stored_failed
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled is not False and total > 0
         self.started = time.monotonic()
@@ -62,7 +65,7 @@ class Progress:
                 nrows=None if sized else 24,  # tqdm hides bars below the last row
                 smoothing=0.1,
             )
-            self._bar.set_postfix_str("failed 0", refresh=False)
+            self._bar.set_postfix_str(f"failed {self.failed}", refresh=False)
         elif self.enabled:
             self._line(force=True)
 
@@ -131,6 +134,8 @@ class RunStats:
     skipped: int = 0
     solved: int = 0
     failed: int = 0
+    stored_failed: int = 0
+    """Points read back from the store as failures (not solved again)."""
     elapsed_s: float = 0.0
     workers: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
@@ -144,8 +149,13 @@ def describe_stats(stats: RunStats) -> str:
     """One line: points, skipped, solved, failed, time and throughput."""
     rate = stats.points_per_minute
     return (
-        f"{stats.points} points ({stats.unique} distinct): {stats.skipped} already stored, "
-        f"{stats.solved} solved now ({stats.failed} failed) in {stats.elapsed_s:.1f} s"
+        f"{stats.points} points ({stats.unique} distinct): {stats.skipped} already stored"
+        + (
+            f" ({stats.stored_failed} of them failed: --retry-failed solves them again)"
+            if stats.stored_failed
+            else ""
+        )
+        + f", {stats.solved} solved now ({stats.failed} failed) in {stats.elapsed_s:.1f} s"
         + (f", {rate:.1f} points/min" if stats.solved and math.isfinite(rate) else "")
         + (f" on {stats.workers} workers" if stats.workers else "")
     )

@@ -208,6 +208,10 @@ class Runner:
 
         todo = [p for p in unique.values() if wanted(p.key)]
         stats = RunStats(points=len(prepared), unique=len(unique), skipped=len(unique) - len(todo))
+        solving = {p.key for p in todo}
+        stats.stored_failed = sum(
+            1 for k in unique if k not in solving and statuses.get(k, "optimal") != "optimal"
+        )
         scheduler = getattr(self.scheduler, "scheduler_address", self.scheduler)
         try:
             run = self.store.start_run(
@@ -228,7 +232,9 @@ class Runner:
                 exc.reason,
                 resumable=True,
             ) from None
-        progress = Progress(label or sweep.name, len(unique), stats.skipped, self.progress)
+        progress = Progress(
+            label or sweep.name, len(unique), stats.skipped, self.progress, stats.stored_failed
+        )
         try:
             self._solve(sweep, todo, options, progress, stats)
         except BaseException as exc:

@@ -150,7 +150,9 @@ class Sweep:
 
         Used by the analyses; values are applied as :meth:`Instance.with_overrides` applies
         them (CSV paths relative to the instance file). Raises :class:`SweepError` if a path
-        is unknown; invalid values become ``invalid`` points when run.
+        is unknown, or if ``fixed`` makes the instance invalid by itself and with the first
+        case (``--set time.hours=-1`` would make every point invalid); other invalid values
+        become ``invalid`` points when run.
         """
         fixed = dict(fixed or {})
         columns = tuple(dict.fromkeys(path for case in cases for path in case))
@@ -161,6 +163,8 @@ class Sweep:
         ]
         if problems:
             raise SweepError(problems)
+        if fixed:
+            _check_fixed(inst, fixed, cases[0] if cases else {})
         points = tuple(
             Point(i, inst.name, None, dict(case), {**fixed, **case}) for i, case in enumerate(cases)
         )
@@ -175,6 +179,20 @@ class Sweep:
             baseline=baseline,
             fixed=fixed,
         )
+
+
+def _check_fixed(inst: Instance, fixed: Mapping[str, Any], case: Mapping[str, Any]) -> None:
+    """Raise :class:`SweepError` with the problems of ``fixed`` if the instance is invalid with
+    ``fixed`` applied, alone and together with ``case``."""
+    try:
+        inst.with_overrides(dict(fixed))
+    except InstanceError as alone:
+        try:
+            inst.with_overrides({**fixed, **case})
+        except InstanceError:
+            raise SweepError(
+                [f"overrides applied to every point: {p}" for p in alone.problems]
+            ) from None
 
 
 def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = None) -> Sweep:

@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.inputs.files import name_problem
 from planner.interrupts import sigint_deferred
 from planner.sweep.keys import now
 from planner.sweep.spec import SweepError
@@ -128,6 +129,16 @@ MANIFEST_COLUMNS = (
 
 
 # -- the store -------------------------------------------------------------------------------
+def _record_problem(record: Any, status: Any) -> str | None:
+    """Why a decoded stored record is not one the runner wrote, or None: a mapping whose
+    ``status`` is the status stored beside it."""
+    if not isinstance(record, dict):
+        return f"a {type(record).__name__}, not a mapping of fields"
+    if record.get("status") != status or not isinstance(status, str):
+        return f"its status {record.get('status')!r} is not the stored status {status!r}"
+    return None
+
+
 class Store:
     """The SQLite store of one output folder. Use as a context manager.
 
@@ -138,6 +149,9 @@ class Store:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / STORE_FILE
+        problem = name_problem(str(self.path), "output folder")
+        if problem:
+            raise StoreError(problem)
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(
                 f"{self.folder}: exists and is not a folder; choose another output folder"
@@ -261,19 +275,23 @@ class Store:
 
     def records(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """Stored records by key (all, or those of ``keys`` that are stored)."""
-        rows = self._read("SELECT key, record FROM points")
+        rows = self._read("SELECT key, status, record FROM points")
         wanted = None if keys is None else set(keys)
         out = {}
-        for key, text in rows:
+        for key, status, text in rows:
             if wanted is None or key in wanted:
                 try:
-                    out[key] = json.loads(text)
+                    record = json.loads(text)
+                    problem = _record_problem(record, status)
                 except (TypeError, ValueError) as exc:
+                    problem = str(exc)
+                if problem:
                     raise StoreError(
-                        f"{self.path}: the stored record of point {key} is damaged ({exc}); "
+                        f"{self.path}: the stored record of point {key} is damaged ({problem}); "
                         "nothing was changed: choose another output folder, or delete the file "
                         "to start afresh"
-                    ) from None
+                    )
+                out[key] = record
         return out
 
     def manifest(self, keys: Iterable[str] | None = None) -> pd.DataFrame:
