@@ -8,7 +8,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict
@@ -72,6 +72,12 @@ time-zone offsets are refused."""
 
 Count = Annotated[int, BeforeValidator(_reject_bool)]
 """A whole number; booleans are refused."""
+
+Delivery = Literal["virtual", "on_site"]
+"""How a clean resource's energy reaches the datacenter (docs/formulation.md [tariff]):
+``virtual``, a financial PPA settled at the wholesale price while the load still pays every
+non-bypassable charge; ``on_site``, behind the meter, which lowers the metered import and so the
+energy, demand and coincident-peak charges."""
 
 
 class Schema(BaseModel):

@@ -6,7 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.base import NAME_PATTERN, Hourly, Number, Schema, Timestamp, check_min_max
+from planner.inputs.base import (
+    NAME_PATTERN,
+    Delivery,
+    Hourly,
+    Number,
+    Schema,
+    Timestamp,
+    check_min_max,
+)
 from planner.inputs.hourly import HourlyValue
 
 
@@ -41,6 +49,16 @@ class FusionOffer(Schema):
     min_take_fraction: Number = Field(
         0.0, ge=0, le=1, description="share of available energy the buyer must take each hour"
     )
+    delivery: Delivery = Field(
+        "virtual",
+        description="`virtual` (a financial PPA from an off-site plant in the same grid region: "
+        "settled at the wholesale price, the load still pays the grid's charges) or `on_site` "
+        "(behind the meter: lowers the metered import)",
+    )
+
+    @property
+    def delivered(self) -> Delivery:
+        return self.delivery
 
     @model_validator(mode="after")
     def _capacity_range(self) -> FusionOffer:

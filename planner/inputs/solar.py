@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from planner.inputs.base import NAME_PATTERN, Hourly, Number, Schema, check_min_max
+from planner.inputs.base import NAME_PATTERN, Delivery, Hourly, Number, Schema, check_min_max
 from planner.inputs.hourly import HourlyValue
 
 
@@ -33,6 +33,18 @@ class Solar(Schema):
     ppa_price_usd_per_mwh: Number | None = Field(
         None, ge=0, description="price per MWh produced (ppa)"
     )
+    delivery: Delivery | None = Field(
+        None,
+        description="`virtual` or `on_site` (null: on-site when built at the site, virtual for "
+        "a PPA)",
+    )
+
+    @property
+    def delivered(self) -> Delivery:
+        """The delivery type, its default resolved from the procurement."""
+        if self.delivery is not None:
+            return self.delivery
+        return "on_site" if self.procurement == "build" else "virtual"
 
     @model_validator(mode="after")
     def _costs_match_procurement(self) -> Solar:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.base import NAME_PATTERN, Number, Schema, check_min_max
+from planner.inputs.base import NAME_PATTERN, Delivery, Number, Schema, check_min_max
 
 
 class Storage(Schema):
@@ -32,6 +32,16 @@ class Storage(Schema):
     max_energy_mwh: Number | None = Field(None, ge=0, description="largest energy capacity, MWh")
     min_power_mw: Number = Field(0.0, ge=0, description="smallest power capacity, MW")
     min_energy_mwh: Number = Field(0.0, ge=0, description="smallest energy capacity, MWh")
+    delivery: Delivery = Field(
+        "on_site",
+        description="`on_site` (at the datacenter, behind the meter) or `virtual` (a storage "
+        "contract elsewhere in the grid region: shifts energy for the CFE score and the "
+        "wholesale price, not the metered import)",
+    )
+
+    @property
+    def delivered(self) -> Delivery:
+        return self.delivery
 
     @model_validator(mode="after")
     def _durations_ordered(self) -> Storage:

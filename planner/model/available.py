@@ -37,6 +37,7 @@ from planner.model.core import (
 
 
 def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance, lean: bool) -> None:
+    """Turn the registered must-pay sources into supply, ``lean`` or ``naive``."""
     sources = reg.available
     if not sources:
         return
@@ -49,31 +50,50 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance, lean: bool) -> None
             "available energy (planner.model.available)"
         )
     if lean:
-        _add_lean(m, reg, sources)
+        on_site = [s for s in sources if s.on_site]
+        virtual = [s for s in sources if not s.on_site]
+        metered = inst.spec.grid is not None and inst.spec.grid.has_tariff
+        if metered and on_site and virtual:
+            # the metered import needs the on-site part of the supply: a spill variable each
+            _add_lean(m, reg, virtual, "spill_mw", "spill_le_available")
+            _add_lean(m, reg, on_site, "spill_on_site_mw", "spill_on_site_le_available")
+        else:
+            _add_lean(m, reg, sources, "spill_mw", "spill_le_available")
     else:
         _add_naive(m, reg, sources)
     for s in sources:
         reg.capacity.append(partial(_capacity_row, s))
 
 
-def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> None:
+def _add_lean(
+    m: pyo.ConcreteModel, reg: Registry, sources: list[Available], var_name: str, row_name: str
+) -> None:
+    """One spill variable per hour for ``sources`` (component ``var_name``), limited by rows
+    ``row_name``; with a tariff, on-site and virtual sources get one each ([tariff])."""
     total = np.sum([s.coef for s in sources], axis=0)
-    m.spill_mw = pyo.Var(m.T, bounds=lambda _, h: (0.0, None) if total[h] > 0 else (0.0, 0.0))
+    spill_mw = pyo.Var(m.T, bounds=lambda _, h: (0.0, None) if total[h] > 0 else (0.0, 0.0))
+    m.add_component(var_name, spill_mw)
 
     # label: spill_le_available -- spill_mw[h] - sum_s coef_s[h] * capacity_s <= 0
     n = len(total)
     rows = linear_rows(
-        [(np.ones(n), hourly_vars(m.spill_mw))] + [(-s.coef, [s.capacity] * n) for s in sources]
+        [(np.ones(n), hourly_vars(spill_mw))] + [(-s.coef, [s.capacity] * n) for s in sources]
     )
-    m.spill_le_available = pyo.Constraint(
-        pyo.Set(initialize=np.flatnonzero(total > 0).tolist()), rule=lambda m, h: rows[h] <= 0.0
+    m.add_component(
+        row_name,
+        pyo.Constraint(
+            pyo.Set(initialize=np.flatnonzero(total > 0).tolist()),
+            rule=lambda m, h: rows[h] <= 0.0,
+        ),
     )
 
-    spill = HourlyTerm(m.spill_mw, coef=-np.ones(len(total)))
+    spill = HourlyTerm(spill_mw, coef=-np.ones(len(total)))
     terms = [HourlyTerm(s.capacity, coef=s.coef, scalar=True) for s in sources]
     for target in (reg.supply, reg.clean_supply, reg.procured_clean):
         target.extend(terms)
         target.append(spill)
+    if all(s.on_site for s in sources):
+        reg.on_site_supply.extend([*terms, spill])
 
     def share(s: Available) -> np.ndarray:
         """Fraction of the hour's spill attributed to ``s``: its share of what was available."""
@@ -84,7 +104,7 @@ def _add_lean(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) -> 
     for s in sources:
 
         def curtailment(s: Available = s) -> np.ndarray:
-            return np.clip(share(s) * var_values(m.spill_mw), 0.0, s.coef * float(s.capacity.value))
+            return np.clip(share(s) * var_values(spill_mw), 0.0, s.coef * float(s.capacity.value))
 
         def generation(s: Available = s) -> np.ndarray:
             return np.maximum(s.coef * float(s.capacity.value) - curtailment(s), 0.0)
@@ -114,6 +134,8 @@ def _add_naive(m: pyo.ConcreteModel, reg: Registry, sources: list[Available]) ->
         gen = HourlyTerm(b.generation_mw, s.name)
         for target in (reg.supply, reg.clean_supply, reg.procured_clean):
             target.append(gen)
+        if s.on_site:
+            reg.on_site_supply.append(gen)
         reg.dispatch[f"{s.name}_generation_mw"] = gen.values
         reg.dispatch[f"{s.name}_curtailment_mw"] = partial(_unused, s, gen)
 

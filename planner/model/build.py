@@ -17,7 +17,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
-from planner.model import available, fusion, grid, policies, solar, storage
+from planner.model import available, fusion, grid, policies, solar, storage, tariff
 from planner.model.core import HourlyTerm, Registry, linear_rows, negated, var_values
 
 # Pyomo imports scipy (and its submodules) lazily, at the first compilation of a model for
@@ -97,6 +97,7 @@ def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registr
     m.power_balance = pyo.Constraint(m.T, rule=lambda m, h: rows[h] == load_list[h])
     reg.duals["power_balance"] = m.power_balance
 
+    tariff.add(m, reg, inst)
     policies.add(m, reg, inst)
 
     # label: objective -- minimise the sum of every registered cost term

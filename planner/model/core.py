@@ -72,6 +72,8 @@ class Available:
     name: str
     capacity: Any
     coef: np.ndarray
+    on_site: bool = False
+    """Delivered behind the meter (lowers the metered import, docs/formulation.md [tariff])."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class Registry:
     procured_clean: list[HourlyTerm] = field(default_factory=list)
     emissions_location_t: list[HourlyTerm] = field(default_factory=list)
     emissions_market_t: list[HourlyTerm] = field(default_factory=list)
+    on_site_supply: list[HourlyTerm] = field(default_factory=list)
+    """Supply delivered behind the meter, MW: lowers the metered import ([tariff])."""
+    on_site_withdrawal: list[HourlyTerm] = field(default_factory=list)
+    """Withdrawal behind the meter (on-site storage charging), MW: raises the metered import."""
     costs: list[CostTerm] = field(default_factory=list)
     available: list[Available] = field(default_factory=list)
     """Must-pay carbon-free sources, turned into supply by :mod:`planner.model.available`."""
@@ -115,6 +121,9 @@ class Registry:
     """Rows of the capacity table, evaluated after the solve."""
     duals: dict[str, Any] = field(default_factory=dict)
     """Constraints whose dual is reported, by result name."""
+    on_site: set[str] = field(default_factory=set)
+    """Resources delivered behind the meter: their energy is also worth the metered-import
+    price (the tariff's marginal charges) in the reduced costs."""
     reduced_costs: dict[str, Callable[[np.ndarray, dict[str, float]], tuple[float, float]]] = field(
         default_factory=dict
     )

@@ -93,16 +93,21 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
 
     for o in offers:
         cap = b.capacity_mw[o.name]
+        on_site = o.delivered == "on_site"
+        if on_site:
+            reg.on_site.add(o.name)
         if _is_dispatched(o):
             gen = HourlyTerm(b.generation_mw, o.name)
             reg.supply.append(gen)
+            if on_site:
+                reg.on_site_supply.append(gen)
             if FUSION.carbon_free:
                 reg.clean_supply.append(gen)
             if FUSION.procured:
                 reg.procured_clean.append(gen)
             _register_results(reg, b, o.name, avail[o.name])
         else:
-            reg.available.append(Available(KIND, o.name, cap, avail[o.name]))
+            reg.available.append(Available(KIND, o.name, cap, avail[o.name], on_site=on_site))
         # label: fusion_energy_cost
         capacity_cost = o.capacity_charge_usd_per_mw_yr
         if o.contract_type == "take_or_pay":

@@ -41,7 +41,10 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
 
     for s in plants:
         cap = b.capacity_mw[s.name]
-        reg.available.append(Available(KIND, s.name, cap, cf[s.name]))
+        on_site = s.delivered == "on_site"
+        reg.available.append(Available(KIND, s.name, cap, cf[s.name], on_site=on_site))
+        if on_site:
+            reg.on_site.add(s.name)
         if s.procurement == "build":
             # label: solar_build_cost
             assert s.capex_usd_per_kw is not None and s.lifetime_yr is not None

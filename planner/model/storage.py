@@ -130,6 +130,10 @@ def add(m: pyo.ConcreteModel, reg: Registry, inst: Instance) -> None:
         if STORAGE.carbon_free:  # net of charging: charged energy is withdrawn from the bus
             reg.clean_supply.append(discharged)
         reg.withdrawal.append(charged)
+        if k.delivered == "on_site":
+            reg.on_site_supply.append(discharged)
+            reg.on_site_withdrawal.append(charged)
+            reg.on_site.add(k.name)
         _register_results(reg, b, k.name)
 
 

@@ -79,7 +79,9 @@ def extract(
     balance = m.power_balance
     balance_price = np.array([duals[balance[h]] for h in range(inst.hours)]) / w
     policy_prices = {
-        name: abs(duals[con]) for name, con in reg.duals.items() if name != "power_balance"
+        name: abs(duals[con])
+        for name, con in reg.duals.items()
+        if name not in ("power_balance", "metered_import")
     }
     policy = inst.spec.policy
     hourly_price = (
@@ -88,8 +90,17 @@ def extract(
         + (policy.annual_matching_fraction or 0.0)
         * policy_prices.get("annual_matching_usd_per_mwh", 0.0)
     )
+    meter = getattr(getattr(m, "tariff", None), "meter_ge_net", None)
+    meter_price = (
+        np.array([duals[meter[h]] for h in range(inst.hours)]) / w
+        if meter is not None
+        else np.zeros(inst.hours)
+    )
     rc = pd.DataFrame(
-        [f(balance_price, policy_prices) for f in reg.reduced_costs.values()],
+        [
+            f(balance_price + (meter_price if name in reg.on_site else 0.0), policy_prices)
+            for name, f in reg.reduced_costs.items()
+        ],
         index=pd.Index(list(reg.reduced_costs), name="resource"),
         columns=["usd_per_mw_yr", "usd_per_mwh"],
         dtype=float,
