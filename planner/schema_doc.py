@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 from planner.formats import num
 from planner.inputs.base import hourly_bounds
 from planner.inputs.catalogue import KINDS, listed
+from planner.inputs.contract import Outage
 from planner.inputs.hourly import SeriesRef
 from planner.inputs.policy import Policy
 from planner.inputs.pvlib_profile import PvArray
@@ -65,6 +66,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
         )
         for k in KINDS
     ),
+    ("fusion[].outages[], clean_firm[].outages[]", Outage, "a list in each firm offer"),
     ("policy", Policy, "optional; every target defaults to null (not imposed)"),
     ("{pvlib: ...}", PvArray, "the block of an hourly field, meant for `solar[].capacity_factor`"),
 ]

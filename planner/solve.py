@@ -20,6 +20,7 @@ from planner.diagnose import diagnose
 from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
 from planner.model.build import build_model
+from planner.results.caps import cap_table
 from planner.results.compare import aggregation_error
 from planner.results.extract import extract, tie_break_usd
 from planner.results.result import Result
@@ -149,6 +150,7 @@ def _solve(inst: Instance, settings: SolveSettings, baseline: bool, compare_full
     started = time.perf_counter()
     run.load_vars(m, scale=float(np.max(inst.spec.demand.load_mw)))
     duals = run.duals(_constraint_list(reg.duals.values()))
+    caps = cap_table(inst, m, run)
     result = extract(
         inst,
         m,
@@ -159,6 +161,7 @@ def _solve(inst: Instance, settings: SolveSettings, baseline: bool, compare_full
         solver_options=options,
         baseline=base,
         model_stats=run.model_stats,
+        caps=caps,
     )
     result.numerics = pd.Series(run.numerics, dtype=float)
     result.warnings = [*reg.warnings, *run.warnings]

@@ -85,9 +85,15 @@ def check_identities(res: planner.Result, rel: float = 1e-6) -> None:
     residual = supply - withdrawal + d["unserved_mw"].to_numpy() - d["demand_mw"].to_numpy()
     assert np.abs(residual).max() <= 1e-6 * scale
 
-    # the CFE score recomputed from the dispatch equals the reported one
+    # the CFE score recomputed from the dispatch equals the reported one (gas with capture:
+    # only its captured share is clean)
     g = inst.spec.grid
-    clean = cols("_generation_mw") + cols("_discharge_mw") - withdrawal
+    partly = {o.name: o.clean_share for o in inst.spec.clean_firm if o.clean_share < 1}
+    not_clean = sum(
+        ((1 - share) * d[f"{name}_generation_mw"].to_numpy() for name, share in partly.items()),
+        start=np.zeros(len(d)),
+    )
+    clean = cols("_generation_mw") - not_clean + cols("_discharge_mw") - withdrawal
     if g is not None:
         clean = clean + np.asarray(g.carbon_free_share) * d["grid_import_mw"].to_numpy()
     demand_mwh = float((w * d["demand_mw"]).sum())

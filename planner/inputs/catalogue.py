@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from planner.inputs.base import Schema
+from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
 from planner.inputs.solar import Solar
@@ -135,6 +136,26 @@ FUSION = Kind(
     example={"max_capacity_mw": 50.0, "energy_price_usd_per_mwh": 80.0, "availability": 0.9},
 )
 
+CLEAN_FIRM = Kind(
+    key="clean_firm",
+    schema=CleanFirmOffer,
+    title="clean-firm offers (fission, geothermal, gas with capture)",
+    many=True,
+    carbon_free=True,  # gas with capture: only its captured share, per item
+    procured=True,
+    in_baseline=False,
+    colour="#d95f02",  # burnt orange
+    order=1,
+    outputs=AVAILABLE_OUTPUTS,
+    limits=(Limit("capacity_mw", "max_capacity_mw", "min_capacity_mw", "MW"),),
+    example={
+        "technology": "fission_restart",
+        "max_capacity_mw": 50.0,
+        "energy_price_usd_per_mwh": 110.0,
+        "availability": 0.92,
+    },
+)
+
 SOLAR = Kind(
     key="solar",
     schema=Solar,
@@ -144,7 +165,7 @@ SOLAR = Kind(
     procured=True,
     in_baseline=False,
     colour="#f2b701",  # gold
-    order=1,
+    order=2,
     outputs=AVAILABLE_OUTPUTS,
     limits=(Limit("capacity_mw", "max_capacity_mw", "min_capacity_mw", "MW"),),
     example={
@@ -164,7 +185,7 @@ STORAGE = Kind(
     procured=False,
     in_baseline=False,
     colour="#1b9e77",  # teal
-    order=2,
+    order=4,
     outputs=(
         Output("charge_mw", "withdrawal", "charge"),
         Output("discharge_mw", "supply", "discharge"),
@@ -199,7 +220,7 @@ GRID = Kind(
     procured=False,
     in_baseline=True,
     colour="#7f7f7f",  # grey
-    order=3,
+    order=6,
     outputs=(Output("import_mw", "supply", "import"), Output("export_mw", "withdrawal", "export")),
     limits=(
         Limit("import_mw", "import_limit_mw", None, "MW"),
@@ -215,7 +236,7 @@ GRID = Kind(
     },
 )
 
-KINDS: tuple[Kind, ...] = (FUSION, SOLAR, STORAGE, GRID)
+KINDS: tuple[Kind, ...] = (FUSION, CLEAN_FIRM, SOLAR, STORAGE, GRID)
 """Every kind of resource, in model-building order."""
 
 BY_KEY: Mapping[str, Kind] = {k.key: k for k in KINDS}

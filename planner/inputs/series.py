@@ -183,7 +183,8 @@ def resolve_series(model: Schema, ctx: Context, problems: list[str], path: tuple
             updates[name] = resolve_series(value, ctx, problems, (*path, name))
         elif isinstance(value, list) and value and isinstance(value[0], Schema):
             updates[name] = [
-                resolve_series(item, ctx, problems, (f"{where}[{item.name}]",)) for item in value
+                resolve_series(item, ctx, problems, (f"{where}[{getattr(item, 'name', i)}]",))
+                for i, item in enumerate(value)
             ]
     return model.model_copy(update=updates)
 

@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import Field
 
 from planner.inputs.base import NAME_PATTERN, Schema
-from planner.inputs.catalogue import FUSION, GRID, KINDS, SOLAR, STORAGE, Kind
+from planner.inputs.catalogue import CLEAN_FIRM, FUSION, GRID, KINDS, SOLAR, STORAGE, Kind
+from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
 from planner.inputs.policy import Policy
@@ -41,6 +42,7 @@ class InstanceSpec(Schema):
     demand: Demand = Field(description="the datacenter's demand")
     finance: Finance = Field(default_factory=Finance, description="discounting")
     fusion: list[FusionOffer] = _listed(FUSION)
+    clean_firm: list[CleanFirmOffer] = _listed(CLEAN_FIRM)
     solar: list[Solar] = _listed(SOLAR)
     storage: list[Storage] = _listed(STORAGE)
     grid: Grid | None = Field(None, description=f"{GRID.title} (null: islanded)")

@@ -17,7 +17,16 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
-from planner.model import available, fusion, grid, policies, solar, storage, tariff
+from planner.model import (
+    available,
+    clean_firm,
+    fusion,
+    grid,
+    policies,
+    solar,
+    storage,
+    tariff,
+)
 from planner.model.core import HourlyTerm, Registry, linear_rows, negated, var_values
 
 # Pyomo imports scipy (and its submodules) lazily, at the first compilation of a model for
@@ -29,6 +38,7 @@ Builder = Callable[[pyo.ConcreteModel, Registry, Instance], None]
 
 BUILDERS: Mapping[str, Builder] = {
     "fusion": fusion.add,
+    "clean_firm": clean_firm.add,
     "solar": solar.add,
     "storage": storage.add,
     "grid": grid.add,

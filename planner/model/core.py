@@ -121,6 +121,8 @@ class Registry:
     """Rows of the capacity table, evaluated after the solve."""
     duals: dict[str, Any] = field(default_factory=dict)
     """Constraints whose dual is reported, by result name."""
+    capacity_notes: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Extra columns of a resource's capacity row (a firm offer's ``annual_availability``)."""
     on_site: set[str] = field(default_factory=set)
     """Resources delivered behind the meter: their energy is also worth the metered-import
     price (the tariff's marginal charges) in the reduced costs."""

@@ -12,6 +12,7 @@ import pyomo.environ as pyo
 from planner.inputs.instance import Instance
 from planner.model.core import Registry
 from planner.model.policies import baseline_emissions_t
+from planner.results.caps import with_caps
 from planner.results.result import Prices, Result
 from planner.results.saved import hourly_frame
 from planner.solver.run import SNAP_REL
@@ -46,8 +47,10 @@ def extract(
     solver_options: dict[str, Any],
     baseline: Result | None,
     model_stats: dict[str, float] | None = None,
+    caps: pd.DataFrame | None = None,
 ) -> Result:
-    """Read a solved model back into pandas through the registry."""
+    """Read a solved model back into pandas through the registry; ``caps``: the capacities at
+    an upper limit and their worth (:func:`planner.results.caps.cap_table`)."""
     w = inst.weights
     years = inst.horizon_years
     index = inst.timestamps
@@ -61,6 +64,10 @@ def extract(
     )
     if "energy_mwh" not in capacity:
         capacity["energy_mwh"] = np.nan
+    for name, notes in reg.capacity_notes.items():
+        for column, value in notes.items():
+            capacity.loc[name, column] = value
+    capacity = with_caps(capacity, caps)
 
     costs = pd.DataFrame(
         [
