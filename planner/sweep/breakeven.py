@@ -5,16 +5,31 @@ point by point and resumable.
 
 **breakeven** finds, for a fusion offer, the highest energy price at which the optimum still
 contracts it: ``capacity_mw > threshold_mw`` (default 1e-3 MW; an interior-point solve leaves
-an uncontracted offer at about 1e-7 MW or less). Contracted capacity does not increase with the
-price, so the break-even is bracketed between a price where the offer is contracted (``low``)
-and one where it is not (``high``, doubled until it is not, up to ``max_price``), and the
-bracket is narrowed until it is at most ``2 * tol`` wide; the midpoint is reported (+- tol).
-Each round solves as many prices as there are workers (k-section). The first round after the
-bracket is known also uses LP ranging: at a price where the offer is left out, its reduced
-cost ``r`` ($/MWh of deliverable energy) says the price must fall by ``r`` before contracting
-pays, so ``price - r`` is tried +- 0.9 tol, which usually closes the bracket at once.
-``by`` repeats the search for each value of other parameters (e.g. per CFE target), all
-searches sharing each round's batch.
+an uncontracted offer at about 1e-7 MW or less). Contracted capacity does not increase with
+the price. Two methods:
+
+``fast`` (default): one solve at a price where the offer is left out (``high``, default
+``max_price``). There its reduced cost ``r`` ($/MWh of deliverable energy,
+``Result.prices.fusion_reduced_cost``) prices the first MW with that optimum's hourly marginal
+costs and policy shadow prices, which stay optimal at every lower price while the offer stays
+out; a take-or-pay offer's price does not change the value of its energy, so its first MW pays
+exactly below ``price - r``. One solve either side of that estimate (+- 0.9 tol) confirms it:
+three solves. Where a confirmation disagrees (degenerate duals) the search goes on from the
+bracket it has, with the next estimate, then ``low`` and k-section. An as-available offer's
+price changes the hours it takes, so one reduced cost does not give its break-even: it is
+searched with ``bisect`` (the ``method`` column says so).
+
+``bisect``: the bracket between a price where the offer is contracted (``low``) and one where
+it is not (``high``, default max(2 x the offer's price, 100), doubled until it is not, up to
+``max_price``) is narrowed until it is at most ``2 * tol`` wide, as many prices per round as
+there are workers (k-section), the first round after the bracket is known at the estimate
+``price - r`` +- 0.9 tol (about ten solves).
+
+Both report the bracket's midpoint (+- tol) and say in ``note`` when no price in range is a
+break-even (contracted up to ``max_price``: censored; not even at ``low``) and when the offer
+is cap-bound (at its ``max_capacity_mw`` just below the break-even). ``by`` repeats the search
+for each value of other parameters (e.g. per CFE target), all searches sharing each round's
+batch.
 """
 
 from __future__ import annotations
@@ -36,6 +51,12 @@ from planner.sweep.runner import DEFAULT_OUT, Runner
 from planner.sweep.spec import Sweep, SweepError
 from planner.sweep.table import display
 
+METHODS = ("fast", "bisect")
+"""Break-even search methods (see the module doc); ``fast`` is the default."""
+
+MAX_ESTIMATES = 3
+"""Reduced-cost estimates a ``fast`` search tries before it narrows the bracket by k-section."""
+
 
 @dataclass
 class _Search:
@@ -48,9 +69,13 @@ class _Search:
     tol: float
     threshold_mw: float
     offer: str
+    method: str = "fast"
+    max_capacity_mw: float = math.inf
+    min_capacity_mw: float = 0.0
     seen: dict[float, tuple[bool, dict[str, Any]]] = field(default_factory=dict)
     hint: float | None = None
     hint_used: bool = False
+    estimates: list[float] = field(default_factory=list)
     failure: str | None = None
 
     @property
@@ -71,15 +96,17 @@ class _Search:
         capacity = float(record.get(f"{self.offer}_capacity_mw", 0.0) or 0.0)
         contracted = capacity > self.threshold_mw
         self.seen[price] = (contracted, dict(record))
+        estimate = self._estimate(price)
+        if not contracted and self.hint is None and estimate is not None:
+            self.hint = estimate
+
+    def _estimate(self, price: float) -> float | None:
+        """``price - r`` at a price where the offer is left out: where its first MW pays."""
+        contracted, record = self.seen[price]
         rc = record.get(f"{self.offer}_reduced_cost_usd_per_mwh")
-        if (
-            not contracted
-            and self.hint is None
-            and rc is not None
-            and math.isfinite(rc)
-            and rc >= 0
-        ):
-            self.hint = price - rc
+        if contracted or rc is None or not math.isfinite(rc) or rc < 0:
+            return None
+        return price - float(rc)
 
     def done(self) -> bool:
         if self.failure is not None or not self.seen:
@@ -95,13 +122,21 @@ class _Search:
         if self.failure is not None:  # a failed solve ends the search (done() says why)
             return []
         if not self.seen:
-            return [self.low, self.high]
+            return [self.high] if self.method == "fast" else [self.low, self.high]
         if self.done():
             return []
         lo, hi = self.lo, self.hi
         if hi is None:  # contracted everywhere so far: raise the upper price
             top = max(self.seen)
+            if self.method == "fast":
+                return [self.max_price]
             return sorted({min(top * 2.0**i, self.max_price) for i in range(1, k + 1)})
+        if self.method == "fast":
+            near = self._confirmations(lo, hi)
+            if near:
+                return near
+            if lo is None:  # no estimate left: is the offer contracted at all?
+                return [self.low]
         assert lo is not None
         if self.hint is not None and not self.hint_used and lo < self.hint < hi:
             self.hint_used = True
@@ -112,8 +147,30 @@ class _Search:
         step = (hi - lo) / (k + 1)
         return [lo + step * i for i in range(1, k + 1)]
 
+    def _confirmations(self, lo: float | None, hi: float) -> list[float]:
+        """The prices +- 0.9 tol around the estimate from the lowest price where the offer is
+        left out (``low`` in place of any below it), if that estimate is new and in the
+        bracket."""
+        estimate = self._estimate(hi)
+        a = 0.9 * self.tol
+        if (
+            estimate is None
+            or len(self.estimates) >= MAX_ESTIMATES
+            or any(abs(estimate - e) < 0.1 * a for e in self.estimates)
+            or (lo is not None and estimate <= lo)
+        ):
+            return []
+        self.estimates.append(estimate)
+        self.hint = self.hint if self.hint is not None else estimate
+        prices = {max(p, self.low) for p in (estimate - a, estimate + a)}
+        return sorted(p for p in prices if p < hi and (lo is None or p > lo) and p not in self.seen)
+
     def row(self) -> dict[str, Any]:
         lo, hi = self.lo, self.hi
+        cap = np.nan
+        if lo is not None:
+            cap = float(self.seen[lo][1].get(f"{self.offer}_capacity_mw") or 0.0)
+        cap_bound = bool(cap >= self.max_capacity_mw * (1 - 1e-6) - 1e-6)
         note = ""
         value = np.nan
         if self.failure is not None:
@@ -122,9 +179,10 @@ class _Search:
             note = f"not contracted even at {self.low:g} $/MWh"
         elif hi is None:
             note = f"contracted up to {max(self.seen):g} $/MWh (max_price)"
+            if self.min_capacity_mw > self.threshold_mw:
+                note += f"; min_capacity_mw is {self.min_capacity_mw:g} MW"
         else:
             value = 0.5 * (lo + hi)
-        cap = self.seen[lo][1].get(f"{self.offer}_capacity_mw") if lo is not None else np.nan
         return {
             **{k: display(v) for k, v in self.values.items()},
             "offer": self.offer,
@@ -135,8 +193,10 @@ class _Search:
             "contracted_at_usd_per_mwh": lo,
             "not_contracted_at_usd_per_mwh": hi,
             "capacity_mw_contracted": cap,
+            "cap_bound": cap_bound,
             "ranging_estimate_usd_per_mwh": self.hint,
             "solves": len(self.seen),
+            "method": self.method,
             "note": note,
         }
 
@@ -157,6 +217,7 @@ def breakeven(
     solver_options: Mapping[str, Any] | None = None,
     time_limit_s: float | None = None,
     progress: bool | None = None,
+    method: str = "fast",
 ) -> pd.DataFrame:
     """Highest energy price ($/MWh) at which the optimum still contracts fusion ``offer``.
 
@@ -168,12 +229,17 @@ def breakeven(
         Optional path -> values; one search per combination (e.g.
         ``{"policy.hourly_cfe_target": [0.8, 0.9, 1.0]}``).
     low, high:
-        Starting bracket (``high`` defaults to max(2 x the offer's price, 100)); ``high`` is
-        doubled while the offer is still contracted, up to ``max_price``.
+        Lowest price tried, and the first price where the offer should be left out
+        (``fast``: default ``max_price``, then ``max_price`` if the offer is contracted there;
+        ``bisect``: default max(2 x the offer's price, 100), doubled while the offer is still
+        contracted, up to ``max_price``).
     tol_usd_per_mwh:
         Half-width of the final bracket, $/MWh.
     threshold_mw:
         Contracted means ``capacity_mw > threshold_mw``.
+    method:
+        ``fast`` (default: the reduced cost at one price, confirmed either side: three solves
+        for a take-or-pay offer) or ``bisect`` (the bracketing search, about ten solves).
 
     Returns
     -------
@@ -181,7 +247,8 @@ def breakeven(
         One row per search: the ``by`` values, ``breakeven_usd_per_mwh`` (NaN with a ``note``
         if the offer is contracted at no price in range, or at every price),
         ``half_width_usd_per_mwh``, the bracket ends, ``capacity_mw_contracted`` at its lower
-        end, ``ranging_estimate_usd_per_mwh`` and the number of ``solves``.
+        end, ``ranging_estimate_usd_per_mwh``, the number of ``solves`` and the ``method``; ``note``
+        also says when the offer is cap-bound just below the break-even.
     """
     inst = instance_of(instance)
     names = [o.name for o in inst.spec.fusion]
@@ -196,25 +263,58 @@ def breakeven(
         problems.append(f"low: must be >= 0, got {low}")
     if not threshold_mw >= 0:
         problems.append(f"threshold_mw: must be >= 0, got {threshold_mw}")
+    if method not in METHODS:
+        problems.append(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
     if problems:
         raise SweepError(problems)
     price_path = f"fusion.{offer}.energy_price_usd_per_mwh"
-    if high is None:
-        current = next(o for o in inst.spec.fusion if o.name == offer).energy_price_usd_per_mwh
-        high = max(2.0 * current, 100.0, low + 4 * tol_usd_per_mwh)
-    if not high > low:
-        raise SweepError([f"high: must be > low ({low}), got {high}"])
+    spec = next(o for o in inst.spec.fusion if o.name == offer)
+    fixed = dict(overrides or {})
+
+    def field_of(c: Mapping[str, Any], name: str) -> Any:
+        path = f"fusion.{offer}.{name}"
+        return c.get(path, fixed.get(path, getattr(spec, name)))
+
+    def method_of(c: Mapping[str, Any]) -> str:
+        # An as-available offer's price changes the hours it delivers, hence the value of its
+        # energy: one reduced cost does not give its break-even, so it is bracketed.
+        return method if field_of(c, "contract_type") == "take_or_pay" else "bisect"
+
+    def high_of(c: Mapping[str, Any]) -> float:
+        if high is not None:
+            return float(high)
+        if method_of(c) == "fast":
+            return max(float(max_price), low + 4 * tol_usd_per_mwh)
+        price = float(field_of(c, "energy_price_usd_per_mwh"))
+        return max(2.0 * price, 100.0, low + 4 * tol_usd_per_mwh)
+
     by = {path: list(values) for path, values in (by or {}).items()}
     empty = [f"by: {path}: give at least one value" for path, values in by.items() if not values]
     if empty:
         raise SweepError(empty)
     combos = [dict(zip(by, values, strict=True)) for values in itertools.product(*by.values())]
+    bad = [f"high: must be > low ({low}), got {high_of(c)}" for c in combos if high_of(c) <= low]
+    if bad:
+        raise SweepError(bad[:1])
     searches = [
-        _Search(c, float(low), float(high), float(max_price), tol_usd_per_mwh, threshold_mw, offer)
+        _Search(
+            c,
+            float(low),
+            high_of(c),
+            float(max_price),
+            tol_usd_per_mwh,
+            threshold_mw,
+            offer,
+            method_of(c),
+            max_capacity_mw=float(field_of(c, "max_capacity_mw")),
+            min_capacity_mw=float(field_of(c, "min_capacity_mw")),
+        )
         for c in combos
     ]
     # Check the paths once, before any solve.
-    Sweep.of_instance(inst, "check", [{**c, price_path: high} for c in combos[:1]], fixed=overrides)
+    Sweep.of_instance(
+        inst, "check", [{**c, price_path: high_of(c)} for c in combos[:1]], fixed=overrides
+    )
 
     folder = (
         Path(out) if out is not None else DEFAULT_OUT.parent / "breakeven" / f"{inst.name}_{offer}"

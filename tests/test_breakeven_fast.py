@@ -1,0 +1,140 @@
+"""The fast break-even (one reduced cost, confirmed either side) against hand-derived optima
+and against the bracketing search (``method="bisect"``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import ROOT, fusion, grid, tiny
+
+import planner
+
+TWO_HOURS = grid(price=[40.0, 60.0], ci=0.5, cfe=0.5)
+"""The grid of every tiny case: 40 then 60 $/MWh, half carbon-free, no import limit."""
+
+YEARS = 2 / 8760
+
+
+def two_hours(offer: dict[str, Any], **policy: Any) -> planner.Instance:
+    return tiny(2, fusion=[offer], grid=TWO_HOURS, policy=policy)
+
+
+def search(inst: planner.Instance, out: Path, **kwargs: Any) -> dict[str, Any]:
+    result = planner.breakeven(inst, "helion", workers=1, out=out, progress=False, **kwargs)
+    assert len(result) == 1
+    row: dict[str, Any] = result.iloc[0].to_dict()
+    return row
+
+
+def test_take_or_pay_in_three_solves(tmp_path: Path) -> None:
+    """F MW of take-or-pay fusion at p $/MWh (availability 1, 2 hours) cost 2 p F and displace
+    F MW of imports in each hour, (40 + 60) F $: contracted (the whole 100 MW load, F's cap is
+    1000) iff p < 50. From the solve at max_price, where F = 0, the reduced cost is
+    (2 x 10,000 - 100) / 2 = 9,950 $/MWh, so the estimate 10,000 - 9,950 = 50 is exact; the
+    solves at 50 -+ 0.45 confirm it."""
+    row = search(two_hours(fusion()), tmp_path)
+    assert row["method"] == "fast"
+    assert row["solves"] == 3
+    assert row["ranging_estimate_usd_per_mwh"] == pytest.approx(50.0, abs=1e-4)
+    assert row["breakeven_usd_per_mwh"] == pytest.approx(50.0, abs=1e-4)
+    assert row["contracted_at_usd_per_mwh"] == pytest.approx(49.55, abs=1e-6)
+    assert row["not_contracted_at_usd_per_mwh"] == pytest.approx(50.45, abs=1e-6)
+    assert row["half_width_usd_per_mwh"] == pytest.approx(0.45)
+    assert row["capacity_mw_contracted"] == pytest.approx(100.0, rel=1e-5)
+    assert not row["cap_bound"]
+    assert row["note"] == ""
+
+
+def test_soft_cfe_target_and_capacity_charge(tmp_path: Path) -> None:
+    """As above with a capacity charge c Y = 20 $ per MW over the 2 hours (c = 87,600
+    $/MW-yr) and a soft 100 % CFE target at 30 $/MWh: the shortfall is 100 - F MWh (F <= 100),
+    so a MW saves 100 + 30 = 130 $ and costs 2 p + 20: break-even (130 - 20) / 2 = 55. The
+    cap of 60 MW binds just below it (cap_bound)."""
+    offer = fusion(max_capacity_mw=60.0, capacity_charge_usd_per_mw_yr=20.0 / YEARS)
+    inst = two_hours(offer, hourly_cfe_target=1.0, hourly_cfe_penalty_usd_per_mwh=30.0)
+    row = search(inst, tmp_path)
+    assert row["solves"] == 3
+    assert row["breakeven_usd_per_mwh"] == pytest.approx(55.0, abs=1e-3)
+    assert row["capacity_mw_contracted"] == pytest.approx(60.0, rel=1e-5)
+    assert row["cap_bound"]
+
+
+def test_never_contracted_in_two_solves(tmp_path: Path) -> None:
+    """A capacity charge of c Y = 120 $ per MW over the 2 hours: a MW saves 100 $ and costs
+    2 p + 120, contracted at no price >= 0 (the break-even would be -10). The estimate from
+    the solve at max_price is -10, so the one confirmation is at low = 0: not contracted."""
+    offer = fusion(capacity_charge_usd_per_mw_yr=120.0 / YEARS)
+    row = search(two_hours(offer), tmp_path)
+    assert row["solves"] == 2
+    assert np.isnan(row["breakeven_usd_per_mwh"])
+    assert row["note"] == "not contracted even at 0 $/MWh"
+    assert row["ranging_estimate_usd_per_mwh"] == pytest.approx(-10.0, abs=1e-4)
+
+
+def test_censored_in_one_solve(tmp_path: Path) -> None:
+    """A hard 100 % CFE target with fusion the only source that is fully clean: the offer is
+    contracted at any price, max_price included; one solve, and the note says so."""
+    row = search(two_hours(fusion(), hourly_cfe_target=1.0), tmp_path, max_price=400.0)
+    assert row["solves"] == 1
+    assert np.isnan(row["breakeven_usd_per_mwh"])
+    assert row["note"] == "contracted up to 400 $/MWh (max_price)"
+
+
+def test_signed_contract_is_censored_and_says_why(tmp_path: Path) -> None:
+    """min_capacity_mw = max_capacity_mw = 50: the offer is contracted at every price."""
+    offer = fusion(min_capacity_mw=50.0, max_capacity_mw=50.0)
+    row = search(two_hours(offer), tmp_path, max_price=400.0)
+    assert np.isnan(row["breakeven_usd_per_mwh"])
+    assert row["note"] == "contracted up to 400 $/MWh (max_price); min_capacity_mw is 50 MW"
+    assert row["cap_bound"]
+
+
+def test_as_available_is_bracketed(tmp_path: Path) -> None:
+    """An as-available offer at p $/MWh with a capacity charge of c Y = 10 $ per MW over the 2
+    hours takes energy only in hours whose price exceeds p: one MW earns max(40 - p, 0) +
+    max(60 - p, 0) and costs 10, so the break-even is 60 - 10 = 50 (40 < 50). Its own price
+    changes which hours it takes, so the reduced cost at one price does not give it: the
+    search brackets it (method bisect) and is right within tol."""
+    offer = fusion(contract_type="as_available", capacity_charge_usd_per_mw_yr=10.0 / YEARS)
+    row = search(two_hours(offer), tmp_path)
+    assert row["method"] == "bisect"
+    assert row["breakeven_usd_per_mwh"] == pytest.approx(50.0, abs=0.5)
+    assert row["half_width_usd_per_mwh"] <= 0.5
+
+
+def test_by_values_share_rounds(tmp_path: Path) -> None:
+    """Two penalties of the soft 100 % target, P = 10 and 30 $/MWh: break-evens 50 + P / 2 =
+    55 and 65 (test_sweep_analyses.py), each in three solves."""
+    path = "policy.hourly_cfe_penalty_usd_per_mwh"
+    inst = two_hours(fusion(), hourly_cfe_target=1.0, hourly_cfe_penalty_usd_per_mwh=10.0)
+    result = planner.breakeven(
+        inst, "helion", by={path: [10.0, 30.0]}, workers=1, out=tmp_path, progress=False
+    )
+    assert result["breakeven_usd_per_mwh"].to_numpy() == pytest.approx([55.0, 65.0], abs=1e-3)
+    assert list(result["solves"]) == [3, 3]
+
+
+def test_unknown_method_is_refused() -> None:
+    with pytest.raises(planner.SweepError, match="method: must be one of fast, bisect"):
+        planner.breakeven(two_hours(fusion()), "helion", method="newton")
+
+
+@pytest.mark.parametrize(("site", "offer"), [("default", "helion"), ("stargate_tx", "fusion_foak")])
+def test_fast_agrees_with_bisect_on_a_shipped_week(site: str, offer: str, tmp_path: Path) -> None:
+    """The first 168 hours of a shipped site: both methods give the same break-even within
+    tol, the fast one in at most 3 solves."""
+    inst = planner.load_instance(ROOT / "instances" / f"{site}.yaml")
+    inst = inst.with_overrides({"time.hours": 168})
+    rows = {
+        method: planner.breakeven(
+            inst, offer, workers=1, out=tmp_path / method, progress=False, method=method
+        ).iloc[0]
+        for method in ("fast", "bisect")
+    }
+    fast, bisect = rows["fast"], rows["bisect"]
+    assert fast["note"] == bisect["note"] == ""
+    assert fast["solves"] <= 3 < bisect["solves"]
+    assert abs(fast["breakeven_usd_per_mwh"] - bisect["breakeven_usd_per_mwh"]) <= 0.5
