@@ -57,6 +57,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/representative.py
 	$(PY) benchmarks/horizons.py 1 2 5
+	$(PY) benchmarks/solver_levers.py
+	$(PY) -m pip install --disable-pip-version-check -c constraints.txt -e '.[bench]'
+	$(PY) benchmarks/vs_pypsa.py
 
 # Shipped instances (planner/shipped/): instance YAML and profile CSVs, bit for bit.
 instances: $(STAMP)
