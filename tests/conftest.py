@@ -94,6 +94,7 @@ def check_identities(res: planner.Result, rel: float = 1e-6) -> None:
         start=np.zeros(len(d)),
     )
     clean = cols("_generation_mw") - not_clean + cols("_discharge_mw") - withdrawal
+    clean = clean + cols("_claim_mw")  # certificates re-label fossil imports
     if g is not None:
         clean = clean + np.asarray(g.carbon_free_share) * d["grid_import_mw"].to_numpy()
     demand_mwh = float((w * d["demand_mw"]).sum())

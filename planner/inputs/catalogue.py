@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from planner.inputs.base import Schema
+from planner.inputs.certificates import Certificates
 from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
-from planner.inputs.solar import Solar
+from planner.inputs.solar import Solar, Wind
 from planner.inputs.storage import Storage
 
-Role = Literal["supply", "withdrawal", "curtailment", "state"]
+Role = Literal["supply", "withdrawal", "curtailment", "state", "claim"]
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,9 @@ class Output:
     """An hourly result column of each resource of a kind: ``<resource>_<suffix>``.
 
     ``role``: ``supply`` (power into the datacenter's bus, MW), ``withdrawal`` (power out of
-    the bus other than the demand, MW), ``curtailment`` (energy available but not used, MW) or
-    ``state`` (a level such as the state of charge, MWh)."""
+    the bus other than the demand, MW), ``curtailment`` (energy available but not used, MW),
+    ``state`` (a level such as the state of charge, MWh) or ``claim`` (an attribute bought
+    without energy: certificates, MWh/h)."""
 
     suffix: str
     role: Role
@@ -91,6 +93,8 @@ class Kind:
     capacity_columns: tuple[str, ...] = ("capacity_mw",)
     limits: tuple[Limit, ...] = ()
     row_limits: tuple[RowLimit, ...] = ()
+    physical: bool = True
+    """Its supply is energy into the power balance (False: certificates, which only re-label)."""
     example: Mapping[str, Any] = field(default_factory=dict)
     """A small valid item (for a list kind, without its name): the documentation's example and
     what ``tests/test_catalogue.py`` builds to check every layer."""
@@ -176,6 +180,26 @@ SOLAR = Kind(
     },
 )
 
+WIND = Kind(
+    key="wind",
+    schema=Wind,
+    title="wind resources",
+    many=True,
+    carbon_free=True,
+    procured=True,
+    in_baseline=False,
+    colour="#4daf4a",  # green
+    order=3,
+    outputs=AVAILABLE_OUTPUTS,
+    limits=(Limit("capacity_mw", "max_capacity_mw", "min_capacity_mw", "MW"),),
+    example={
+        "capacity_factor": [0.6, 0.2, 0.4, 0.7],
+        "max_capacity_mw": 200.0,
+        "procurement": "ppa",
+        "ppa_price_usd_per_mwh": 60.0,
+    },
+)
+
 STORAGE = Kind(
     key="storage",
     schema=Storage,
@@ -236,7 +260,24 @@ GRID = Kind(
     },
 )
 
-KINDS: tuple[Kind, ...] = (FUSION, CLEAN_FIRM, SOLAR, STORAGE, GRID)
+CERTIFICATES = Kind(
+    key="certificates",
+    schema=Certificates,
+    title="hourly energy attribute certificates",
+    many=True,
+    carbon_free=True,
+    procured=True,
+    in_baseline=False,
+    colour="#a6761d",  # ochre
+    order=5,
+    outputs=(Output("claim_mw", "claim", "certificates"),),
+    limits=(Limit("claim_mw", "max_mw", None, "MW"),),
+    row_limits=(RowLimit("le_volume", "max_volume_mwh_per_yr", "MWh/yr"),),
+    physical=False,
+    example={"price_usd_per_mwh": [5.0, 5.0, 20.0, 20.0], "max_volume_mwh_per_yr": 100000.0},
+)
+
+KINDS: tuple[Kind, ...] = (FUSION, CLEAN_FIRM, SOLAR, WIND, STORAGE, GRID, CERTIFICATES)
 """Every kind of resource, in model-building order."""
 
 BY_KEY: Mapping[str, Kind] = {k.key: k for k in KINDS}

@@ -14,13 +14,24 @@ from typing import Any
 from pydantic import Field
 
 from planner.inputs.base import NAME_PATTERN, Schema
-from planner.inputs.catalogue import CLEAN_FIRM, FUSION, GRID, KINDS, SOLAR, STORAGE, Kind
+from planner.inputs.catalogue import (
+    CERTIFICATES,
+    CLEAN_FIRM,
+    FUSION,
+    GRID,
+    KINDS,
+    SOLAR,
+    STORAGE,
+    WIND,
+    Kind,
+)
+from planner.inputs.certificates import Certificates
 from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
 from planner.inputs.policy import Policy
 from planner.inputs.sections import Demand, Finance
-from planner.inputs.solar import Solar
+from planner.inputs.solar import Solar, Wind
 from planner.inputs.storage import Storage
 from planner.inputs.time_axis import TimeAxis
 
@@ -44,8 +55,10 @@ class InstanceSpec(Schema):
     fusion: list[FusionOffer] = _listed(FUSION)
     clean_firm: list[CleanFirmOffer] = _listed(CLEAN_FIRM)
     solar: list[Solar] = _listed(SOLAR)
+    wind: list[Wind] = _listed(WIND)
     storage: list[Storage] = _listed(STORAGE)
     grid: Grid | None = Field(None, description=f"{GRID.title} (null: islanded)")
+    certificates: list[Certificates] = _listed(CERTIFICATES)
     policy: Policy = Field(default_factory=Policy, description="clean-energy targets")
 
     def items(self, kind: Kind) -> list[Any]:

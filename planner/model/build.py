@@ -19,6 +19,7 @@ from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
 from planner.model import (
     available,
+    certificates,
     clean_firm,
     fusion,
     grid,
@@ -26,6 +27,7 @@ from planner.model import (
     solar,
     storage,
     tariff,
+    wind,
 )
 from planner.model.core import HourlyTerm, Registry, linear_rows, negated, var_values
 
@@ -40,8 +42,10 @@ BUILDERS: Mapping[str, Builder] = {
     "fusion": fusion.add,
     "clean_firm": clean_firm.add,
     "solar": solar.add,
+    "wind": wind.add,
     "storage": storage.add,
     "grid": grid.add,
+    "certificates": certificates.add,
 }
 """The model builder of each kind, by catalogue key."""
 
