@@ -23,6 +23,7 @@ from planner.inputs.contract import Outage
 from planner.inputs.hourly import SeriesRef
 from planner.inputs.policy import Policy
 from planner.inputs.pvlib_profile import PvArray
+from planner.inputs.scenarios import Recourse, Risk, Scenario, Scenarios
 from planner.inputs.sections import Demand, Finance
 from planner.inputs.spec import InstanceSpec
 from planner.inputs.time_axis import RepresentativePeriods, TimeAxis
@@ -68,6 +69,10 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ),
     ("fusion[].outages[], clean_firm[].outages[]", Outage, "a list in each firm offer"),
     ("policy", Policy, "optional; every target defaults to null (not imposed)"),
+    ("scenarios", Scenarios, "optional; docs/formulation.md, Delivery risk"),
+    ("scenarios.cases[]", Scenario, "at least one"),
+    ("scenarios.risk", Risk, "optional"),
+    ("scenarios.recourse", Recourse, "optional; null: no recourse"),
     ("{pvlib: ...}", PvArray, "the block of an hourly field, meant for `solar[].capacity_factor`"),
 ]
 """The documented sections, the resource kinds from the catalogue, in file order."""

@@ -28,6 +28,7 @@ from planner.solver.heartbeat import stage
 from planner.solver.highs import check_solver_options
 from planner.solver.run import run_highs
 from planner.solver.settings import DEFAULT_SOLVER_OPTIONS, SolveSettings
+from planner.stochastic import solve_stochastic
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def solve(
             dict(solver_options or {}), time_limit_s, tee, formulation, scale, explain, iis
         )
     check_solver_options(settings.options, settings.time_limit_s)
+    if inst.spec.scenarios is not None:
+        return solve_stochastic(inst, settings)
     return _solve(inst, settings, baseline, compare_full)
 
 

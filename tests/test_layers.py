@@ -16,14 +16,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "planner"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("planner.errors", "planner.version", "planner.formats", "planner.hashing")),
+    (
+        "base",
+        (
+            "planner.errors",
+            "planner.version",
+            "planner.formats",
+            "planner.hashing",
+            "planner.interrupts",
+        ),
+    ),
     ("data", ("planner.data", "planner.imports")),
     ("inputs", ("planner.inputs",)),
     ("model", ("planner.model",)),
     ("solver", ("planner.solver",)),
     ("diagnose", ("planner.diagnose",)),
     ("results", ("planner.results",)),
-    ("solve", ("planner.solve",)),
+    ("solve", ("planner.solve", "planner.periods", "planner.composite", "planner.stochastic")),
     ("sweep", ("planner.sweep",)),
     ("report", ("planner.report",)),
     ("apps", ("planner.shipped", "planner.study", "planner.schema_doc")),

@@ -157,6 +157,9 @@ def _run(args: argparse.Namespace) -> int:
         if handler is not None:
             hide_progress(handler)
     print(res.summary())
+    if res.risk is not None:
+        print()
+        print(res.risk.text())
     if args.out:
         try:
             res.to_dir(args.out)

@@ -7,8 +7,9 @@ The hourly share of contracted MW the seller delivers is the product of (see
 availability), the contract term (``contract_start_date`` or ``commercial_operation_date`` to
 ``contract_end_date``), the commercial operation date (no delivery before it), a linear ramp-up
 from ``ramp_up_start_share`` at the commercial operation date to 1 at ``ramp_up_end_date``, and
-the share of the ``units`` not in an outage. The *contracted* share is the base availability over
-the contract term; the seller pays ``delivery_penalty_usd_per_mwh`` on the difference.
+the share of the ``units`` not in an outage, times ``1 - derate_share``. The *contracted* share
+is the base availability over the contract term; the seller pays
+``delivery_penalty_usd_per_mwh`` on the difference.
 """
 
 from __future__ import annotations
@@ -112,6 +113,13 @@ class ContractOffer(Schema):
     )
     ramp_up_start_share: Number = Field(
         0.5, ge=0, le=1, description="share of the deliverable energy at the start of the ramp-up"
+    )
+    derate_share: Number = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of the promised output the plant fails to deliver in every hour (a "
+        "derated plant; the promise, and so the penalty base, is unchanged)",
     )
     delivery_penalty_usd_per_mwh: Number = Field(
         0.0,

@@ -72,7 +72,7 @@ def contracted_factor(offer: ContractOffer, stamps: pd.DatetimeIndex) -> np.ndar
 def deliverable_factor(offer: ContractOffer, stamps: pd.DatetimeIndex) -> np.ndarray:
     """Share of the contracted MW times base availability delivered in each hour: inside the
     term and after the commercial operation date, times the ramp-up, times the share of units
-    not out."""
+    not out, times ``1 - derate_share``."""
     cod = offer.commercial_operation_date
     start = max((d for d in (cod, offer.contract_start_date) if d is not None), default=None)
     factor = _between(stamps, start, offer.contract_end_date).astype(float)
@@ -90,7 +90,7 @@ def deliverable_factor(offer: ContractOffer, stamps: pd.DatetimeIndex) -> np.nda
                 if outage.covers(unit):
                     up[unit] &= ~out
         factor *= up.sum(axis=0) / offer.units
-    return factor
+    return factor * (1.0 - offer.derate_share)
 
 
 def offer_shares(

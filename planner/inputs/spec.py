@@ -30,6 +30,7 @@ from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
 from planner.inputs.policy import Policy
+from planner.inputs.scenarios import Scenarios
 from planner.inputs.sections import Demand, Finance
 from planner.inputs.solar import Solar, Wind
 from planner.inputs.storage import Storage
@@ -60,6 +61,9 @@ class InstanceSpec(Schema):
     grid: Grid | None = Field(None, description=f"{GRID.title} (null: islanded)")
     certificates: list[Certificates] = _listed(CERTIFICATES)
     policy: Policy = Field(default_factory=Policy, description="clean-energy targets")
+    scenarios: Scenarios | None = Field(
+        None, description="delivery risk: outcomes for a two-stage plan (null: one outcome)"
+    )
 
     def items(self, kind: Kind) -> list[Any]:
         """The resources of ``kind`` (the grid as a list of at most one section)."""

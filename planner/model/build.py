@@ -9,6 +9,7 @@ new kind cannot be left out of the model silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -79,6 +80,23 @@ def build_model(inst: Instance, formulation: str = "lean") -> tuple[pyo.Concrete
 
 def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registry]:
     m = pyo.ConcreteModel(name=inst.name)
+    reg = build_into(m, inst, formulation)
+    # label: objective -- minimise the sum of every registered cost term
+    m.objective = pyo.Objective(expr=total_cost(reg), sense=pyo.minimize)
+    return m, reg
+
+
+def total_cost(reg: Registry) -> Any:
+    """The sum of every cost term registered (the objective of one instance, USD)."""
+    return pyo.quicksum(c.expr for c in reg.costs)
+
+
+def build_into(m: pyo.Block, inst: Instance, formulation: str = "lean") -> Registry:
+    """Every component of ``inst``'s LP but the objective, on ``m``: a model, or a block of a
+    larger one (a scenario, a period or a site of :mod:`planner.composite`); returns its
+    registry."""
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
     m.T = pyo.RangeSet(0, inst.hours - 1)
     reg = Registry(inst)
     for k in KINDS:
@@ -113,7 +131,4 @@ def _build(inst: Instance, formulation: str) -> tuple[pyo.ConcreteModel, Registr
 
     tariff.add(m, reg, inst)
     policies.add(m, reg, inst)
-
-    # label: objective -- minimise the sum of every registered cost term
-    m.objective = pyo.Objective(expr=pyo.quicksum(c.expr for c in reg.costs), sense=pyo.minimize)
-    return m, reg
+    return reg

@@ -56,6 +56,7 @@ TABLES = (
     "fusion_reduced_cost.csv",
     "timings.csv",
     "aggregation_error.csv",
+    "scenarios.csv",
     "diagnosis.txt",
 )
 """Every file this module writes beside ``summary.json``."""
@@ -101,6 +102,9 @@ def _writers(saved: SavedResult) -> dict[str, Callable[[str], Any]]:
     if saved.aggregation_error is not None:
         error = saved.aggregation_error
         out["aggregation_error.csv"] = lambda p: error.to_csv(p, index_label="quantity")
+    if saved.scenarios is not None:
+        scenarios = saved.scenarios
+        out["scenarios.csv"] = lambda p: scenarios.to_csv(p, index_label="scenario")
     if saved.diagnosis_text is not None:
         text = saved.diagnosis_text
         out["diagnosis.txt"] = lambda p: Path(p).write_text(text + "\n")
@@ -141,6 +145,7 @@ def write_folder(saved: SavedResult, path: str | Path) -> Path:
             "warnings": list(saved.warnings),
             "diagnosis": saved.diagnosis,
             "inputs": saved.inputs,
+            "risk": saved.risk,
             "files": files,
         }
         text = json.dumps(summary, indent=2, default=_json_default) + "\n"
@@ -195,4 +200,6 @@ def read_folder(path: str | Path) -> SavedResult:
         numerics=dict(summary.get("numerics") or {}),
         aggregation_error=tables.get("aggregation_error.csv"),
         baseline=read_folder(folder / "baseline") if base.exists() else None,
+        scenarios=tables.get("scenarios.csv"),
+        risk=summary.get("risk"),
     )

@@ -26,6 +26,7 @@ NUMERIC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "fusion_reduced_cost.csv": ("resource", ("usd_per_mw_yr", "usd_per_mwh")),
     "timings.csv": ("step", ("seconds",)),
     "aggregation_error.csv": ("quantity", ("representative", "full_hourly", "error_rel")),
+    "scenarios.csv": ("scenario", ("probability", "cost_usd", "cost_usd_per_yr")),
 }
 """Table -> (index column, columns that must hold numbers)."""
 

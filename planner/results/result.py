@@ -11,6 +11,7 @@ import pandas as pd
 from planner.diagnose.findings import Diagnosis
 from planner.inputs.instance import Instance
 from planner.results.folder import write_folder
+from planner.results.risk import RiskReport
 from planner.results.saved import MARGINAL_COLUMN, SavedResult, inputs_of
 from planner.results.summary import summary_text
 
@@ -93,6 +94,10 @@ class Result:
     """Warnings of the build (free resources) and of the solve (conditioning)."""
     hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Weights, net clean supply and the grid's clean share per modelled hour."""
+    risk: RiskReport | None = None
+    """Under delivery risk (an instance with ``scenarios``): each outcome and the hedging
+    figures (EVPI, VSS); the tables above are then the plan's: first-stage capacities,
+    probability-weighted costs and metrics, the first outcome's hourly flows."""
 
     @property
     def ok(self) -> bool:
@@ -167,4 +172,14 @@ class Result:
             numerics={str(k): float(v) for k, v in self.numerics.items()},
             aggregation_error=self.aggregation_error,
             baseline=self.baseline.saved() if self.baseline is not None else None,
+            scenarios=self.risk.table if self.risk is not None else None,
+            risk=(
+                {
+                    "figures": {k: float(v) for k, v in self.risk.figures.items()},
+                    "settings": self.risk.settings,
+                    "notes": list(self.risk.notes),
+                }
+                if self.risk is not None
+                else None
+            ),
         )

@@ -96,6 +96,12 @@ class SavedResult:
     numerics: dict[str, float] = field(default_factory=dict)
     aggregation_error: pd.DataFrame | None = None
     baseline: SavedResult | None = None
+    scenarios: pd.DataFrame | None = None
+    """Under delivery risk: one row per scenario (probability, cost, CFE score, emissions,
+    recourse), as :attr:`planner.results.risk.RiskReport.table`."""
+    risk: dict[str, Any] | None = None
+    """Under delivery risk: the hedging figures (``figures``: expected cost, CVaR, EVPI, VSS),
+    the ``settings`` and ``notes``."""
 
     @property
     def message(self) -> str | None:

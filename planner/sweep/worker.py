@@ -39,8 +39,9 @@ def flatten(res: Result) -> dict[str, Any]:
     (``<name>_capacity_mw``, ``<name>_energy_mwh`` for storage: the capacity columns of its
     kind), the kind of each resource (``resource_kinds``, JSON), the modelled hours
     (``time_start``, ``modelled_hours``, ``representative_periods``), policy shadow prices
-    (``shadow_<name>``), fusion reduced costs (``<offer>_reduced_cost_usd_per_mwh``) and timings
-    (``*_s``)."""
+    (``shadow_<name>``), fusion reduced costs (``<offer>_reduced_cost_usd_per_mwh``), under
+    delivery risk the hedging figures (``risk_evpi_usd_per_yr``...) and each scenario's cost and
+    CFE score (``scenario_<name>_...``), and timings (``*_s``)."""
     time = res.instance.spec.time
     record: dict[str, Any] = {
         "status": res.status,
@@ -65,6 +66,11 @@ def flatten(res: Result) -> dict[str, Any]:
             record |= {
                 f"{k}_reduced_cost_usd_per_mwh": float(v) for k, v in rc["usd_per_mwh"].items()
             }
+        if res.risk is not None:  # delivery risk: the hedging figures, and each outcome's cost
+            record |= {f"risk_{k}": float(v) for k, v in res.risk.figures.items()}
+            for name, row in res.risk.table.iterrows():
+                record[f"scenario_{name}_cost_usd_per_yr"] = float(row["cost_usd_per_yr"])
+                record[f"scenario_{name}_hourly_cfe_score"] = float(row["hourly_cfe_score"])
     record |= {str(k): float(v) for k, v in res.timings.items()}
     return record
 

@@ -1,0 +1,371 @@
+"""Two-stage planning under delivery risk (docs/formulation.md, "Delivery risk").
+
+The instance's ``scenarios`` (:mod:`planner.inputs.scenarios`) are outcomes of the base
+instance with probabilities. Each outcome becomes a block of one LP (:mod:`planner.composite`):
+the contracted and built capacities of the base items are equal in every block (first
+stage); dispatch, the grid, certificates and recourse copies of the items the buyer may still
+add (``<name>_recourse``: at a premium, delivering only after the lead time) are each
+outcome's own. The objective is the expected cost, plus a weight times the CVaR of the
+outcomes' costs if asked. Then, unless ``evaluate`` is off, the wait-and-see problem (each
+outcome with perfect information: the linking rows dropped) gives the EVPI, and the on-time
+plan (the base instance solved alone, its capacities fixed in every outcome) gives the VSS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.composite import (
+    Case,
+    Composite,
+    build_cases,
+    capacities_of,
+    case_results,
+    first_stage_vars,
+    fix_capacities,
+    link_capacities,
+)
+from planner.errors import InstanceError
+from planner.inputs.instance import Instance
+from planner.inputs.policy import Policy
+from planner.inputs.scenarios import Recourse, Scenarios
+from planner.model.build import build_model
+from planner.results.caps import cap_table, with_caps
+from planner.results.result import Result
+from planner.results.risk import RiskReport, cvar
+from planner.solver.run import SolverRun, run_highs
+from planner.solver.settings import SolveSettings
+
+RECOURSE_SUFFIX = "_recourse"
+
+
+def deterministic(inst: Instance) -> Instance:
+    """The base instance without its scenarios: the on-time outcome."""
+    return inst.with_overrides({"scenarios": None})
+
+
+def scenario_cases(inst: Instance) -> list[Case]:
+    """One case per scenario: the base with its overrides, targets stripped when they hold in
+    expectation, and the recourse copies. Raises :class:`InstanceError` with every problem."""
+    spec = inst.spec.scenarios
+    assert spec is not None
+    base = deterministic(inst)
+    problems: list[str] = []
+    cases = []
+    strip = {}
+    if spec.targets == "expected":
+        strip = {"policy.hourly_cfe_target": None, "policy.annual_matching_fraction": None}
+    for c in spec.cases:
+        try:
+            outcome = base.with_overrides({**c.overrides, **strip})
+        except InstanceError as exc:
+            problems += [f"scenarios.cases[{c.name}]: {p}" for p in exc.problems]
+            continue
+        outcome = dataclasses.replace(
+            outcome, spec=outcome.spec.model_copy(update={"name": c.name})
+        )
+        if spec.recourse is not None:
+            outcome, found = with_recourse(outcome, spec.recourse)
+            problems += [f"scenarios.recourse: {p}" for p in found]
+        cases.append(Case(c.name, outcome, float(c.probability)))
+    if problems:
+        raise InstanceError(sorted(set(problems)))
+    return cases
+
+
+def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[str]]:
+    """``inst`` with a copy ``<name>_recourse`` of each item of the recourse kinds: nothing
+    decided yet (minimum 0), costs times (1 + premium), and no output before the lead time."""
+    spec = inst.spec
+    stamps = inst.timestamps
+    ready = (stamps >= stamps[0] + pd.Timedelta(hours=float(recourse.lead_time_h))).astype(float)
+    factor = 1.0 + recourse.premium_share
+    taken = {name for _, name, _ in spec.resources()}
+    updates: dict[str, Any] = {}
+    problems = []
+    for key in recourse.kinds:
+        items = list(getattr(spec, key))
+        copies = []
+        for item in items:
+            name = f"{item.name}{RECOURSE_SUFFIX}"
+            if name in taken:
+                problems.append(f"{key}[{item.name}]: the recourse copy's name {name!r} is taken")
+                continue
+            copies.append(_recourse_copy(key, item, name, ready, factor))
+        updates[key] = items + copies
+    return dataclasses.replace(inst, spec=spec.model_copy(update=updates)), problems
+
+
+def _recourse_copy(key: str, item: Any, name: str, ready: np.ndarray, factor: float) -> Any:
+    fields: dict[str, Any] = {"name": name, "min_capacity_mw": 0.0}
+    if key == "clean_firm":
+        fields |= {
+            "availability": np.asarray(item.availability, dtype=float) * ready,
+            "energy_price_usd_per_mwh": item.energy_price_usd_per_mwh * factor,
+            "capacity_charge_usd_per_mw_yr": item.capacity_charge_usd_per_mw_yr * factor,
+            "delivery_penalty_usd_per_mwh": 0.0,
+        }
+    else:
+        fields["capacity_factor"] = np.asarray(item.capacity_factor, dtype=float) * ready
+        for cost in ("capex_usd_per_kw", "fixed_om_usd_per_kw_yr", "ppa_price_usd_per_mwh"):
+            value = getattr(item, cost)
+            if value is not None:
+                fields[cost] = value * factor
+    return item.model_copy(update=fields)
+
+
+def first_stage_names(inst: Instance) -> set[str]:
+    """The items decided before the outcome: every listed resource of the base instance."""
+    return {name for kind, name, _ in inst.spec.resources() if kind.many}
+
+
+def add_objective(comp: Composite, spec: Scenarios, policy: Policy) -> None:
+    """Expected-value targets (when asked: ``policy``'s, the base instance's) and the
+    objective: the expected cost, plus ``weight`` times the CVaR of the outcomes' costs for
+    ``cvar``."""
+    m = comp.m
+    p = [c.weight for c in comp.cases]
+    if spec.targets == "expected":
+        _expected_targets(comp, policy)
+    costs = [comp.cost(k) for k in range(len(comp.cases))]
+    # label: stochastic_objective
+    expected = pyo.quicksum(p[k] * costs[k] for k in range(len(p)))
+    if spec.risk.measure == "expected":
+        m.objective = pyo.Objective(expr=expected, sense=pyo.minimize)
+        return
+    # label: cvar_excess -- u_k >= cost_k - eta, u_k >= 0
+    m.eta = pyo.Var()
+    m.excess = pyo.Var(range(len(p)), bounds=(0.0, None))
+    m.excess_ge = pyo.Constraint(range(len(p)), rule=lambda m, k: m.excess[k] >= costs[k] - m.eta)
+    tail = pyo.quicksum(p[k] * m.excess[k] for k in range(len(p))) / (1.0 - spec.risk.alpha)
+    m.objective = pyo.Objective(expr=expected + spec.risk.weight * (m.eta + tail))
+
+
+def _expected_targets(comp: Composite, base_policy: Policy) -> None:
+    """``expected_hourly_cfe_target``, ``expected_annual_matching``: the base's targets on the
+    probability-weighted sums of the outcomes."""
+    m = comp.m
+    p = [c.weight for c in comp.cases]
+
+    def demand(k: int) -> float:
+        inst = comp.cases[k].inst
+        return float((inst.weights * np.asarray(inst.spec.demand.load_mw)).sum())
+
+    if base_policy.hourly_cfe_target is not None:
+        # label: expected_hourly_cfe_target
+        clean = [r.weighted_sum(r.clean_supply) - r.weighted_sum(r.withdrawal) for r in comp.regs]
+        m.expected_hourly_cfe = pyo.Constraint(
+            expr=pyo.quicksum(p[k] * clean[k] for k in range(len(p)))
+            >= base_policy.hourly_cfe_target * sum(p[k] * demand(k) for k in range(len(p)))
+        )
+    if base_policy.annual_matching_fraction is not None:
+        # label: expected_annual_matching
+        procured = [r.weighted_sum(r.procured_clean) for r in comp.regs]
+        m.expected_annual_matching = pyo.Constraint(
+            expr=pyo.quicksum(p[k] * procured[k] for k in range(len(p)))
+            >= base_policy.annual_matching_fraction * sum(p[k] * demand(k) for k in range(len(p)))
+        )
+
+
+def _case_costs(comp: Composite) -> np.ndarray:
+    return np.array([float(pyo.value(comp.cost(k))) for k in range(len(comp.cases))])
+
+
+def _risk_value(costs: np.ndarray, p: np.ndarray, spec: Scenarios) -> float:
+    expected = float(np.dot(p, costs))
+    if spec.risk.measure == "expected":
+        return expected
+    return expected + spec.risk.weight * cvar(costs, p, spec.risk.alpha)
+
+
+def _solve(comp: Composite, settings: SolveSettings) -> SolverRun:
+    run = run_highs(comp.m, settings)
+    if run.status == "optimal":
+        peak = max(float(np.max(c.inst.spec.demand.load_mw)) for c in comp.cases)
+        run.load_vars(comp.m, scale=peak)
+    return run
+
+
+def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
+    """The two-stage plan of ``inst`` (which has ``scenarios``): the :class:`Result` of the
+    plan, with :attr:`Result.risk` holding each outcome and the hedging figures."""
+    spec = inst.spec.scenarios
+    assert spec is not None
+    started = time.perf_counter()
+    cases = scenario_cases(inst)
+    comp = build_cases(inst.name, cases, settings.formulation)
+    names = first_stage_names(deterministic(inst))
+    link_capacities(comp, names)
+    add_objective(comp, spec, inst.spec.policy)
+    build_s = time.perf_counter() - started
+    run = _solve(comp, settings)
+    timings = {"load_s": inst.load_seconds, "build_s": build_s, "highs_s": run.highs_s}
+    if run.status != "optimal":
+        return Result.failed(
+            inst,
+            run.status,
+            timings,
+            settings.options,
+            None,
+            run.model_stats,
+            warnings=[f"the two-stage plan ended with status {run.status}"],
+        )
+    results = case_results(comp, run, settings.options, with_caps=False)
+    p = np.array([c.weight for c in cases])
+    costs = _case_costs(comp)
+    plan = _plan_result(inst, comp, run, results, p, timings)
+    figures: dict[str, float] = {
+        "horizon_years": inst.horizon_years,
+        "expected_cost_usd": float(np.dot(p, costs)),
+        "cvar_usd": cvar(costs, p, spec.risk.alpha),
+        "objective_usd": _risk_value(costs, p, spec),
+        "evpi_usd": float("nan"),
+        "vss_usd": float("nan"),
+    }
+    notes: list[str] = []
+    if spec.evaluate:
+        figures |= _hedging(inst, comp, settings, figures["objective_usd"], names, spec, notes)
+    for key in [k for k in figures if k.endswith("_usd")]:
+        figures[key.replace("_usd", "_usd_per_yr")] = figures[key] / inst.horizon_years
+    plan.risk = RiskReport(
+        table=_table(cases, results, costs),
+        figures=pd.Series(figures, dtype=float),
+        settings={
+            "measure": spec.risk.measure,
+            "alpha": spec.risk.alpha,
+            "weight": spec.risk.weight,
+            "targets": spec.targets,
+            "recourse": None if spec.recourse is None else spec.recourse.model_dump(),
+        },
+        results={c.name: r for c, r in zip(cases, results, strict=True)},
+        notes=notes,
+    )
+    plan.timings["total_s"] = time.perf_counter() - started
+    return plan
+
+
+def _hedging(
+    inst: Instance,
+    comp: Composite,
+    settings: SolveSettings,
+    plan_value: float,
+    names: set[str],
+    spec: Scenarios,
+    notes: list[str],
+) -> dict[str, float]:
+    """EVPI from the wait-and-see problem, VSS from the on-time plan fixed in every outcome."""
+    p = np.array([c.weight for c in comp.cases])
+    out: dict[str, float] = {}
+    comp.m.first_stage_equal.deactivate()
+    run = _solve(comp, settings)
+    if run.status == "optimal":
+        out["evpi_usd"] = plan_value - _risk_value(_case_costs(comp), p, spec)
+    else:
+        notes.append(f"EVPI: the wait-and-see problem ended {run.status}")
+    comp.m.first_stage_equal.activate()
+    values, status = _on_time_plan(inst, settings, names)
+    if values is None:
+        notes.append(f"VSS: the on-time plan ended {status}")
+        return out
+    fix_capacities(comp, values)
+    run = _solve(comp, settings)
+    if run.status == "optimal":
+        out["vss_usd"] = _risk_value(_case_costs(comp), p, spec) - plan_value
+    else:
+        out["vss_usd"] = float("inf")
+        notes.append(
+            f"VSS: the on-time plan cannot serve every outcome even with recourse ({run.status})"
+        )
+    for _, _, data in first_stage_vars(comp.blocks[0], names):
+        data.unfix()
+    return out
+
+
+def _on_time_plan(
+    inst: Instance, settings: SolveSettings, names: set[str]
+) -> tuple[dict[tuple[str, str, str], float] | None, str]:
+    """The first-stage capacities of the base instance solved alone (the on-time outcome)."""
+    m, _ = build_model(deterministic(inst), settings.formulation)
+    run = run_highs(m, settings)
+    if run.status != "optimal":
+        return None, run.status
+    run.load_vars(m, scale=float(np.max(inst.spec.demand.load_mw)))
+    return capacities_of(m, names), run.status
+
+
+def _plan_result(
+    inst: Instance,
+    comp: Composite,
+    run: SolverRun,
+    results: list[Result],
+    p: np.ndarray,
+    timings: dict[str, float],
+) -> Result:
+    """The plan as one :class:`Result`: the first stage's capacities (with their caps' worth
+    in the expected objective), probability-weighted costs and metrics, and the first
+    outcome's hourly tables."""
+    first = results[0]
+    names = first_stage_names(deterministic(inst))
+    capacity = first.capacity[first.capacity.index.isin(names | {"grid"})].copy()
+    capacity = with_caps(
+        capacity.drop(
+            columns=["at_cap", "cap_value_usd_per_mw_yr", "cap_value_usd_per_mwh_yr"],
+            errors="ignore",
+        ),
+        cap_table(comp.cases[0].inst, comp.blocks[0], run),
+    )
+    costs = (
+        pd.concat(
+            [
+                r.costs.assign(
+                    cost_usd=r.costs["cost_usd"] * pk,
+                    cost_usd_per_yr=r.costs["cost_usd_per_yr"] * pk,
+                )
+                for r, pk in zip(results, p, strict=True)
+            ]
+        )
+        .groupby(["kind", "resource", "component"], as_index=False)[["cost_usd", "cost_usd_per_yr"]]
+        .sum()
+    )
+    metrics = sum(
+        (r.metrics * pk for r, pk in zip(results, p, strict=True)), start=pd.Series(dtype=float)
+    )
+    objective = float(costs["cost_usd"].sum())
+    plan = dataclasses.replace(
+        first,
+        instance=inst,
+        capacity=capacity,
+        costs=costs,
+        metrics=metrics,
+        objective_usd=objective,
+        timings=pd.Series(timings | {"extract_s": float(first.timings.get("extract_s", 0.0))}),
+    )
+    plan.numerics = pd.Series(run.numerics, dtype=float)
+    plan.warnings = sorted({w for r in results for w in r.warnings})
+    return plan
+
+
+def _table(cases: list[Case], results: list[Result], costs: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for c, r, cost in zip(cases, results, costs, strict=True):
+        recourse = r.capacity[r.capacity.index.str.endswith(RECOURSE_SUFFIX)]["capacity_mw"]
+        years = c.inst.horizon_years
+        rows.append(
+            {
+                "scenario": c.name,
+                "probability": c.weight,
+                "cost_usd": float(cost),
+                "cost_usd_per_yr": float(cost) / years,
+                "cost_usd_per_mwh_load": float(r.metrics["cost_usd_per_mwh_load"]),
+                "hourly_cfe_score": float(r.metrics["hourly_cfe_score"]),
+                "emissions_location_t_per_yr": float(r.metrics["emissions_location_t"]) / years,
+                "recourse_mw": float(recourse.sum()) if len(recourse) else 0.0,
+            }
+        )
+    return pd.DataFrame(rows).set_index("scenario")

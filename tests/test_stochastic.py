@@ -1,0 +1,192 @@
+"""Two-stage planning under delivery risk (issue 16). Two equally likely outcomes of one hour:
+a 10 MW fusion plant on time, or never. Optima derived by hand.
+
+The hour: load 10 MW, a 100 % hourly CFE target in every outcome, a fossil grid. Fusion:
+take-or-pay at 70 $/MWh, up to 10 MW, paid only on what it delivers. Solar by PPA at
+100 $/MWh (capacity factor 1 in the hour); recourse solar costs 50 % more (150) and delivers
+at once (lead time 0). With x MW of fusion and y of solar signed first (x + y >= 10, y <= 10)
+and 10 - y of recourse solar when the plant never comes:
+
+- on time: A = 70 x + 100 y;
+- never: B = 100 y + 150 (10 - y) - d x = 1500 - 50 y - d x (d: the penalty per MWh);
+- expected: E = (A + B) / 2 = (35 - d/2) x + 25 y + 750.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import fusion, grid
+
+import planner
+from planner.errors import InstanceError
+
+
+def _instance(
+    penalty: float = 0.0, risk: dict[str, Any] | None = None, **scenarios: Any
+) -> planner.Instance:
+    offer = fusion(energy_price_usd_per_mwh=70, max_capacity_mw=10)
+    if penalty:
+        offer |= {
+            "contract_start_date": "2028-01-01 00:00",
+            "delivery_penalty_usd_per_mwh": penalty,
+        }
+    solar = {"name": "pv", "capacity_factor": 1.0, "max_capacity_mw": 100}
+    solar |= {"procurement": "ppa", "ppa_price_usd_per_mwh": 100}
+    raw = {
+        "name": "risk",
+        "time": {"start": "2028-01-01 00:00", "hours": 1},
+        "demand": {"load_mw": 10.0},
+        "grid": grid(price=50.0),
+        "fusion": [offer],
+        "solar": [solar],
+        "policy": {"hourly_cfe_target": 1.0},
+        "scenarios": {
+            "cases": [
+                {"name": "on_time", "probability": 0.5},
+                {
+                    "name": "never",
+                    "probability": 0.5,
+                    "overrides": {"fusion.helion.commercial_operation_date": "2100-01-01 00:00"},
+                },
+            ],
+            "recourse": {"kinds": ["solar"], "premium_share": 0.5, "lead_time_h": 0},
+            **({"risk": risk} if risk else {}),
+            **scenarios,
+        },
+    }
+    return planner.Instance.from_dict(raw, source="risk.yaml")
+
+
+def test_risk_neutral_hedge_signs_no_fusion_and_the_figures_follow() -> None:
+    """d = 0: E = 35 x + 25 y + 750: solar is the cheaper clean MW, y = 10, x = 0, 1,000 $.
+    Perfect information: 700 on time (fusion), 1,000 never (solar at 100): 850: EVPI 150. The
+    on-time plan (x = 10, y = 0) costs 700 and 1,500: 1,100: VSS 100."""
+    res = planner.solve(_instance())
+    assert res.ok
+    assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(0, abs=1e-4)
+    assert res.capacity.loc["pv", "capacity_mw"] == pytest.approx(10, abs=1e-4)
+    f = res.risk.figures
+    assert f["expected_cost_usd"] == pytest.approx(1000, rel=1e-6)
+    assert f["evpi_usd"] == pytest.approx(150, rel=1e-5)
+    assert f["vss_usd"] == pytest.approx(100, rel=1e-5)
+    table = res.risk.table
+    assert table.loc["never", "recourse_mw"] == pytest.approx(0, abs=1e-4)
+    assert set(res.risk.results) == {"on_time", "never"}
+
+
+def test_a_penalty_of_40_makes_the_risk_neutral_buyer_sign() -> None:
+    """d = 40: E = 15 x + 25 y + 750: now fusion is the cheaper clean MW, x = 10, y = 0: 900 $
+    (700 on time; 1,100 never: 1,500 of recourse solar less a 400 penalty)."""
+    res = planner.solve(_instance(penalty=40))
+    assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(10, abs=1e-4)
+    table = res.risk.table
+    assert table.loc["on_time", "cost_usd"] == pytest.approx(700, rel=1e-6)
+    assert table.loc["never", "cost_usd"] == pytest.approx(1100, rel=1e-6)
+    assert table.loc["never", "recourse_mw"] == pytest.approx(10, abs=1e-4)
+    assert res.risk.figures["expected_cost_usd"] == pytest.approx(900, rel=1e-6)
+
+
+def test_cvar_hedges_the_contract_with_solar() -> None:
+    """d = 40, expected cost + CVaR at 0.5 (with two equal outcomes: the worse one). Where
+    B > A the objective E + B = -25 x - 25 y + 2250 falls with x and y; where A > B, E + A =
+    85 x + 125 y + 750 rises: the optimum lies on A = B, i.e. 110 x = 150 (10 - y), where
+    the objective falls with x, so x = 10 and y = 8/3: A = B = 966.67, objective 1,933.33.
+    The risk-neutral plan (x = 10, y = 0) would cost 900 + 1,100 = 2,000."""
+    risk = {"measure": "cvar", "alpha": 0.5, "weight": 1.0}
+    res = planner.solve(_instance(penalty=40, risk=risk))
+    assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(10, abs=1e-4)
+    assert res.capacity.loc["pv", "capacity_mw"] == pytest.approx(8 / 3, abs=1e-4)
+    f = res.risk.figures
+    assert f["objective_usd"] == pytest.approx(2900 / 1.5, rel=1e-6)
+    assert f["expected_cost_usd"] == pytest.approx(2900 / 3, rel=1e-6)
+    assert f["evpi_usd"] >= -1e-6 and f["vss_usd"] >= -1e-6
+
+
+def test_targets_in_expectation_let_one_outcome_fall_short() -> None:
+    """A 50 % target. Per outcome each needs 5 clean MWh: A = 500 + 20 x + 50 y, B = 500 +
+    50 y + 100 z with z >= 5 - y, x >= 5 - y: E = 800 - 10 y at best, so y = 5: 750 $. On
+    average instead (x + 2 y + z >= 10): a fusion MW adds 10 $ per clean MWh of the average,
+    solar 25, recourse 50: x = 10: on time all fusion (700, 100 %), never all grid (500, 0 %):
+    600 $."""
+    per = planner.solve(_instance().with_overrides({"policy.hourly_cfe_target": 0.5}))
+    assert per.risk.figures["expected_cost_usd"] == pytest.approx(750, rel=1e-6)
+    res = planner.solve(
+        _instance(targets="expected").with_overrides({"policy.hourly_cfe_target": 0.5})
+    )
+    assert res.risk.settings["targets"] == "expected"
+    assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(10, abs=1e-4)
+    table = res.risk.table
+    assert table.loc["on_time", "hourly_cfe_score"] == pytest.approx(1.0, abs=1e-6)
+    assert table.loc["never", "hourly_cfe_score"] == pytest.approx(0.0, abs=1e-6)
+    assert res.risk.figures["expected_cost_usd"] == pytest.approx(600, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"cases": [{"name": "a", "probability": 0.5}, {"name": "b", "probability": 0.4}]},
+            "sum to 0.9",
+        ),
+        (
+            {"cases": [{"name": "a", "probability": 0.5}, {"name": "a", "probability": 0.5}]},
+            "more than once",
+        ),
+        (
+            {
+                "cases": [
+                    {
+                        "name": "a",
+                        "probability": 1.0,
+                        "overrides": {"fusion.helion.max_capacity_mw": 5},
+                    }
+                ]
+            },
+            "decided first",
+        ),
+        (
+            {
+                "cases": [
+                    {
+                        "name": "a",
+                        "probability": 1.0,
+                        "overrides": {"fusion.nope.availability": 0.5},
+                    }
+                ]
+            },
+            "nope",
+        ),
+    ],
+)
+def test_bad_scenarios_are_refused(change: dict[str, Any], message: str) -> None:
+    inst = _instance()
+    with pytest.raises(InstanceError, match=message):
+        raw = dict(inst.raw)
+        raw["scenarios"] = {**raw["scenarios"], **change}
+        planner.solve(planner.Instance.from_dict(raw, source="risk.yaml"))
+
+
+def test_the_plan_is_written_and_read_back_with_its_scenarios(tmp_path: Any) -> None:
+    from planner.results.folder import read_folder
+
+    res = planner.solve(_instance())
+    res.to_dir(tmp_path / "r")
+    saved = read_folder(tmp_path / "r")
+    assert saved.scenarios is not None
+    assert list(saved.scenarios.index) == ["on_time", "never"]
+    assert saved.risk is not None
+    assert saved.risk["figures"]["vss_usd"] == pytest.approx(100, rel=1e-5)
+
+
+def test_planner_solve_prints_the_hedging_figures(tmp_path: Any, capsys: Any) -> None:
+    import yaml
+
+    from planner.cli import main
+
+    path = tmp_path / "risk.yaml"
+    path.write_text(yaml.safe_dump(_instance().raw))
+    assert main(["solve", str(path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "EVPI" in out and "VSS" in out and "never" in out
