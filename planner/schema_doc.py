@@ -21,6 +21,7 @@ from planner.inputs.base import hourly_bounds
 from planner.inputs.catalogue import KINDS, listed
 from planner.inputs.contract import Outage
 from planner.inputs.hourly import SeriesRef
+from planner.inputs.pathway import Pathway, Trajectories
 from planner.inputs.policy import Policy
 from planner.inputs.pvlib_profile import PvArray
 from planner.inputs.scenarios import Recourse, Risk, Scenario, Scenarios
@@ -73,6 +74,8 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("scenarios.cases[]", Scenario, "at least one"),
     ("scenarios.risk", Risk, "optional"),
     ("scenarios.recourse", Recourse, "optional; null: no recourse"),
+    ("pathway", Pathway, "optional; docs/formulation.md, Pathway"),
+    ("pathway.trajectories", Trajectories, "optional; one entry per period"),
     ("{pvlib: ...}", PvArray, "the block of an hourly field, meant for `solar[].capacity_factor`"),
 ]
 """The documented sections, the resource kinds from the catalogue, in file order."""

@@ -20,6 +20,7 @@ from planner.diagnose import diagnose
 from planner.inputs.catalogue import KINDS
 from planner.inputs.instance import Instance
 from planner.model.build import build_model
+from planner.pathway import solve_pathway
 from planner.results.caps import cap_table
 from planner.results.compare import aggregation_error
 from planner.results.extract import extract, tie_break_usd
@@ -102,6 +103,8 @@ def solve(
     check_solver_options(settings.options, settings.time_limit_s)
     if inst.spec.scenarios is not None:
         return solve_stochastic(inst, settings)
+    if inst.spec.pathway is not None:
+        return solve_pathway(inst, settings)
     return _solve(inst, settings, baseline, compare_full)
 
 

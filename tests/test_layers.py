@@ -32,7 +32,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("solver", ("planner.solver",)),
     ("diagnose", ("planner.diagnose",)),
     ("results", ("planner.results",)),
-    ("solve", ("planner.solve", "planner.periods", "planner.composite", "planner.stochastic")),
+    (
+        "solve",
+        (
+            "planner.solve",
+            "planner.periods",
+            "planner.composite",
+            "planner.stochastic",
+            "planner.pathway",
+        ),
+    ),
     ("sweep", ("planner.sweep",)),
     ("report", ("planner.report",)),
     ("apps", ("planner.shipped", "planner.study", "planner.schema_doc")),

@@ -160,6 +160,9 @@ def _run(args: argparse.Namespace) -> int:
     if res.risk is not None:
         print()
         print(res.risk.text())
+    if res.pathway is not None:
+        print()
+        print(res.pathway.text())
     if args.out:
         try:
             res.to_dir(args.out)

@@ -29,6 +29,7 @@ from planner.inputs.certificates import Certificates
 from planner.inputs.clean_firm import CleanFirmOffer
 from planner.inputs.fusion import FusionOffer
 from planner.inputs.grid import Grid
+from planner.inputs.pathway import Pathway
 from planner.inputs.policy import Policy
 from planner.inputs.scenarios import Scenarios
 from planner.inputs.sections import Demand, Finance
@@ -63,6 +64,9 @@ class InstanceSpec(Schema):
     policy: Policy = Field(default_factory=Policy, description="clean-energy targets")
     scenarios: Scenarios | None = Field(
         None, description="delivery risk: outcomes for a two-stage plan (null: one outcome)"
+    )
+    pathway: Pathway | None = Field(
+        None, description="investment periods to a target year (null: one modelled year)"
     )
 
     def items(self, kind: Kind) -> list[Any]:

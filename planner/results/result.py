@@ -11,6 +11,7 @@ import pandas as pd
 from planner.diagnose.findings import Diagnosis
 from planner.inputs.instance import Instance
 from planner.results.folder import write_folder
+from planner.results.pathway_report import PathwayReport
 from planner.results.risk import RiskReport
 from planner.results.saved import MARGINAL_COLUMN, SavedResult, inputs_of
 from planner.results.summary import summary_text
@@ -94,6 +95,10 @@ class Result:
     """Warnings of the build (free resources) and of the solve (conditioning)."""
     hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Weights, net clean supply and the grid's clean share per modelled hour."""
+    pathway: PathwayReport | None = None
+    """Over investment periods (an instance with ``pathway``): every period's costs, CFE score,
+    capacities and vintages, and the net present cost; the tables above are the first
+    period's."""
     risk: RiskReport | None = None
     """Under delivery risk (an instance with ``scenarios``): each outcome and the hedging
     figures (EVPI, VSS); the tables above are then the plan's: first-stage capacities,
