@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,98 +30,21 @@ from planner.composite import (
     fix_capacities,
     link_capacities,
 )
-from planner.errors import InstanceError
 from planner.inputs.instance import Instance
 from planner.inputs.policy import Policy
-from planner.inputs.scenarios import Recourse, Scenarios
+from planner.inputs.scenarios import Scenarios
 from planner.model.build import build_model
 from planner.results.caps import cap_table, with_caps
 from planner.results.result import Result
 from planner.results.risk import RiskReport, cvar
+from planner.scenario_cases import (
+    RECOURSE_SUFFIX,
+    deterministic,
+    first_stage_names,
+    scenario_cases,
+)
 from planner.solver.run import SolverRun, run_highs
 from planner.solver.settings import SolveSettings
-
-RECOURSE_SUFFIX = "_recourse"
-
-
-def deterministic(inst: Instance) -> Instance:
-    """The base instance without its scenarios: the on-time outcome."""
-    return inst.with_overrides({"scenarios": None})
-
-
-def scenario_cases(inst: Instance) -> list[Case]:
-    """One case per scenario: the base with its overrides, targets stripped when they hold in
-    expectation, and the recourse copies. Raises :class:`InstanceError` with every problem."""
-    spec = inst.spec.scenarios
-    assert spec is not None
-    base = deterministic(inst)
-    problems: list[str] = []
-    cases = []
-    strip = {}
-    if spec.targets == "expected":
-        strip = {"policy.hourly_cfe_target": None, "policy.annual_matching_fraction": None}
-    for c in spec.cases:
-        try:
-            outcome = base.with_overrides({**c.overrides, **strip})
-        except InstanceError as exc:
-            problems += [f"scenarios.cases[{c.name}]: {p}" for p in exc.problems]
-            continue
-        outcome = dataclasses.replace(
-            outcome, spec=outcome.spec.model_copy(update={"name": c.name})
-        )
-        if spec.recourse is not None:
-            outcome, found = with_recourse(outcome, spec.recourse)
-            problems += [f"scenarios.recourse: {p}" for p in found]
-        cases.append(Case(c.name, outcome, float(c.probability)))
-    if problems:
-        raise InstanceError(sorted(set(problems)))
-    return cases
-
-
-def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[str]]:
-    """``inst`` with a copy ``<name>_recourse`` of each item of the recourse kinds: nothing
-    decided yet (minimum 0), costs times (1 + premium), and no output before the lead time."""
-    spec = inst.spec
-    stamps = inst.timestamps
-    ready = (stamps >= stamps[0] + pd.Timedelta(hours=float(recourse.lead_time_h))).astype(float)
-    factor = 1.0 + recourse.premium_share
-    taken = {name for _, name, _ in spec.resources()}
-    updates: dict[str, Any] = {}
-    problems = []
-    for key in recourse.kinds:
-        items = list(getattr(spec, key))
-        copies = []
-        for item in items:
-            name = f"{item.name}{RECOURSE_SUFFIX}"
-            if name in taken:
-                problems.append(f"{key}[{item.name}]: the recourse copy's name {name!r} is taken")
-                continue
-            copies.append(_recourse_copy(key, item, name, ready, factor))
-        updates[key] = items + copies
-    return dataclasses.replace(inst, spec=spec.model_copy(update=updates)), problems
-
-
-def _recourse_copy(key: str, item: Any, name: str, ready: np.ndarray, factor: float) -> Any:
-    fields: dict[str, Any] = {"name": name, "min_capacity_mw": 0.0}
-    if key == "clean_firm":
-        fields |= {
-            "availability": np.asarray(item.availability, dtype=float) * ready,
-            "energy_price_usd_per_mwh": item.energy_price_usd_per_mwh * factor,
-            "capacity_charge_usd_per_mw_yr": item.capacity_charge_usd_per_mw_yr * factor,
-            "delivery_penalty_usd_per_mwh": 0.0,
-        }
-    else:
-        fields["capacity_factor"] = np.asarray(item.capacity_factor, dtype=float) * ready
-        for cost in ("capex_usd_per_kw", "fixed_om_usd_per_kw_yr", "ppa_price_usd_per_mwh"):
-            value = getattr(item, cost)
-            if value is not None:
-                fields[cost] = value * factor
-    return item.model_copy(update=fields)
-
-
-def first_stage_names(inst: Instance) -> set[str]:
-    """The items decided before the outcome: every listed resource of the base instance."""
-    return {name for kind, name, _ in inst.spec.resources() if kind.many}
 
 
 def add_objective(comp: Composite, spec: Scenarios, policy: Policy) -> None:

@@ -39,6 +39,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "planner.periods",
             "planner.composite",
             "planner.stochastic",
+            "planner.scenario_cases",
+            "planner.portfolio",
             "planner.pathway",
         ),
     ),

@@ -190,3 +190,42 @@ def test_planner_solve_prints_the_hedging_figures(tmp_path: Any, capsys: Any) ->
     assert main(["solve", str(path), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "EVPI" in out and "VSS" in out and "never" in out
+
+
+def test_every_outcome_keeps_the_base_representative_days() -> None:
+    """Four days clustered into two; an outcome changing the plant's availability (a feature
+    of the clustering) still models the base's two days, with the same weights."""
+    import numpy as np
+
+    load = np.concatenate(
+        [np.full(24, 100.0), np.full(24, 150.0), np.full(24, 100.0), np.full(24, 160.0)]
+    )
+    raw = dict(_instance().raw)
+    raw["time"] = {
+        "start": "2028-01-01 00:00",
+        "hours": 96,
+        "representative_periods": {"count": 2, "period_hours": 24},
+    }
+    raw["demand"] = {"load_mw": load.tolist()}
+    raw["policy"] = {"hourly_cfe_target": 0.5}
+    raw["scenarios"] = {
+        "cases": [
+            {"name": "on_time", "probability": 0.5},
+            {
+                "name": "half",
+                "probability": 0.5,
+                "overrides": {"fusion.helion.availability": [0.5] * 96},
+            },
+        ],
+        "evaluate": False,
+    }
+    inst = planner.Instance.from_dict(raw, source="risk.yaml")
+    from planner.scenario_cases import scenario_cases
+
+    cases = scenario_cases(inst)
+    for case in cases:
+        assert np.array_equal(case.inst.hour_index, inst.hour_index)
+        assert np.allclose(case.inst.weights, inst.weights)
+    half = next(c for c in cases if c.name == "half")
+    assert np.allclose(np.asarray(half.inst.spec.fusion[0].availability), 0.5)
+    assert planner.solve(inst).ok
