@@ -229,3 +229,21 @@ def test_every_outcome_keeps_the_base_representative_days() -> None:
     half = next(c for c in cases if c.name == "half")
     assert np.allclose(np.asarray(half.inst.spec.fusion[0].availability), 0.5)
     assert planner.solve(inst).ok
+
+
+def test_a_sweep_takes_scenario_sets_as_a_parameter(tmp_path: Any) -> None:
+    """Two scenario sets, risk-neutral and with CVaR, as the values of the path
+    ``scenarios``: each point is a two-stage plan and its record holds the hedging figures."""
+    import yaml
+
+    raw = dict(_instance().raw)
+    (tmp_path / "risk.yaml").write_text(yaml.safe_dump(raw))
+    neutral = raw["scenarios"]
+    averse = {**neutral, "risk": {"measure": "cvar", "alpha": 0.5, "weight": 1.0}}
+    spec = {"name": "sets", "base": "risk.yaml"}
+    spec["parameters"] = [{"path": "scenarios", "values": [neutral, averse]}]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    table = planner.run_sweep(tmp_path / "s.yaml", workers=1, out=tmp_path / "out", progress=False)
+    assert list(table["status"]) == ["optimal", "optimal"]
+    assert table["risk_objective_usd"].tolist() == pytest.approx([1000, 2000], rel=1e-6)
+    assert table["risk_vss_usd"].min() >= -1e-6
