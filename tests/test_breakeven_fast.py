@@ -33,16 +33,18 @@ def test_take_or_pay_in_three_solves(tmp_path: Path) -> None:
     """F MW of take-or-pay fusion at p $/MWh (availability 1, 2 hours) cost 2 p F and displace
     F MW of imports in each hour, (40 + 60) F $: contracted (the whole 100 MW load, F's cap is
     1000) iff p < 50. From the solve at max_price, where F = 0, the reduced cost is
-    (2 x 10,000 - 100) / 2 = 9,950 $/MWh, so the estimate 10,000 - 9,950 = 50 is exact; the
-    solves at 50 -+ 0.45 confirm it."""
+    (2 x 10,000 - 100) / 2 = 9,950 $/MWh, so the estimate 10,000 - 9,950 = 50 is exact and an
+    upper bound. The solves at 50 + 0.05 (left out) and 50 - 0.9 (F = 100) confirm it; the
+    optimal cost rises by 2 x 100 x (50 - 49.1) = 180 $ from 49.1 to 50.05, which puts the
+    break-even at 49.1 + 180 / (2 x 100) = 50 from below: the bracket closes on 50."""
     row = search(two_hours(fusion()), tmp_path)
     assert row["method"] == "fast"
     assert row["solves"] == 3
     assert row["ranging_estimate_usd_per_mwh"] == pytest.approx(50.0, abs=1e-4)
-    assert row["breakeven_usd_per_mwh"] == pytest.approx(50.0, abs=1e-4)
-    assert row["contracted_at_usd_per_mwh"] == pytest.approx(49.55, abs=1e-6)
-    assert row["not_contracted_at_usd_per_mwh"] == pytest.approx(50.45, abs=1e-6)
-    assert row["half_width_usd_per_mwh"] == pytest.approx(0.45)
+    assert row["breakeven_usd_per_mwh"] == pytest.approx(50.0, abs=1e-3)
+    assert row["half_width_usd_per_mwh"] == pytest.approx(0.0, abs=1e-3)
+    assert row["contracted_at_usd_per_mwh"] == pytest.approx(49.1, abs=1e-6)
+    assert row["not_contracted_at_usd_per_mwh"] == pytest.approx(50.05, abs=1e-6)
     assert row["capacity_mw_contracted"] == pytest.approx(100.0, rel=1e-5)
     assert not row["cap_bound"]
     assert row["note"] == ""

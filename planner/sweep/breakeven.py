@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs.instance import Instance
+from planner.inputs.schedule import offer_shares
 from planner.sweep.frontier import instance_of, write_csv
 from planner.sweep.runner import DEFAULT_OUT, Runner
 from planner.sweep.spec import Sweep, SweepError
@@ -72,6 +73,7 @@ class _Search:
     method: str = "fast"
     max_capacity_mw: float = math.inf
     min_capacity_mw: float = 0.0
+    deliverable_mwh_per_mw: float = math.nan
     seen: dict[float, tuple[bool, dict[str, Any]]] = field(default_factory=dict)
     hint: float | None = None
     hint_used: bool = False
@@ -116,7 +118,37 @@ class _Search:
             return True  # not contracted at the lowest price
         if hi is None:
             return max(self.seen) >= self.max_price
-        return lo is not None and hi - lo <= 2 * self.tol
+        lower, upper = self.bounds()
+        return lower is not None and upper is not None and upper - lower <= 2 * self.tol
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """Where the break-even lies: the solved bracket, which a ``fast`` search narrows with
+        what the solves prove.
+
+        Every estimate ``price - r`` bounds it from above (the optimum without the offer stays
+        optimal at every price above it). The optimal cost V(p) is concave in the price, with
+        slope ``capacity x deliverable MWh per MW`` at a contracted price ``lo`` and flat from
+        the break-even on, at its value V0 where the offer is left out; so the break-even is at
+        least ``lo + (V0 - V(lo)) / (capacity x deliverable MWh per MW)`` (equal when the
+        contracted capacity is the same from ``lo`` to the break-even).
+        """
+        lo, hi = self.lo, self.hi
+        if self.method != "fast" or lo is None or hi is None:
+            return lo, hi
+        (_, at_lo), (_, at_hi) = self.seen[lo], self.seen[hi]
+        lower = lo
+        slope = float(at_lo.get(f"{self.offer}_capacity_mw") or 0.0) * self.deliverable_mwh_per_mw
+        rise = float(at_hi.get("objective_usd") or 0.0) - float(at_lo.get("objective_usd") or 0.0)
+        if slope > 0 and math.isfinite(rise):
+            lower = lo + max(rise, 0.0) / slope
+        estimates = [e for p in self.seen if (e := self._estimate(p)) is not None]
+        upper = min([hi, *(e for e in estimates if e >= lo)])
+        slack = 0.01 * self.tol  # the solver's tolerance on both proofs
+        if upper < lower <= upper + slack:
+            lower = upper = 0.5 * (lower + upper)
+        if not lo <= lower <= upper <= hi:  # the proofs disagree with the solves: trust these
+            return lo, hi
+        return lower, upper
 
     def proposals(self, k: int) -> list[float]:
         if self.failure is not None:  # a failed solve ends the search (done() says why)
@@ -148,22 +180,26 @@ class _Search:
         return [lo + step * i for i in range(1, k + 1)]
 
     def _confirmations(self, lo: float | None, hi: float) -> list[float]:
-        """The prices +- 0.9 tol around the estimate from the lowest price where the offer is
-        left out (``low`` in place of any below it), if that estimate is new and in the
-        bracket."""
+        """One price either side of the estimate from the lowest price where the offer is left
+        out, if that estimate is new and in the bracket: 0.1 tol above (it bounds the
+        break-even from above, up to the solver's tolerance) and 1.8 tol below (``low`` if
+        that is lower)."""
         estimate = self._estimate(hi)
-        a = 0.9 * self.tol
         if (
             estimate is None
             or len(self.estimates) >= MAX_ESTIMATES
-            or any(abs(estimate - e) < 0.1 * a for e in self.estimates)
+            or any(abs(estimate - e) < 0.05 * self.tol for e in self.estimates)
             or (lo is not None and estimate <= lo)
         ):
             return []
         self.estimates.append(estimate)
         self.hint = self.hint if self.hint is not None else estimate
-        prices = {max(p, self.low) for p in (estimate - a, estimate + a)}
-        return sorted(p for p in prices if p < hi and (lo is None or p > lo) and p not in self.seen)
+        prices = {max(estimate - 1.8 * self.tol, self.low), estimate + 0.1 * self.tol}
+        return sorted(
+            p
+            for p in prices
+            if self.low <= p < hi and (lo is None or p > lo) and p not in self.seen
+        )
 
     def row(self) -> dict[str, Any]:
         lo, hi = self.lo, self.hi
@@ -181,15 +217,15 @@ class _Search:
             note = f"contracted up to {max(self.seen):g} $/MWh (max_price)"
             if self.min_capacity_mw > self.threshold_mw:
                 note += f"; min_capacity_mw is {self.min_capacity_mw:g} MW"
-        else:
-            value = 0.5 * (lo + hi)
+        lower, upper = self.bounds()
+        half_width = np.nan
+        if not note and lower is not None and upper is not None:
+            value, half_width = 0.5 * (lower + upper), 0.5 * (upper - lower)
         return {
             **{k: display(v) for k, v in self.values.items()},
             "offer": self.offer,
             "breakeven_usd_per_mwh": value,
-            "half_width_usd_per_mwh": 0.5 * (hi - lo)
-            if lo is not None and hi is not None
-            else np.nan,
+            "half_width_usd_per_mwh": half_width,
             "contracted_at_usd_per_mwh": lo,
             "not_contracted_at_usd_per_mwh": hi,
             "capacity_mw_contracted": cap,
@@ -296,6 +332,18 @@ def breakeven(
     bad = [f"high: must be > low ({low}), got {high_of(c)}" for c in combos if high_of(c) <= low]
     if bad:
         raise SweepError(bad[:1])
+
+    def deliverable_of(c: Mapping[str, Any]) -> float:
+        """MWh per contracted MW over the modelled horizon (the slope of the optimal cost in
+        the price, per MW contracted)."""
+        changes = {**fixed, **c}
+        if any(str(path).startswith(("time", "fusion")) for path in changes):
+            here = inst.with_overrides(changes)
+        else:
+            here = inst
+        o = next(o for o in here.spec.fusion if o.name == offer)
+        return float((here.weights * offer_shares(o, here.spec, here.timestamps)[0]).sum())
+
     searches = [
         _Search(
             c,
@@ -308,6 +356,7 @@ def breakeven(
             method_of(c),
             max_capacity_mw=float(field_of(c, "max_capacity_mw")),
             min_capacity_mw=float(field_of(c, "min_capacity_mw")),
+            deliverable_mwh_per_mw=deliverable_of(c) if method_of(c) == "fast" else math.nan,
         )
         for c in combos
     ]
