@@ -24,11 +24,15 @@ PyPSA component or a linopy constraint added before the solve:
   power delivered to ``dc`` is at most the storage power; min and max duration as custom rows
   (``storage_*``);
 - ``hourly_cfe_target`` and ``annual_matching`` as custom rows on linopy's variables, hard,
-  or soft with a shortfall variable priced at the penalty (``policies``).
+  or soft with a shortfall variable priced at the penalty (``policies``);
+- a grid tariff: the metered import (load less unserved and on-site supply, plus on-site
+  charging), its energy charge, monthly peaks and coincident-peak charge (``tariff``).
 
 Only what the shipped instances use is written: every hour modelled once (weights 1, no
-representative periods), no grid tariff, no emissions cap, no free capacity (the planner's
-tie-breaking cost); anything else raises :class:`Unsupported` rather than build another LP.
+representative periods), fusion, solar, storage and the grid (no clean-firm, wind or
+certificate sections, no emissions cap, no fuel, delivery penalty or partial clean share, no
+free capacity: the planner's tie-breaking cost); anything else raises :class:`Unsupported`
+rather than build another LP.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ import pandas as pd
 import pypsa
 
 from planner.inputs.instance import Instance
+from planner.inputs.schedule import offer_shares
 from planner.inputs.sections import capital_recovery_factor
-from planner.model.fusion import available
 
 
 class Unsupported(ValueError):
@@ -60,15 +64,22 @@ def _check(inst: Instance) -> None:
     g = spec.grid
     if g is None:
         problems.append("no grid")
-    elif getattr(g, "has_tariff", False):
-        problems.append("a grid tariff")
     p = spec.policy
     if p.emissions_cap_t_per_yr is not None or p.emissions_cap_fraction_of_baseline is not None:
         problems.append("an emissions cap")
     if p.market_based_net_zero:
         problems.append("market-based net zero")
-    if any(getattr(o, "delivery", "virtual") != "virtual" for o in spec.fusion):
-        problems.append("behind-the-meter fusion delivery")
+    for section in ("clean_firm", "wind", "certificates"):
+        if getattr(spec, section, None):
+            problems.append(section)
+    for o in spec.fusion:
+        extras = (
+            "fuel_cost_usd_per_mwh",
+            "residual_emissions_t_per_mwh",
+            "delivery_penalty_usd_per_mwh",
+        )
+        if any(getattr(o, f, 0.0) for f in extras) or getattr(o, "clean_share", 1.0) != 1.0:
+            problems.append(f"fusion[{o.name}] fuel, residual emissions, penalty or clean share")
     if problems:
         raise Unsupported(f"{inst.name}: the PyPSA model does not write {', '.join(problems)}")
 
@@ -118,7 +129,7 @@ def build_network(inst: Instance) -> pypsa.Network:
         )
 
     for o in spec.fusion:
-        a = available(o, inst)
+        a = offer_shares(o, inst.spec, inst.timestamps)[0]
         deliverable_mwh_per_mw = float(a.sum())
         capital = o.capacity_charge_usd_per_mw_yr * years
         marginal = 0.0
@@ -217,13 +228,13 @@ def add_policies(n: pypsa.Network, inst: Instance) -> None:
     demand_mwh = float(load.sum())
 
     for k in spec.storage:
-        power = link_nom.loc[f"{k.name}_charge"]
+        power = _of(link_nom, f"{k.name}_charge")
         # the power delivered to dc (eta_d x the discharge link's input) is at most `power`
         m.add_constraints(
-            k.discharge_efficiency * link_nom.loc[f"{k.name}_discharge"] - power == 0,
+            k.discharge_efficiency * _of(link_nom, f"{k.name}_discharge") - power == 0,
             name=f"{k.name}_discharge_power",
         )
-        energy = m.variables["Store-e_nom"].loc[k.name]
+        energy = _of(m.variables["Store-e_nom"], k.name)
         if k.min_duration_h > 0:
             m.add_constraints(
                 energy - k.min_duration_h * power >= 0, name=f"{k.name}_energy_ge_min_duration"
@@ -237,7 +248,7 @@ def add_policies(n: pypsa.Network, inst: Instance) -> None:
     assert g is not None
     exported = None
     if g.export_price_usd_per_mwh is not None:
-        exported = -gen_p.loc[:, "grid_export"].sum()
+        exported = -_of(gen_p, "grid_export").sum()
         m.add_constraints(
             exported <= g.export_max_share_of_demand * demand_mwh, name="grid_export_le_share"
         )
@@ -245,7 +256,7 @@ def add_policies(n: pypsa.Network, inst: Instance) -> None:
     procured = [o.name for o in spec.fusion] + [s.name for s in spec.solar]
     policy = spec.policy
     if policy.annual_matching_fraction is not None:
-        lhs = gen_p.loc[:, procured].sum()
+        lhs = _of(gen_p, procured).sum()
         _target(
             m,
             "annual_matching",
@@ -256,10 +267,10 @@ def add_policies(n: pypsa.Network, inst: Instance) -> None:
     if policy.hourly_cfe_target is not None:
         cfe = pd.Series(np.asarray(g.carbon_free_share, dtype=float), index=n.snapshots)
         cfe.index.name = "snapshot"
-        clean = gen_p.loc[:, procured].sum() + (cfe.to_xarray() * gen_p.loc[:, "grid_import"]).sum()
+        clean = _of(gen_p, procured).sum() + (cfe.to_xarray() * _of(gen_p, "grid_import")).sum()
         for k in spec.storage:
-            clean = clean + k.discharge_efficiency * link_p.loc[:, f"{k.name}_discharge"].sum()
-            clean = clean - link_p.loc[:, f"{k.name}_charge"].sum()
+            clean = clean + k.discharge_efficiency * _of(link_p, f"{k.name}_discharge").sum()
+            clean = clean - _of(link_p, f"{k.name}_charge").sum()
         if exported is not None:
             clean = clean - exported
         _target(
@@ -270,6 +281,55 @@ def add_policies(n: pypsa.Network, inst: Instance) -> None:
             policy.hourly_cfe_penalty_usd_per_mwh,
         )
     del gen_nom  # the capacities need no custom row beyond storage's
+    if g.has_tariff:
+        _add_tariff(n, inst)
+
+
+def _add_tariff(n: pypsa.Network, inst: Instance) -> None:
+    """The metered import (load less what is delivered behind the meter) and the tariff's
+    charges on it: energy, monthly peaks, coincident peaks (docs/formulation.md [tariff])."""
+    spec = inst.spec
+    g = spec.grid
+    assert g is not None
+    m = n.model
+    gen_p, link_p = m.variables["Generator-p"], m.variables["Link-p"]
+    snapshots = pd.Index(n.snapshots, name="snapshot")
+    meter = m.add_variables(lower=0.0, coords=[snapshots], name="meter_mw")
+    net = meter + _of(gen_p, "unserved")
+    for r in [*spec.fusion, *spec.solar]:
+        if r.delivered == "on_site":
+            net = net + _of(gen_p, r.name)
+    for k in spec.storage:
+        if k.delivered == "on_site":
+            net = net + k.discharge_efficiency * _of(link_p, f"{k.name}_discharge")
+            net = net - _of(link_p, f"{k.name}_charge")
+    load = pd.Series(np.asarray(spec.demand.load_mw, dtype=float), index=snapshots)
+    m.add_constraints(net >= load.to_xarray(), name="metered_import_ge_net")
+    cost = g.energy_charge_usd_per_mwh * meter.sum()
+    stamps = inst.timestamps
+    if g.demand_charge_usd_per_kw_month > 0:
+        months = stamps.to_period("M")
+        for i, month in enumerate(sorted(set(months))):
+            hours = np.flatnonzero(months == month)
+            peak = m.add_variables(lower=0.0, name=f"peak_mw_{i}")
+            m.add_constraints(
+                peak - meter.isel(snapshot=hours) >= 0, name=f"monthly_peak_ge_meter_{i}"
+            )
+            share = len(hours) / (month.days_in_month * 24)
+            cost = cost + 1000.0 * g.demand_charge_usd_per_kw_month * share * peak
+    if g.coincident_peak_charge_usd_per_kw_yr > 0:
+        position = pd.Index(stamps).get_indexer(pd.DatetimeIndex(list(g.coincident_peak_hours)))
+        inside = position[position >= 0]
+        if inside.size:
+            rate = 1000.0 * g.coincident_peak_charge_usd_per_kw_yr * inst.horizon_years
+            cost = cost + rate / inside.size * meter.isel(snapshot=inside).sum()
+    m.objective = m.objective + cost
+
+
+def _of(var: Any, names: str | list[str]) -> Any:
+    """The sum of ``var`` over the components ``names`` (without their coordinate, so that
+    terms of different components add up)."""
+    return var.sel(name=[names] if isinstance(names, str) else names).sum("name")
 
 
 def _target(m: Any, name: str, lhs: Any, rhs: float, penalty: float | None) -> None:
@@ -293,7 +353,7 @@ def solve(
     n = build_network(inst)
     network_s = time.perf_counter() - started
     mark = time.perf_counter()
-    n.optimize.create_model()
+    n.optimize.create_model(include_objective_constant=False)
     add_policies(n, inst)
     model_s = time.perf_counter() - mark
     mark = time.perf_counter()

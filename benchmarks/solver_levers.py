@@ -53,6 +53,8 @@ CASES: dict[str, dict[str, Any]] = {
         "run_crossover": "off",
         "user_objective_scale": -10,
     },
+    "ipx, dualize off": {"solver": "ipx", "run_crossover": "off", "ipx_dualize_strategy": 0},
+    "ipx, dualize on": {"solver": "ipx", "run_crossover": "off", "ipx_dualize_strategy": 1},
     "ipx, optimality tolerance 1e-7": {
         "solver": "ipx",
         "run_crossover": "off",
