@@ -308,3 +308,318 @@ def test_saved_folder_reads_back_every_table_exactly(aggregated):  # type: ignor
     pd.testing.assert_frame_equal(live.hourly, saved.hourly, check_exact=True, check_freq=False)
     pd.testing.assert_series_equal(live.metrics, saved.metrics, check_exact=True, check_names=False)
     assert live.inputs == saved.inputs
+
+
+# -- issue 15, item 13: every report opens with what to buy, what it costs, how clean ------------
+def _opening_of(text: str) -> str:
+    import html
+
+    match = re.search(r'<p class="opening">(.*?)</p>', text, re.S)
+    assert match, "no opening paragraph"
+    return html.unescape(match[1])
+
+
+def test_opening_paragraph_is_computed_from_the_numbers(data):  # type: ignore[no-untyped-def]
+    from planner.formats import num
+    from planner.results.summary import opening
+
+    text, m, cap = opening(data), data.metrics, data.capacity
+    assert text.startswith(
+        f"Contract {num(cap.loc['helion', 'capacity_mw'], 0)} MW of fusion (helion)"
+    )
+    assert f"build {num(cap.loc['solar_pv', 'capacity_mw'], 0)} MW of solar (solar_pv)" in text
+    storage = f"{num(cap.loc['li_ion', 'capacity_mw'], 0)} MW / {num(cap.loc['li_ion', 'energy_mwh'], 0)} MWh"
+    assert f"build {storage} of storage (li_ion)" in text
+    gwh = data.dispatch["grid_import_mw"].sum() / m["horizon_years"] / 1e3
+    assert f"import {num(gwh, 0)} GWh/yr from the grid" in text
+    extra = (m["total_cost_usd_per_yr"] - m["baseline_total_cost_usd_per_yr"]) / 1e6
+    assert f"This costs {num(m['cost_usd_per_mwh_load'], 2)} $/MWh of load" in text
+    words = "an extra cost" if extra > 0 else "a saving"
+    assert f"{words} of {num(abs(extra), 2)} M$/yr" in text and "-" + num(abs(extra), 2) not in text
+    assert f"Hourly CFE score {num(100 * m['hourly_cfe_score'], 1)} %" in text
+    assert f"annual clean match {num(100 * m['annual_match_fraction'], 1)} %" in text
+    kt = m["emissions_location_t"] / m["horizon_years"] / 1e3
+    assert f"emissions {num(kt, 2)} kt CO2/yr" in text and "below the grid alone" in text
+    assert text.endswith(
+        "Figures per year are scaled from 336 modelled hours starting 2028-01-01 (two weeks in "
+        "January): they are not a year's costs or emissions."
+    )
+
+
+def test_html_excel_and_console_open_with_the_same_paragraph(solved, data, tmp_path):  # type: ignore[no-untyped-def]
+    from planner.results.summary import opening
+
+    expected = opening(data)
+    page = write_report(solved[1], tmp_path / "report.html").read_text()
+    assert _opening_of(page) == expected
+    assert (
+        page.index('class="opening"') < page.index('id="inputs"') < page.index('id="key_metrics"')
+    )
+    sheets = pd.read_excel(write_xlsx(solved[1], tmp_path / "r.xlsx"), sheet_name=None)
+    assert list(sheets)[0] == "summary"
+    assert sheets["summary"].iloc[0, 1] == expected
+    lines = solved[0].summary().splitlines()
+    assert lines[0].startswith("Instance default") and lines[1] == ""
+    first_block = lines[2 : lines.index("", 2)]
+    assert " ".join(line.strip() for line in first_block) == expected
+    assert max(len(line) for line in lines) <= 80 and all(len(x) <= 78 for x in first_block)
+
+
+def test_horizon_is_worded_exactly_and_never_alarmist_for_a_full_year() -> None:
+    from planner.results.summary import horizon_text
+
+    assert horizon_text("2028-01-01 00:00", 168, 168 / 8760) == (
+        "Figures per year are scaled from 168 modelled hours starting 2028-01-01 (one week in "
+        "January): they are not a year's costs or emissions."
+    )
+    assert horizon_text("2028-01-01 00:00", 8760, 1.0) == (
+        "Figures are for a full year: 8,760 modelled hours starting 2028-01-01."
+    )
+    assert horizon_text("2028-01-01 00:00", 17520, 2.0) == (
+        "Figures per year are averages over 2 full years: 17,520 modelled hours starting "
+        "2028-01-01."
+    )
+    assert horizon_text("2028-01-01", 576, 1.0, True, 24) == (
+        "Figures per year are weighted from 24 representative periods of 24 hours (576 modelled "
+        "hours) standing for 8,760 hours starting 2028-01-01 (a full year)."
+    )
+    assert "not a year" not in horizon_text("2028-01-01", 576, 1.0, True, 24)
+    assert horizon_text("2028-06-20", 24 * 20, 24 * 20 / 8760).startswith(
+        "Figures per year are scaled from 480 modelled hours starting 2028-06-20 (20 days from "
+        "June to July)"
+    )
+
+
+def test_representative_periods_are_said_in_the_opening_and_the_inputs(aggregated):  # type: ignore[no-untyped-def]
+    from planner.results.summary import input_facts, opening
+
+    d = read_folder(aggregated[1])
+    assert opening(d).endswith(
+        "Figures per year are scaled from 4 representative periods of 24 hours (96 modelled "
+        "hours) standing for 672 hours starting 2028-01-01 (four weeks in January): they are not "
+        "a year's costs or emissions."
+    )
+    facts = dict(input_facts(d))
+    assert facts["horizon"].startswith("96 modelled hours from 2028-01-01 00:00")
+    assert "k-means clustering" in facts["representative periods"]
+    assert "28 periods represented" in facts["representative periods"]
+    assert "grid.carbon_free_share = 0.5" in facts["overrides"]
+
+
+def test_inputs_and_assumptions_section(solved, tmp_path):  # type: ignore[no-untyped-def]
+    import html
+
+    text = write_report(solved[1], tmp_path / "report.html").read_text()
+    p = parse(text)
+    for table in ("inputs", "resources_fusion", "resources_solar", "resources_storage",
+                  "resources_grid", "series", "overrides", "sources"):  # fmt: skip
+        assert table in p.ids, table
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    for words in ("336 modelled hours from 2028-01-01 00:00", "hourly CFE target 90 %",
+                  "discount rate 7 %", "energy price, $/MWh", "112.5", "time.hours", "336",
+                  "profiles/default_2028.csv column load_mw",
+                  "Helion-Microsoft PPA announcement"):  # fmt: skip
+        assert words in plain, words
+    assert "real data: " in plain  # which series are real data, whatever the instance says
+    summary = solved[0].summary()
+    assert "Inputs and assumptions" in summary and "overrides: time.hours = 336" in summary
+    assert "helion (fusion): " in summary and "energy price 112.5 $/MWh" in summary
+
+
+def test_not_stated_provenance_is_shown_as_such(data):  # type: ignore[no-untyped-def]
+    """A series whose file does not say where it comes from reads "not stated", and stands
+    out; it is neither hidden nor taken for real data."""
+    import copy
+    import dataclasses
+
+    from planner.report.html import solve_report_html
+    from planner.results.summary import input_facts
+
+    inputs = copy.deepcopy(data.inputs)
+    inputs["series"][0].update(provenance="not stated", source="")
+    d = dataclasses.replace(data, inputs=inputs)
+    assert '<td class="warn">not stated</td>' in solve_report_html(d)
+    assert "not stated: demand load" in dict(input_facts(d))["hourly series"]
+    assert "not stated: demand load" in summary_text_of(d).replace("\n    ", " ")
+
+
+def summary_text_of(d: SavedResult) -> str:
+    from planner.results.summary import summary_text
+
+    return summary_text(d)
+
+
+def test_failed_solve_reports_its_inputs_and_diagnosis(tmp_path):  # type: ignore[no-untyped-def]
+    inst = planner.load_instance("instances/default.yaml").with_overrides(
+        {
+            "time.hours": 24,
+            "policy.hourly_cfe_target": 1.0,
+            "fusion.helion.max_capacity_mw": 0,
+            "solar.solar_pv.max_capacity_mw": 0,
+        }
+    )
+    res = planner.solve(inst, baseline=False)
+    assert not res.ok
+    folder = res.to_dir(tmp_path / "failed")
+    text = write_report(folder, tmp_path / "report.html").read_text()
+    p = parse(text)
+    assert {"inputs", "resources_fusion", "series", "overrides"} <= p.ids
+    assert _opening_of(text).startswith(f"No portfolio: the solve ended with status {res.status}")
+    assert "<h2>Diagnosis</h2>" in text and "hourly CFE target" in text
+    summary = res.summary()
+    assert "No portfolio" in summary and "Inputs and assumptions" in summary
+    assert "Diagnosis" in summary
+    sheets = pd.read_excel(write_xlsx(folder, tmp_path / "f.xlsx"), sheet_name=None)
+    assert list(sheets)[:2] == ["summary", "resources"]
+    assert "diagnosis" in set(sheets["summary"]["topic"].dropna())
+
+
+# -- issue 15, item 15: reading ------------------------------------------------------------------
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def _tables(text: str) -> list[tuple[str, list[str], str]]:
+    """(id, header cells, body) of every table."""
+    out = []
+    for match in re.finditer(r'<table id="([^"]+)">(.*?)</table>', text, re.S):
+        head = re.search(r"<thead>(.*?)</thead>", match[2], re.S)
+        assert head, f"table {match[1]}: no header"
+        assert head[1].count("<tr") == 1, f"table {match[1]}: stray header rows"
+        cells = re.findall(r"<th[^>]*>(.*?)</th>", head[1], re.S)
+        body = match[2][head.end() :]
+        out.append((match[1], cells, body))
+    return out
+
+
+def check_tables_read_well(text: str, names: set[str]) -> None:
+    tables = _tables(text)
+    assert len(tables) == text.count("<table")
+    for table_id, cells, body in tables:
+        assert "<th" not in body, f"{table_id}: header cells in the body (row labels)"
+        assert all(c.strip() for c in cells), f"{table_id}: an empty header (row numbers?)"
+        for c in cells:
+            words = SNAKE.findall(c)
+            assert set(words) <= names, f"{table_id}: snake_case header {c!r}"
+        first = re.findall(r"<tr><td[^>]*>(.*?)</td>", body)
+        assert first != [str(i) for i in range(len(first))] or cells[0] == "point", table_id
+    # every table can scroll sideways inside its box instead of widening the page
+    assert text.count('<div class="scroll"><table') == len(tables)
+    assert ".scroll{overflow-x:auto" in text
+
+
+def test_tables_have_one_header_row_human_labels_and_no_row_numbers(solved, tmp_path):  # type: ignore[no-untyped-def]
+    text = write_report(solved[1], tmp_path / "report.html").read_text()
+    check_tables_read_well(text, {"li_ion", "solar_pv"})
+    assert "capacity_mw" not in text.split("<h2>Figures</h2>")[0].replace("max_capacity_mw", "")
+
+
+def test_extra_cost_is_worded_not_a_negative_saving(data):  # type: ignore[no-untyped-def]
+    """ "savings: -31.75 M$/yr" reads "an extra cost of 31.75 M$/yr"; a real saving reads "a
+    saving of"."""
+    import dataclasses
+
+    from planner.report.html import solve_report_html
+
+    for saving, words in (
+        (-31.75e6, "an extra cost of 31.75 M$/yr"),
+        (12.5e6, "a saving of 12.50"),
+    ):
+        m = data.metrics.copy()
+        m["savings_usd_per_yr"] = saving
+        m["total_cost_usd_per_yr"] = m["baseline_total_cost_usd_per_yr"] - saving
+        d = dataclasses.replace(data, metrics=m)
+        summary = summary_text_of(d)
+        assert "savings" not in summary and words in summary.replace("\n  ", " ")
+        text = solve_report_html(d)
+        assert "savings" not in text and words in text
+        label = "extra cost" if saving < 0 else "saving"
+        cells = rf"<td[^>]*>{label} against the grid alone, M\$/yr</td><td>{abs(saving) / 1e6:.2f}<"
+        assert re.search(cells, text), label
+
+
+def test_figure_captions_are_not_repeated(solved, tmp_path):  # type: ignore[no-untyped-def]
+    import html
+
+    text = write_report(solved[1], tmp_path / "report.html").read_text()
+    figures_html = re.findall(r"<figure[^>]*>(.*?)</figure>", text, re.S)
+    assert len(figures_html) >= 7
+    for item in figures_html:
+        alt = html.unescape(re.search(r'alt="([^"]*)"', item)[1])  # type: ignore[index]
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", item, re.S)
+        assert caption is None or html.unescape(caption[1]) != alt
+
+
+def test_state_of_charge_over_a_full_year_is_drawn_day_by_day(data):  # type: ignore[no-untyped-def]
+    """A year of hours as one line is 8,760 jagged points: over a year the figure shows the
+    daily range as a band and the daily mean as a line (365 points); short horizons keep the
+    hourly line."""
+    import dataclasses
+
+    import numpy as np
+
+    index = pd.date_range("2028-01-01", periods=8760, freq="h")
+    reps = -(-8760 // len(data.dispatch))
+    year = pd.DataFrame(
+        np.tile(data.dispatch.to_numpy(), (reps, 1))[:8760],
+        columns=data.dispatch.columns,
+        index=index,
+    )
+    d = dataclasses.replace(data, dispatch=year, hourly=pd.DataFrame(index=index))
+    fig = figures.state_of_charge(d)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("Storage state of charge, daily range and mean")
+    assert max(len(line.get_xdata()) for line in ax.lines) <= 366
+    assert ax.collections, "no daily band"
+    close(fig)
+    fig = figures.state_of_charge(data)  # two weeks: hour by hour
+    assert len(fig.axes[0].lines[0].get_xdata()) == 336
+    close(fig)
+
+
+# -- issue 15, item 10 (figures): never an offset axis label -------------------------------------
+def test_no_offset_axis_label_on_a_constant_within_1e10() -> None:
+    """A 50 MW capacity along a sweep, constant to within 1e-10: matplotlib's default labels
+    its axis "1e-10+5e1", making 50 MW look like a fall from 10 to 2."""
+    import matplotlib
+
+    from planner.report import sweep_figures as sf
+    from planner.report.style import new_figure
+
+    assert matplotlib.rcParams["axes.formatter.useoffset"] is False
+    noisy = [50.0, 50 + 1e-10, 50 - 1e-10, 50 + 2e-10]
+    table = pd.DataFrame(
+        {
+            "point": range(4),
+            "fusion.helion.energy_price_usd_per_mwh": [30.0, 60.0, 90.0, 120.0],
+            "status": ["optimal"] * 4,
+            "helion_capacity_mw": noisy,
+            "resource_kinds": ['{"helion": "fusion"}'] * 4,
+        }
+    )
+    fig, ax = new_figure()
+    ax.plot(range(4), noisy)
+    for f in (
+        sf.breakeven_curves(table, "helion"),
+        sf.capacity_along(table, "fusion.helion.energy_price_usd_per_mwh"),
+        fig,
+    ):
+        f.canvas.draw()
+        for a in f.axes:
+            assert a.yaxis.get_offset_text().get_text() == ""
+            assert a.xaxis.get_offset_text().get_text() == ""
+        close(f)
+    f = sf.breakeven_curves(table, "helion")  # solver noise is not printed as values either
+    f.canvas.draw()
+    ticks = [t.get_text().replace("\u2212", "-") for t in f.axes[0].get_yticklabels()]
+    assert ticks and all(len(t.partition(".")[2]) <= 2 for t in ticks), ticks
+    assert 50.0 in [float(t) for t in ticks]
+    close(f)
+
+
+def test_summary_fits_80_columns_with_a_long_source(data):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from planner.results.summary import summary_text
+
+    long = dataclasses.replace(data, source="instances/a_long_folder_name/grid_only_baseline.yaml")
+    assert max(len(line) for line in summary_text(long).splitlines()) <= 80

@@ -122,7 +122,8 @@ def test_sweep_report_cli(sweep, capsys):  # type: ignore[no-untyped-def]
     } <= p.ids
     assert all(s.startswith("data:image/png;base64,") for s in p.img_src)
     assert "http" not in text
-    assert set(pd.read_excel(sweep[1] / "results.xlsx", sheet_name=None)) == {"results"}
+    sheets = pd.read_excel(sweep[1] / "results.xlsx", sheet_name=None)
+    assert list(sheets) == ["summary", "results"]  # the opening paragraph first (issue 15, 13)
 
 
 def test_breakeven_figure_places_categories_once_for_every_offer() -> None:
@@ -145,3 +146,83 @@ def test_breakeven_figure_places_categories_once_for_every_offer() -> None:
         {"iron_air_capacity_mw": [1.0], "resource_kinds": ['{"iron_air": "storage"}']}
     )
     assert sf.resource_kinds(table) == {"iron_air": "storage"}
+
+
+# -- issue 15, item 13: the sweep report opens with what was swept and what it gave --------------
+def _opening(text: str) -> str:
+    import html
+    import re
+
+    match = re.search(r'<p class="opening">(.*?)</p>', text, re.S)
+    assert match
+    return html.unescape(match[1])
+
+
+def test_sweep_report_opens_with_the_range_and_the_horizon(sweep, tmp_path):  # type: ignore[no-untyped-def]
+    from planner.formats import num
+    from planner.report import write_sweep_report
+
+    table, folder = sweep
+    text = write_sweep_report(folder, tmp_path / "report.html").read_text()
+    opening = _opening(text)
+    assert opening.startswith(
+        "Swept helion energy price over 30 and 150 $/MWh and hourly CFE target over 60 and 90 %: "
+        "4 points, 4 optimal."
+    )
+    ok = table[table["status"] == "optimal"]
+    cheap = ok.loc[ok["cost_usd_per_mwh_load"].idxmin()]
+    dear = ok.loc[ok["cost_usd_per_mwh_load"].idxmax()]
+    assert f"The cheapest point costs {num(cheap['cost_usd_per_mwh_load'], 2)} $/MWh" in opening
+    assert f"the dearest {num(dear['cost_usd_per_mwh_load'], 2)} $/MWh" in opening
+    low = num(100 * ok["hourly_cfe_score"].min(), 1)
+    assert f"hourly CFE score from {low} %" in opening
+    assert opening.endswith(
+        "Every point modelled the same horizon. Figures per year are scaled from 48 modelled "
+        "hours starting 2028-01-01 (2 days in January): they are not a year's costs or emissions."
+    )
+    plain = text.replace("&amp;", "&")
+    assert "time.hours = 48" in plain  # the overrides every point shares
+    assert str(Path("instances/default.yaml").resolve()) in plain  # the base instance
+    assert "solver ipm" in plain
+    assert (
+        text.index('class="opening"') < text.index('id="inputs"') < text.index('id="sweep_results"')
+    )
+    from planner.report.excel import write_sweep_xlsx
+
+    sheets = pd.read_excel(write_sweep_xlsx(folder, tmp_path / "s.xlsx"), sheet_name=None)
+    assert list(sheets) == ["summary", "results"] and sheets["summary"].iloc[0, 1] == opening
+
+
+def test_breakeven_folder_reads_its_horizon_from_the_store(tmp_path):  # type: ignore[no-untyped-def]
+    from planner.report import write_sweep_report
+
+    planner.breakeven(
+        "instances/default.yaml",
+        "helion",
+        overrides={"time.hours": 24},
+        tol_usd_per_mwh=20.0,
+        out=tmp_path / "be",
+        progress=False,
+        workers=1,
+    )
+    assert not (tmp_path / "be" / "results.parquet").exists()
+    opening = _opening(write_sweep_report(tmp_path / "be").read_text())
+    assert opening.startswith("Break-even energy price (the highest still contracted): helion ")
+    assert "scaled from 24 modelled hours starting 2028-01-01 (24 hours in January)" in opening
+
+
+# -- issue 15, item 15: sweep tables read well and scroll when wide ------------------------------
+def test_sweep_tables_have_human_labels_and_scroll(sweep, tmp_path):  # type: ignore[no-untyped-def]
+    from planner.report import write_sweep_report
+    from tests.test_report import check_tables_read_well
+
+    text = write_sweep_report(sweep[1], tmp_path / "report.html").read_text()
+    check_tables_read_well(text, {"li_ion", "solar_pv"})
+    assert '<div class="scroll"><table id="sweep_results">' in text
+    assert "cost_usd_per_mwh_load" not in text and "hourly_cfe_score" not in text
+    from planner.report.excel import write_sweep_xlsx
+
+    workbook = write_sweep_xlsx(sweep[1], tmp_path / "s.xlsx")
+    labels = pd.read_excel(workbook, sheet_name="results").columns
+    assert "cost, $/MWh of load" in labels and "cost_usd_per_mwh_load" not in labels
+    assert "cost_usd_per_mwh_load" in pd.read_csv(sweep[1] / "results.csv").columns

@@ -1,11 +1,18 @@
 """Reports of a solve or a sweep: console summary, figures, a self-contained HTML page, Excel.
 
-- :func:`summary_text` -- the console summary of ``planner solve`` (80 columns,
-  :mod:`planner.results.summary`);
+Every report opens with one paragraph computed from the numbers (what to buy, what it costs,
+how clean, and what the yearly figures are scaled from), then the inputs and assumptions.
+
+- :func:`summary_text` -- the console summary of ``planner solve`` (80 columns), and the words
+  every report of a solve shares (:mod:`planner.results.summary`);
 - :mod:`planner.report.figures` -- matplotlib figures of one solve;
 - :mod:`planner.report.sweep_figures` -- figures of a sweep, frontier or break-even table;
-- :func:`write_report` / :func:`write_sweep_report` -- ``report.html`` with figures embedded;
-- :func:`write_xlsx` -- every table to one Excel workbook, one sheet per table.
+- :func:`write_report` / :func:`write_sweep_report` -- ``report.html`` with figures embedded
+  (:mod:`~planner.report.html`, :mod:`~planner.report.sweep_html`, parts in
+  :mod:`~planner.report.page`; the inputs of a solve: :mod:`~planner.report.inputs`; of a
+  sweep: :mod:`~planner.report.sweep_words`);
+- :func:`write_xlsx` -- the summary sheet, then every table, one sheet each;
+- :mod:`planner.report.labels` -- the human label and unit of every column, for both.
 
 See docs/reports.md.
 """

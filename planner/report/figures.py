@@ -20,6 +20,7 @@ from planner.report.style import (
     FLOW_COLOURS,
     KIND_COLOURS,
     close,
+    denoise,
     new_figure,
     new_grid,
     order_of,
@@ -27,6 +28,7 @@ from planner.report.style import (
     save_png,
 )
 from planner.results.saved import MARGINAL_COLUMN, SavedResult
+from planner.results.summary import field_parts
 
 WEEK_H = 168
 
@@ -38,9 +40,8 @@ def _ordered(d: SavedResult) -> list[str]:
 
 
 def _noise(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Solver noise (|x| < 1e-6) as 0."""
-    arr = np.asarray(values, dtype=float)
-    return np.where(np.abs(arr) < 1e-6, 0.0, arr)
+    """Solver noise as 0 (|x| < 1e-6), values rounded to 6 decimals (:func:`denoise`)."""
+    return denoise(values)
 
 
 def capacity_mix(d: SavedResult) -> Figure:
@@ -91,7 +92,7 @@ def cost_breakdown(d: SavedResult) -> Figure:
     costs["usd_per_mwh"] = costs["cost_usd"] / demand
     costs = costs[costs["usd_per_mwh"].abs() > 1e-3]
     fig, ax = new_figure(9, 0.45 * (len(costs) + 3) + 1.2)
-    labels = [f"{r.resource} · {r.component.replace('_', ' ')}" for r in costs.itertuples()]
+    labels = [f"{r.resource} · {field_parts(str(r.component))[0]}" for r in costs.itertuples()]
     colours = [KIND_COLOURS[k] for k in costs["kind"]]
     y = np.arange(len(costs))
     ax.barh(y, costs["usd_per_mwh"], color=colours)
@@ -224,21 +225,54 @@ def dispatch_week(d: SavedResult, start: pd.Timestamp | str | None = None) -> Fi
     return fig
 
 
+HOURLY_SOC_H = 8 * WEEK_H
+"""Horizons spanning up to this many hours show the state of charge hour by hour; longer ones
+day by day (the range from the daily minimum to the maximum, and the daily mean)."""
+
+
 def state_of_charge(d: SavedResult) -> Figure:
-    """State of charge of each storage over the horizon, MWh."""
+    """State of charge of each storage over the horizon, MWh: hour by hour up to eight weeks,
+    else a daily band (minimum to maximum) and the daily mean, readable over a full year. Days
+    not modelled (between representative periods) are left as gaps."""
     fig, ax = new_figure(11, 3.8)
     colours = resource_colours(d.kinds)
     storage = [r for r in _ordered(d) if BY_KEY[d.kinds[r]].columns(r, "state")]
     storage = [r for r in storage if BY_KEY[d.kinds[r]].columns(r, "state")[0] in d.dispatch]
+    index = pd.DatetimeIndex(d.dispatch.index)
+    daily = len(index) > 1 and (index[-1] - index[0]) > pd.Timedelta(hours=HOURLY_SOC_H)
     for r in storage:
         column = BY_KEY[d.kinds[r]].columns(r, "state")[0]
-        ax.plot(
-            d.dispatch.index,
-            _noise(d.dispatch[column]),
-            color=colours[r],
-            lw=1,
-            label=f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)",
-        )
+        soc = pd.Series(_noise(d.dispatch[column]), index=index)
+        size = f"{r} ({d.capacity.loc[r, 'energy_mwh']:,.0f} MWh)"
+        if not daily:
+            ax.plot(soc.index, soc.to_numpy(), color=colours[r], lw=1, label=size)
+            continue
+        days = soc.resample("D").agg(["min", "max", "mean"])
+        if days["mean"].notna().mean() > 0.9:  # (nearly) every day modelled: a band and a line
+            ax.fill_between(
+                days.index,
+                days["min"],
+                days["max"],
+                color=colours[r],
+                alpha=0.3,
+                lw=0,
+                label=f"{r}: daily range",
+            )
+            ax.plot(days.index, days["mean"], color=colours[r], lw=1.2, label=f"{size}: daily mean")
+        else:  # representative days: one bar per modelled day
+            days = days.dropna()
+            ax.vlines(
+                days.index,
+                days["min"],
+                days["max"],
+                color=colours[r],
+                alpha=0.4,
+                lw=3,
+                label=f"{r}: daily range",
+            )
+            ax.plot(
+                days.index, days["mean"], "o", color=colours[r], ms=3, label=f"{size}: daily mean"
+            )
     if storage:
         ax.legend(loc="upper right", fontsize=8)
     else:
@@ -252,8 +286,9 @@ def state_of_charge(d: SavedResult) -> Figure:
         )
     ax.set_ylabel("State of charge, MWh")
     ax.set_xlabel("Time (local)")
-    ax.set_title(f"Storage state of charge ({d.name})")
-    ax.margins(x=0)
+    what = ", daily range and mean" if daily else ""
+    ax.set_title(f"Storage state of charge{what} ({d.name})")
+    ax.margins(x=0.01 if daily else 0)
     return fig
 
 

@@ -1,5 +1,6 @@
-"""Colours and helpers shared by every figure: one colour family per resource kind (the
-kind's colour in the catalogue, :mod:`planner.inputs.catalogue`)."""
+"""Colours and helpers shared by every figure, the study's too: one colour family per resource
+kind (the kind's colour in the catalogue, :mod:`planner.inputs.catalogue`), no offset axis
+labels, solver noise removed (:func:`denoise`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ matplotlib.use("Agg")  # no display: figures are only written to files
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from planner.inputs.catalogue import KINDS
+
+# Never an offset axis label ("1e-10+5e1"): a constant 50 MW reads 50, whatever the noise.
+matplotlib.rcParams["axes.formatter.useoffset"] = False
 
 KIND_COLOURS = {k.key: k.colour for k in KINDS} | {"demand": "#000000"}
 FLOW_COLOURS = {
@@ -25,6 +30,17 @@ FLOW_COLOURS = {
     "unserved": "#d62728",
     "baseline": "#bdbdbd",
 }
+
+
+NOISE = 1e-6
+"""Solver noise: values within this of a round number are drawn as that number."""
+
+
+def denoise(values: Any) -> np.ndarray:
+    """``values`` as floats with solver noise removed: what is below :data:`NOISE` in magnitude
+    is 0, and the rest is rounded to 6 decimals (a capacity of 50 +- 1e-10 MW is 50)."""
+    arr = np.asarray(values, dtype=float)
+    return np.round(np.where(np.abs(arr) < NOISE, 0.0, arr), 6)
 
 
 def colour(kind: str, i: int = 0) -> str:

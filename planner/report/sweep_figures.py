@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from planner.report.style import KIND_COLOURS, colour, new_figure, new_grid, pretty
+from planner.report.style import KIND_COLOURS, colour, denoise, new_figure, new_grid, pretty
 from planner.sweep.frontier import frontier_table
 
 NON_PARAMETERS = ("point", "base", "scenario")
@@ -60,7 +60,10 @@ def frontier_figure(front: pd.DataFrame) -> Figure:
     ok = front[front["status"] == "optimal"].sort_values("cfe_target_pct")
     fig, (ax, ax_m) = new_grid(9, 6, nrows=2, sharex=True, height_ratios=[2, 1])
     ax.plot(
-        ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], marker="o", color=KIND_COLOURS["fusion"]
+        ok["cfe_target_pct"],
+        denoise(ok["cost_usd_per_mwh_load"]),
+        marker="o",
+        color=KIND_COLOURS["fusion"],
     )
     for x, y in zip(ok["cfe_target_pct"], ok["cost_usd_per_mwh_load"], strict=True):
         ax.annotate(
@@ -92,7 +95,7 @@ def capacity_along(table: pd.DataFrame, parameter: str) -> Figure:
     x = ok[parameter]
     numeric = pd.api.types.is_numeric_dtype(x)
     xs = x.to_numpy(dtype=float) if numeric else np.arange(len(x))
-    values = [np.where(ok[c].abs() < 1e-6, 0.0, ok[c]).astype(float) for c in columns]
+    values = [denoise(ok[c]) for c in columns]
     labels = [c.removesuffix("_capacity_mw") for c in columns]
     if values:
         ax.stackplot(
@@ -124,7 +127,7 @@ def breakeven_curves(table: pd.DataFrame, offer: str, price: str | None = None) 
         label = f"{others[0].split('.')[-1]} = {value}" if others else str(value)
         ax.plot(
             part[price],
-            part[f"{offer}_capacity_mw"].clip(lower=0),
+            denoise(part[f"{offer}_capacity_mw"]).clip(min=0),
             marker="o",
             color=colour("fusion", i),
             label=label,
