@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,8 @@ from planner.formats import noise_free
 from planner.inputs.instance import load_instance
 from planner.inputs.messages import shorten
 from planner.report import report_dir
+from planner.report.sweep_html import sweep_folder
+from planner.report.sweep_words import sweep_opening
 from planner.sweep.breakeven import breakeven
 from planner.sweep.frontier import frontier
 from planner.sweep.progress import describe_stats
@@ -223,6 +226,7 @@ def run_command(args: argparse.Namespace) -> int:
                 )
             )
             print(f"\n{describe_stats(table.attrs['stats'])}")
+            print(f"\n{textwrap.fill(sweep_opening(sweep_folder(table.attrs['out'])), 96)}")
             print(
                 f"Results written to {table.attrs['out']} (results.parquet, results.csv, "
                 "manifest.csv)"

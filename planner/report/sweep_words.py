@@ -79,8 +79,10 @@ def _values(path: str, column: pd.Series) -> str:
     words, unit, _ = _short(path)
     values = sorted(column.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
     shown = [_value(path, v) for v in values]
-    text = joined(shown) if len(shown) <= 6 else f"{shown[0]} to {shown[-1]} ({len(shown)} values)"
-    return f"{words} over {text} {unit}".rstrip()
+    if len(shown) <= 6:
+        return f"{words} over {joined(shown)} {unit}".rstrip()
+    span = f"{shown[0]} to {shown[-1]} {unit}".rstrip()
+    return f"{words} from {span} ({len(shown)} values)"
 
 
 def _at(row: pd.Series, params: list[str]) -> str:
