@@ -143,3 +143,16 @@ def test_the_load_trajectory_scales_each_period() -> None:
 def test_bad_pathways_are_refused(pathway: dict[str, Any], message: str) -> None:
     with pytest.raises(InstanceError, match=message):
         _instance(pathway)
+
+
+def test_the_report_shows_every_period(tmp_path: Any) -> None:
+    from planner.report import write_report
+
+    inst = _instance(
+        _pathway(overrides=TARGET_2030, trajectories={"cost_scale": {"solar": [1, 3]}})
+    )
+    res = planner.solve(inst)
+    res.to_dir(tmp_path / "r")
+    text = write_report(tmp_path / "r", tmp_path / "r" / "report.html").read_text()
+    assert "Pathway: every investment period" in text and 'id="pathway"' in text
+    assert "Net present cost" in text

@@ -247,3 +247,13 @@ def test_a_sweep_takes_scenario_sets_as_a_parameter(tmp_path: Any) -> None:
     assert list(table["status"]) == ["optimal", "optimal"]
     assert table["risk_objective_usd"].tolist() == pytest.approx([1000, 2000], rel=1e-6)
     assert table["risk_vss_usd"].min() >= -1e-6
+
+
+def test_the_report_shows_each_outcome_and_the_hedging_figures(tmp_path: Any) -> None:
+    from planner.report import write_report
+
+    res = planner.solve(_instance())
+    res.to_dir(tmp_path / "r")
+    text = write_report(tmp_path / "r", tmp_path / "r" / "report.html").read_text()
+    assert "Delivery risk" in text and "EVPI" in text and "VSS" in text
+    assert 'id="scenarios"' in text and "never" in text

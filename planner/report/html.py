@@ -18,6 +18,7 @@ from planner.inputs.catalogue import BY_KEY
 from planner.interrupts import atomic_write
 from planner.report import figures as solve_figures
 from planner.report import inputs
+from planner.report.axes_html import pathway_html, risk_html
 from planner.report.labels import labelled, metric_table
 from planner.report.page import CSS, figure, page, paragraph, table
 from planner.report.sweep_html import read_sweep_dir, write_sweep_report
@@ -152,6 +153,7 @@ def solve_report_html(d: SavedResult) -> str:
         "<h2>Key metrics against the grid-only baseline</h2>",
         table(_key_metrics(d), "key_metrics"),
     ]
+    body += risk_html(d) + pathway_html(d)
     for name, frame in result_tables(d).items():
         body += [
             f"<h2>{name.replace('_', ' ').capitalize()}</h2>",

@@ -57,6 +57,9 @@ TABLES = (
     "timings.csv",
     "aggregation_error.csv",
     "scenarios.csv",
+    "pathway.csv",
+    "pathway_capacity.csv",
+    "pathway_vintages.csv",
     "diagnosis.txt",
 )
 """Every file this module writes beside ``summary.json``."""
@@ -105,6 +108,15 @@ def _writers(saved: SavedResult) -> dict[str, Callable[[str], Any]]:
     if saved.scenarios is not None:
         scenarios = saved.scenarios
         out["scenarios.csv"] = lambda p: scenarios.to_csv(p, index_label="scenario")
+    if saved.pathway is not None:
+        periods = saved.pathway
+        out["pathway.csv"] = lambda p: periods.to_csv(p, index_label="year")
+    if saved.pathway_capacity is not None:
+        capacity = saved.pathway_capacity
+        out["pathway_capacity.csv"] = lambda p: capacity.to_csv(p, index_label="resource")
+    if saved.pathway_vintages is not None:
+        vintages = saved.pathway_vintages
+        out["pathway_vintages.csv"] = lambda p: vintages.to_csv(p, index=False)
     if saved.diagnosis_text is not None:
         text = saved.diagnosis_text
         out["diagnosis.txt"] = lambda p: Path(p).write_text(text + "\n")
@@ -146,6 +158,7 @@ def write_folder(saved: SavedResult, path: str | Path) -> Path:
             "diagnosis": saved.diagnosis,
             "inputs": saved.inputs,
             "risk": saved.risk,
+            "npv_usd": saved.npv_usd,
             "files": files,
         }
         text = json.dumps(summary, indent=2, default=_json_default) + "\n"
@@ -155,6 +168,10 @@ def write_folder(saved: SavedResult, path: str | Path) -> Path:
 
 def _csv(file: Path, **kw: Any) -> pd.DataFrame:
     return pd.read_csv(file, **kw)  # pandas 3 parses floats exactly (round trip)
+
+
+def _optional_csv(file: Path) -> pd.DataFrame | None:
+    return _csv(file) if file.exists() else None
 
 
 def _series(frame: pd.DataFrame) -> pd.Series:
@@ -202,4 +219,8 @@ def read_folder(path: str | Path) -> SavedResult:
         baseline=read_folder(folder / "baseline") if base.exists() else None,
         scenarios=tables.get("scenarios.csv"),
         risk=summary.get("risk"),
+        pathway=tables.get("pathway.csv"),
+        pathway_capacity=tables.get("pathway_capacity.csv"),
+        pathway_vintages=_optional_csv(folder / "pathway_vintages.csv"),
+        npv_usd=summary.get("npv_usd"),
     )

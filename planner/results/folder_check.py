@@ -27,6 +27,8 @@ NUMERIC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "timings.csv": ("step", ("seconds",)),
     "aggregation_error.csv": ("quantity", ("representative", "full_hourly", "error_rel")),
     "scenarios.csv": ("scenario", ("probability", "cost_usd", "cost_usd_per_yr")),
+    "pathway.csv": ("year", ("years", "discount_weight", "cost_usd_per_yr")),
+    "pathway_capacity.csv": ("resource", ()),
 }
 """Table -> (index column, columns that must hold numbers)."""
 

@@ -178,6 +178,10 @@ class Result:
             aggregation_error=self.aggregation_error,
             baseline=self.baseline.saved() if self.baseline is not None else None,
             scenarios=self.risk.table if self.risk is not None else None,
+            pathway=self.pathway.table if self.pathway is not None else None,
+            pathway_capacity=self.pathway.capacity if self.pathway is not None else None,
+            pathway_vintages=self.pathway.vintages if self.pathway is not None else None,
+            npv_usd=self.pathway.npv_usd if self.pathway is not None else None,
             risk=(
                 {
                     "figures": {k: float(v) for k, v in self.risk.figures.items()},

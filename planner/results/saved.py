@@ -102,6 +102,14 @@ class SavedResult:
     risk: dict[str, Any] | None = None
     """Under delivery risk: the hedging figures (``figures``: expected cost, CVaR, EVPI, VSS),
     the ``settings`` and ``notes``."""
+    pathway: pd.DataFrame | None = None
+    """Over investment periods: one row per period (as :attr:`PathwayReport.table`)."""
+    pathway_capacity: pd.DataFrame | None = None
+    """Over investment periods: MW of every resource (rows) in every period (columns)."""
+    pathway_vintages: pd.DataFrame | None = None
+    """Over investment periods: what each period built or signed, per resource."""
+    npv_usd: float | None = None
+    """Over investment periods: the net present cost."""
 
     @property
     def message(self) -> str | None:
