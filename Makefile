@@ -61,8 +61,10 @@ bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(PY) benchmarks/vs_pypsa.py
 
-# Shipped instances (planner/shipped/): instance YAML and profile CSVs, bit for bit.
+# Shipped instances, bit for bit from the shipped real files (instances/data/): the per-region
+# 2022 series (instances/data/derived/), then the instance YAML and profile CSVs (planner/shipped/).
 instances: $(STAMP)
+	$(PY) -m planner.data.regions
 	$(PY) -m planner.shipped write instances
 
 # Full-year solves of the shipped instances (minutes) -> instances/results.json, then the docs.

@@ -82,6 +82,10 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "profiles").mkdir()
     (folder / "sweeps").mkdir()
+    weather = folder / "data" / "weather_tmyx"  # the shipped sites' pvlib blocks read these
+    weather.mkdir(parents=True)
+    for epw in (ROOT / "instances" / "data" / "weather_tmyx").glob("*.epw"):
+        (weather / epw.name).write_bytes(epw.read_bytes())
     for csv in (ROOT / "instances" / "profiles").glob("*.csv"):
         lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
         (folder / "profiles" / csv.name).write_text(
@@ -517,7 +521,7 @@ def test_mutated_pvlib_block_loads_or_fails_cleanly(
     """Values inside a ``pvlib:`` block (a valid change computes a new profile: ~0.4 s)."""
     name = data.draw(
         st.sampled_from(["dc_alley_va", "helion_wa_2028"]), label="instance"
-    )  # TMY3: fast
+    )  # EPW weather of their stations: fast
     pool = st.sampled_from(
         [
             v

@@ -1,4 +1,5 @@
-"""Profiles: pvlib solar from real TMY files, synthetic grid and load, the pvlib block."""
+"""Profiles: pvlib solar from real typical-year weather, the synthetic grid generator (tests and
+users without data) and load, the pvlib block, the shipped sites' profile frame."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from conftest import ROOT, tiny
 
 import planner
 from planner.data.regions import SITES as DATA_SITES
+from planner.data.regions import region_2022
 from planner.data.solar import (
     _capacity_factor,
     capacity_factor,
@@ -22,8 +24,11 @@ from planner.data.solar import (
 from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats, grid_frame
 from planner.data.synthetic_load import LoadShape, load_mw
 from planner.inputs.pvlib_profile import PvArray
-from planner.shipped.profiles import site_frame
+from planner.shipped.profiles import columns, site_frame
 from planner.shipped.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA
+
+INSTANCES = ROOT / "instances"
+"""The shipped sites' weather paths are relative to it."""
 
 TMY_FILES = ("723170TYA.CSV", "703165TY.csv", "12839.tm2")
 
@@ -70,7 +75,7 @@ def test_documented_capacity_factors_are_computed() -> None:
     [(ABILENE_TX, 0.25, 0.29), (ASHBURN_VA, 0.20, 0.24), (MALAGA_WA, 0.17, 0.21)],
 )
 def test_site_capacity_factor_in_atb_range_and_order(site: Any, low: float, high: float) -> None:
-    cf = capacity_factor(site.pv_array())
+    cf = capacity_factor(site.pv_array(), INSTANCES)
     assert cf.shape == (8760,)
     assert 0.0 <= cf.min() and cf.max() <= 1.0
     assert low <= cf.mean() <= high
@@ -79,10 +84,10 @@ def test_site_capacity_factor_in_atb_range_and_order(site: Any, low: float, high
 
 
 def test_tracker_beats_fixed_and_clipping_caps_output() -> None:
-    tracker = capacity_factor(ABILENE_TX.pv_array("single_axis"))
-    fixed = capacity_factor(ABILENE_TX.pv_array("fixed"))
+    tracker = capacity_factor(ABILENE_TX.pv_array("single_axis"), INSTANCES)
+    fixed = capacity_factor(ABILENE_TX.pv_array("fixed"), INSTANCES)
     assert tracker.mean() > fixed.mean()
-    low_ratio = capacity_factor(ABILENE_TX.pv_array("single_axis", dc_ac_ratio=1.0))
+    low_ratio = capacity_factor(ABILENE_TX.pv_array("single_axis", dc_ac_ratio=1.0), INSTANCES)
     assert low_ratio.mean() < tracker.mean()
     assert (tracker >= 0.999).sum() > (low_ratio >= 0.999).sum()  # more hours at the AC limit
 
@@ -104,10 +109,10 @@ def test_moving_clouds_to_the_station_itself_reproduces_measured_irradiance() ->
 
 def test_profile_is_cached_and_returned_as_a_copy() -> None:
     array = MALAGA_WA.pv_array()
-    first = capacity_factor(array)
+    first = capacity_factor(array, INSTANCES)
     hits = _capacity_factor.cache_info().hits
     first[:] = -1.0  # a caller's change does not reach the cache
-    second = capacity_factor(array)
+    second = capacity_factor(array, INSTANCES)
     assert _capacity_factor.cache_info().hits == hits + 1
     assert second.min() >= 0.0
 
@@ -213,7 +218,7 @@ TIMESTAMPS = pd.date_range("2028-01-01 00:00", periods=8760, freq="h")
 def grids() -> dict[str, tuple[GridStats, pd.DataFrame, np.ndarray]]:
     out = {}
     for stats, site in ((ERCOT, ABILENE_TX), (PJM, ASHBURN_VA), (BPA, MALAGA_WA)):
-        solar = capacity_factor(site.pv_array())
+        solar = capacity_factor(site.pv_array(), INSTANCES)
         out[stats.name] = (stats, grid_frame(TIMESTAMPS, stats, solar), solar)
     return out
 
@@ -286,9 +291,17 @@ def test_site_frame_columns() -> None:
         "timestamp",
         "load_mw",
         "solar_capacity_factor",
-        "grid_price_usd_per_mwh",
-        "grid_export_price_usd_per_mwh",
+        "grid_wholesale_price_usd_per_mwh",
         "grid_carbon_intensity_t_per_mwh",
         "grid_carbon_free_share",
     ]
     assert re.fullmatch(r"2028-01-01 00:00", frame["timestamp"].iloc[0])
+    described = columns(MALAGA_WA)
+    assert set(frame.columns) - {"timestamp"} <= set(described)
+    assert described["grid_wholesale_price_usd_per_mwh"].provenance == "synthetic"
+    assert described["load_mw"].provenance == "synthetic"
+    assert described["grid_carbon_free_share"].provenance == "derived"
+    assert columns(ABILENE_TX)["grid_wholesale_price_usd_per_mwh"].provenance == "real"
+    year = region_2022(DATA_SITES["malaga_wa"].region).frame  # placed by position
+    for column in ("grid_wholesale_price_usd_per_mwh", "grid_carbon_free_share"):
+        np.testing.assert_array_equal(frame[column], year[column].iloc[:48])

@@ -59,9 +59,8 @@ class PriceFacts:
 
 
 PJM_DOM_2022 = PriceFacts(
-    source="PJM real-time hourly LMP, Dominion zone (DOM), 2022: statistics as recorded in "
-    "the project's shared data notes (shared/data/README.md), from PJM Data Miner 2 "
-    "rt_hrl_lmps (not redistributable)",
+    source="PJM real-time hourly LMP, Dominion zone (DOM), 2022, from PJM Data Miner 2 "
+    "rt_hrl_lmps (not redistributable): its summary statistics only, listed in docs/data.md",
     mean=89.53,
     median=62.60,
     std=143.98,

@@ -136,9 +136,9 @@ MOVE_BIAS = (
 SEATTLE_BIAS = (
     "Seattle-Tacoma TMYx (no weather file of the Columbia Basin is shipped; Seattle is at the "
     "same latitude, 47.4 N, and under the same Pacific storms, but west of the Cascades): annual "
-    "GHI 1,252 kWh/m2, 15-20 % below the 1,470-1,565 kWh/m2 of the Columbia Basin at Malaga "
-    "(shared/data/README.md), so the solar capacity factor, 0.201 single-axis and 0.175 fixed, "
-    "is biased low by roughly 0.035-0.05 if it scales with GHI (no citable capacity factor for "
+    "GHI 1,252 kWh/m2, roughly 15-20 % below the Columbia Basin at Malaga (about 1,470-1,565 "
+    "kWh/m2; docs/data.md), so the solar capacity factor, 0.201 single-axis and 0.175 fixed, is "
+    "biased low by roughly 0.035-0.05 if it scales with GHI (no citable capacity factor for "
     "Malaga was found); the winter and spring clouds are Seattle's"
 )
 

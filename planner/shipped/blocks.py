@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.data.peaks import RULES, coincident_peaks_2022, placed
 from planner.shipped.costs import FIGURES, derived
+from planner.shipped.profiles import columns
 from planner.shipped.sites import Site
-from planner.shipped.yaml_writer import C, Flow
+from planner.shipped.yaml_writer import C
 
 START = "2028-01-01 00:00"
 HOURS = 8760
+VIRTUAL = "a financial PPA in the same region: worth the wholesale price, no charge avoided"
+ON_SITE = "behind the meter: lowers the metered import and its charges"
 
 
 def fig(key: str) -> C:
@@ -24,8 +28,15 @@ def der(key: str) -> C:
     return C(d.value, d.rule)
 
 
-def ref(profile: str, column: str) -> Flow:
-    return Flow({"csv": profile, "column": column})
+def ref(profile: str, column: str, site: Site) -> dict[str, Any]:
+    """A CSV column of the site's profile, with its provenance and source."""
+    what = columns(site)[column]
+    return {
+        "csv": profile,
+        "column": column,
+        "provenance": what.provenance,
+        "source": what.source,
+    }
 
 
 def fusion_foak(name: str, max_mw: float | C, cod: str = START) -> dict[str, Any]:
@@ -37,6 +48,7 @@ def fusion_foak(name: str, max_mw: float | C, cod: str = START) -> dict[str, Any
         "contract_type": "take_or_pay",
         "availability": fig("fusion_availability"),
         "commercial_operation_date": cod,
+        "delivery": C("virtual", VIRTUAL),
     }
 
 
@@ -50,6 +62,7 @@ def fusion_low_capex(name: str, max_mw: float, cod: str = START) -> dict[str, An
         "contract_type": "take_or_pay",
         "availability": fig("fusion_availability"),
         "commercial_operation_date": cod,
+        "delivery": C("virtual", VIRTUAL),
     }
 
 
@@ -63,6 +76,7 @@ def solar_build(name: str, capacity_factor: Any, max_mw: float) -> dict[str, Any
         "capex_usd_per_kw": der("solar_capex_usd_per_kw"),
         "fixed_om_usd_per_kw_yr": der("solar_fixed_om_usd_per_kw_yr"),
         "lifetime_yr": fig("solar_lifetime_yr"),
+        "delivery": C("on_site", ON_SITE),
     }
 
 
@@ -74,6 +88,7 @@ def solar_ppa(name: str, capacity_factor: Any, max_mw: float) -> dict[str, Any]:
         "max_capacity_mw": max_mw,
         "procurement": "ppa",
         "ppa_price_usd_per_mwh": fig("solar_ppa_usd_per_mwh"),
+        "delivery": C("virtual", VIRTUAL),
     }
 
 
@@ -89,6 +104,7 @@ def li_ion(name: str = "li_ion") -> dict[str, Any]:
         "discharge_efficiency": der("battery_efficiency_one_way"),
         "min_duration_h": C(1, "assumption"),
         "max_duration_h": C(8, "assumption"),
+        "delivery": C("on_site", ON_SITE),
     }
 
 
@@ -103,35 +119,56 @@ def iron_air(name: str = "iron_air") -> dict[str, Any]:
         "discharge_efficiency": fig("iron_air_discharge_efficiency"),
         "min_duration_h": fig("iron_air_duration_h"),
         "max_duration_h": fig("iron_air_duration_h"),
+        "delivery": C("on_site", ON_SITE),
     }
 
 
-def grid_section(profile: str, import_limit_mw: float, export: bool = True) -> dict[str, Any]:
-    """The grid, read from the instance's profile CSV."""
+def grid_section(
+    site: Site, profile: str, import_limit_mw: float, export: bool = True
+) -> dict[str, Any]:
+    """The grid, read from the instance's profile CSV, with the site's tariff: the wholesale
+    price for imports (and exports), the non-bypassable charges on the metered import."""
+    price = ref(profile, "grid_wholesale_price_usd_per_mwh", site)
     section: dict[str, Any] = {
-        "price_usd_per_mwh": ref(profile, "grid_price_usd_per_mwh"),
-        "carbon_intensity_t_per_mwh": ref(profile, "grid_carbon_intensity_t_per_mwh"),
-        "carbon_free_share": ref(profile, "grid_carbon_free_share"),
+        "price_usd_per_mwh": C(price, "the wholesale energy price: charges below"),
+        "carbon_intensity_t_per_mwh": C(
+            ref(profile, "grid_carbon_intensity_t_per_mwh", site), "direct (location-based)"
+        ),
+        "carbon_free_share": ref(profile, "grid_carbon_free_share", site),
         "import_limit_mw": C(import_limit_mw, "assumption: 1.5 x peak demand"),
     }
     if export:
-        section["export_price_usd_per_mwh"] = C(
-            ref(profile, "grid_export_price_usd_per_mwh"), "energy component of the price"
-        )
+        section["export_price_usd_per_mwh"] = C(price, "exports earn the wholesale price")
         section["export_max_share_of_demand"] = fig("export_max_share_of_demand")
-    return section
+    return section | tariff(site)
+
+
+def tariff(site: Site) -> dict[str, Any]:
+    """The site's non-bypassable charges (docs/formulation.md, Tariff), each from the cost set;
+    the coincident-peak hours from the region's 2022 data (:mod:`planner.data.peaks`)."""
+    keys = site.tariff
+    out: dict[str, Any] = {
+        "energy_charge_usd_per_mwh": fig(keys.energy_charge),
+        "demand_charge_usd_per_kw_month": fig(keys.demand_charge),
+    }
+    if keys.coincident_peak_charge is not None:
+        key = keys.coincident_peak_charge
+        out["coincident_peak_charge_usd_per_kw_yr"] = der(key) if key in derived() else fig(key)
+        rule = RULES[site.data.region]
+        hours = placed(coincident_peaks_2022(site.data.region), START)
+        out["coincident_peak_hours"] = C(hours, f"{rule.description}, placed on 2028 by position")
+    return out
 
 
 def pvlib_block(site: Site) -> dict[str, Any]:
     """The ``pvlib`` block of the site's single-axis array (fields that differ from defaults)."""
-    array = site.pv_array()
-    block: dict[str, Any] = {
-        "weather": C(array.weather, site.weather_note),
-        "latitude_deg": array.latitude_deg,
-        "longitude_deg": array.longitude_deg,
-        "altitude_m": array.altitude_m,
-        "utc_offset_h": array.utc_offset_h,
-        "mount": array.mount,
-        "dc_ac_ratio": C(array.dc_ac_ratio, "assumption"),
+    block = site.data.pvlib_block()
+    note = "see the header" if site.key == "malaga_wa" else site.data.weather_note
+    out: dict[str, Any] = {k: v for k, v in block.items() if k not in ("weather", "dc_ac_ratio")}
+    return {
+        "pvlib": {
+            "weather": C(block["weather"], note),
+            **out,
+            "dc_ac_ratio": C(block["dc_ac_ratio"], "assumption"),
+        }
     }
-    return {"pvlib": block}

@@ -118,6 +118,75 @@ FIGURES: dict[str, Figure] = {
         2024,
         "planners assume ~90 %",
     ),
+    # -- tariffs: non-bypassable charges on the metered import, per site ---------------------
+    # ERCOT (Abilene): transmission through 4CP; the energy price is the wholesale price.
+    "ercot_4cp_charge_usd_per_kw_yr": Figure(
+        60,
+        "$/kW-yr",
+        "NFM Consulting, 'ERCOT 4CP: How to Reduce Transmission Costs', nfmconsulting.com",
+        2025,
+        "transmission charges of 50-150+ $/kW-yr depending on the transmission service "
+        "provider; 60 is an ASSUMPTION in that range",
+    ),
+    "ercot_demand_charge_usd_per_kw_month": Figure(
+        0,
+        "$/kW-month",
+        "NFM Consulting, 'ERCOT 4CP: How to Reduce Transmission Costs', nfmconsulting.com",
+        2025,
+        "ASSUMPTION: transmission-voltage service, whose transmission cost is the 4CP charge; "
+        "no distribution demand charge",
+    ),
+    "ercot_energy_charge_usd_per_mwh": Figure(
+        3,
+        "$/MWh",
+        "assumption of this project",
+        2026,
+        "ASSUMPTION: a few $/MWh for ancillary services, ERCOT's administrative fee and losses",
+    ),
+    # PJM Dominion (Ashburn): Dominion's delivery demand charges, PJM capacity through 5CP.
+    "dominion_demand_charge_usd_per_kw_month": Figure(
+        5.593,
+        "$/kW-month",
+        "Dominion Energy Virginia Schedule GS-3, as listed by energymanager.ai's Dominion rate "
+        "guide",
+        2026,
+        "distribution demand 3.316 + transmission demand 2.277 $/kW, effective 2026-01-01 "
+        "(secondary voltage; GS-4, primary, is somewhat lower); GS-3's generation demand charge "
+        "is replaced by the PJM capacity charge on the 5CP import",
+    ),
+    "pjm_capacity_price_usd_per_mw_day": Figure(
+        329.17,
+        "$/MW-day",
+        "PJM 2026/2027 Base Residual Auction report, as summarised by 5 Energy",
+        2025,
+        "cleared at its cap in every zone; the Dominion zone cleared 444.26 $/MW-day in "
+        "2025/26 (CRA International, 2025)",
+    ),
+    "dominion_energy_charge_usd_per_mwh": Figure(
+        3,
+        "$/MWh",
+        "assumption of this project",
+        2026,
+        "ASSUMPTION: a few $/MWh for ancillary services, PJM's administrative charges and losses",
+    ),
+    # Mid-Columbia (Malaga): Chelan County PUD's data-center rate.
+    "chelan_demand_charge_usd_per_kw_month": Figure(
+        6.40,
+        "$/kW-month",
+        "Chelan County PUD Rate Schedule 36 (data centers), as listed by energymanager.ai's "
+        "Chelan PUD rate guide",
+        2026,
+        "Rate 36's energy rate of 3.04 c/kWh is the production cost, replaced here by the "
+        "wholesale settlement",
+    ),
+    "chelan_energy_charge_usd_per_mwh": Figure(
+        0,
+        "$/MWh",
+        "Chelan County PUD Rate Schedule 36 (data centers), as listed by energymanager.ai's "
+        "Chelan PUD rate guide",
+        2026,
+        "ASSUMPTION: no per-MWh charge besides the energy rate, which the wholesale price replaces",
+    ),
 }
 """Every cited figure, by key."""
 
@@ -170,5 +239,10 @@ def derived() -> dict[str, Derived]:
         "battery_efficiency_one_way": Derived(one_way, "square root of the 85 % round trip"),
         "fusion_capacity_charge_usd_per_mw_yr": Derived(
             fusion_charge, "3,000 $/kW annualised at 7 % over 30 years (capital recovery factor)"
+        ),
+        "pjm_5cp_charge_usd_per_kw_yr": Derived(
+            round(value("pjm_capacity_price_usd_per_mw_day") * 365.0 / 1000.0, 1),
+            "PJM 2026/27 capacity price 329.17 $/MW-day (Base Residual Auction, at its cap in "
+            "every zone) x 365 / 1000, on the import in PJM's five peak hours",
         ),
     }

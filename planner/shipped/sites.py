@@ -1,89 +1,84 @@
-"""The sites of the shipped instances: location, weather year, grid and datacenter shape."""
+"""The sites of the shipped instances: where each is (a site of :mod:`planner.data.regions`, with
+its real 2022 grid region and its weather file), the shape of its synthetic demand, and the keys
+of its tariff in the cost set (:mod:`planner.shipped.costs`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.data.synthetic_grid import BPA, ERCOT, PJM, GridStats
+from planner.data import regions
 from planner.inputs.pvlib_profile import PvArray
 
 
 @dataclass(frozen=True)
-class Site:
-    """One datacenter site.
+class Tariff:
+    """The cost-set keys of a site's non-bypassable charges (None: no such charge)."""
 
-    The solar profile uses pvlib's TMY file ``weather`` (the nearest shipped station of a
-    similar climate) moved to the site's coordinates (see :mod:`planner.profiles.solar`).
-    """
+    energy_charge: str
+    demand_charge: str
+    coincident_peak_charge: str | None = None
+    """A key of :func:`planner.shipped.costs.derived` or :data:`~planner.shipped.costs.FIGURES`;
+    the hours come from :mod:`planner.data.peaks` (the region's rule)."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One datacenter site of the shipped instances."""
 
     key: str
-    label: str
-    latitude_deg: float
-    longitude_deg: float
-    altitude_m: float
-    utc_offset_h: float
-    weather: str
-    weather_note: str
-    grid: GridStats
+    """A key of :data:`planner.data.regions.SITES`."""
     daily_swing: float
     seasonal_swing: float
+    load_seed: int
+    """Seed of the synthetic demand (:mod:`planner.data.synthetic_load`)."""
+    tariff: Tariff
+
+    @property
+    def data(self) -> regions.Site:
+        """The site in :mod:`planner.data.regions`: coordinates, region, weather file."""
+        return regions.SITES[self.key]
+
+    @property
+    def region(self) -> regions.Region:
+        return regions.REGIONS[self.data.region]
+
+    @property
+    def label(self) -> str:
+        return self.data.label
 
     def pv_array(self, mount: str = "single_axis", dc_ac_ratio: float = 1.3) -> PvArray:
-        """The utility PV array of this site as a ``pvlib`` block."""
-        return PvArray.model_validate(
-            {
-                "weather": self.weather,
-                "latitude_deg": self.latitude_deg,
-                "longitude_deg": self.longitude_deg,
-                "altitude_m": self.altitude_m,
-                "utc_offset_h": self.utc_offset_h,
-                "mount": mount,
-                "dc_ac_ratio": dc_ac_ratio,
-            }
-        )
+        """The utility PV array of this site (its weather path is relative to ``instances/``)."""
+        return PvArray.model_validate(self.data.pvlib_block(mount, dc_ac_ratio))
 
 
-ABILENE_TX = Site(
-    key="abilene_tx",
-    label="near Abilene, Texas",
-    latitude_deg=32.45,
-    longitude_deg=-99.73,
-    altitude_m=520.0,
-    utc_offset_h=-6.0,
-    weather="12839.tm2",
-    weather_note="clouds of Miami FL (TMY2): the sunniest station pvlib ships",
-    grid=ERCOT,
-    daily_swing=0.05,
-    seasonal_swing=0.05,
+ERCOT_TARIFF = Tariff(
+    "ercot_energy_charge_usd_per_mwh",
+    "ercot_demand_charge_usd_per_kw_month",
+    "ercot_4cp_charge_usd_per_kw_yr",
+)
+
+# The demand seeds are those of the synthetic grids the sites used before (seed + 1), so the
+# synthetic demand is unchanged by the move to real grid data.
+ABILENE_TX = Site("abilene_tx", 0.05, 0.05, 2028_49, ERCOT_TARIFF)
+
+ASHBURN_VA = Site(
+    "ashburn_va",
+    0.04,
+    0.04,
+    2028_52,
+    Tariff(
+        "dominion_energy_charge_usd_per_mwh",
+        "dominion_demand_charge_usd_per_kw_month",
+        "pjm_5cp_charge_usd_per_kw_yr",
+    ),
 )
 
 MALAGA_WA = Site(
-    key="malaga_wa",
-    label="near Malaga, Chelan County, Washington",
-    latitude_deg=47.36,
-    longitude_deg=-120.20,
-    altitude_m=240.0,
-    utc_offset_h=-8.0,
-    weather="723170TYA.CSV",
-    weather_note="clouds of Greensboro NC (TMY3); Sand Point AK is far cloudier than the Columbia "
-    "basin",
-    grid=BPA,
-    daily_swing=0.03,
-    seasonal_swing=0.03,
-)
-
-ASHBURN_VA = Site(
-    key="ashburn_va",
-    label="Ashburn, Loudoun County, Virginia (Data Center Alley)",
-    latitude_deg=39.04,
-    longitude_deg=-77.49,
-    altitude_m=90.0,
-    utc_offset_h=-5.0,
-    weather="723170TYA.CSV",
-    weather_note="clouds of Greensboro NC (TMY3), 350 km south-west in the same Piedmont climate",
-    grid=PJM,
-    daily_swing=0.04,
-    seasonal_swing=0.04,
+    "malaga_wa",
+    0.03,
+    0.03,
+    2028_54,
+    Tariff("chelan_energy_charge_usd_per_mwh", "chelan_demand_charge_usd_per_kw_month"),
 )
 
 SITES = {s.key: s for s in (ABILENE_TX, MALAGA_WA, ASHBURN_VA)}

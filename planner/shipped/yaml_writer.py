@@ -57,7 +57,8 @@ def _line(prefix: str, value: Any, comment: str | None) -> str:
 
 
 def to_yaml(node: dict[str, Any], indent: int = 0) -> list[str]:
-    """YAML lines of a mapping whose leaves may be :class:`C` or :class:`Flow`."""
+    """YAML lines of a mapping whose leaves may be :class:`C` or :class:`Flow`; a list holds
+    mappings or scalars."""
     lines: list[str] = []
     pad = " " * indent
     for key, raw in node.items():
@@ -75,6 +76,9 @@ def to_yaml(node: dict[str, Any], indent: int = 0) -> list[str]:
                 continue
             lines.append(_line(f"{pad}{key}:", "", comment))
             for item in value:
+                if not isinstance(item, dict):
+                    lines.append(f"{pad}  - {_scalar(item)}")
+                    continue
                 sub = to_yaml(item, indent + 4)
                 lines.append(f"{pad}  - {sub[0].lstrip()}")
                 lines += sub[1:]
