@@ -28,6 +28,7 @@ from planner.solver.numerics import (
     conditioning_warnings,
 )
 from planner.solver.settings import SolveSettings
+from planner.solver.warm import solve_warm
 
 
 @dataclass
@@ -147,7 +148,11 @@ def run_highs(m: pyo.ConcreteModel, settings: SolveSettings) -> SolverRun:
         f"{lp.shape[1]:,}",
         f"{lp.matrix.nnz:,}",
     )
-    run = solve_lp(lp, options, settings.time_limit_s, settings.tee, use)
+    if settings.reuse and not settings.tee:
+        run = solve_warm(lp, options, settings.time_limit_s)
+        use = False
+    else:
+        run = solve_lp(lp, options, settings.time_limit_s, settings.tee, use)
     numerics: dict[str, float] = {"scaled": float(use is not False)}
     scaled_ranges = coefficient_ranges(scaled)
     for label, ranges in (("input", coefficient_ranges(lp)), ("scaled", scaled_ranges)):

@@ -67,7 +67,8 @@ class SolveSettings:
     ``solver_options`` are merged over :data:`DEFAULT_SOLVER_OPTIONS` (:attr:`options`);
     ``scale``: None scales for the HiGHS solvers of :data:`SCALED_SOLVERS` only;
     ``formulation``: ``lean`` or ``naive`` (:func:`planner.model.build.build_model`);
-    ``explain`` and ``iis``: see :func:`planner.diagnose.diagnose`.
+    ``explain`` and ``iis``: see :func:`planner.diagnose.diagnose`; ``reuse``: see
+    :mod:`planner.solver.warm`.
     """
 
     solver_options: Mapping[str, Any] = field(default_factory=dict)
@@ -77,6 +78,9 @@ class SolveSettings:
     scale: bool | None = None
     explain: bool = True
     iis: bool | None = None
+    reuse: bool = False
+    """Warm-start simplex from the last LP of the same structure solved in this process
+    (:mod:`planner.solver.warm`; sweeps)."""
 
     @property
     def options(self) -> dict[str, Any]:

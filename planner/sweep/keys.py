@@ -39,17 +39,20 @@ def point_key(
     package_version: str,
     solver_options: Mapping[str, Any],
     baseline: bool,
+    reuse_model: bool = False,
 ) -> str:
     """Key of a point: what determines its optimum (not the threads, not the time limit:
-    :data:`KEY_EXCLUDED_OPTIONS`). Equal keys are solved once."""
-    return content_hash(
-        {
-            "instance": instance_hash,
-            "version": package_version,
-            "solver_options": key_options(solver_options),
-            "baseline": baseline,
-        }
-    )
+    :data:`KEY_EXCLUDED_OPTIONS`). Equal keys are solved once. A warm-started point
+    (``reuse_model``) has a key of its own: its answer may differ within the tolerance."""
+    fields = {
+        "instance": instance_hash,
+        "version": package_version,
+        "solver_options": key_options(solver_options),
+        "baseline": baseline,
+    }
+    if reuse_model:
+        fields["reuse_model"] = True
+    return content_hash(fields)
 
 
 def now() -> str:

@@ -160,8 +160,16 @@ class Runner:
                 continue
             raw = inst.spec.model_dump()
             ihash = content_hash(raw)
-            key = point_key(ihash, self._version, options, sweep.baseline)
-            task = Task(key, raw, base.source, options, self.time_limit(sweep), sweep.baseline)
+            key = point_key(ihash, self._version, options, sweep.baseline, sweep.reuse_model)
+            task = Task(
+                key,
+                raw,
+                base.source,
+                options,
+                self.time_limit(sweep),
+                sweep.baseline,
+                sweep.reuse_model,
+            )
             yield Prepared(key, point, base.source, task=task, instance_hash=ihash)
 
     def _manifest(self, sweep: Sweep, prep: Prepared, options: dict[str, Any]) -> dict[str, Any]:

@@ -119,6 +119,12 @@ class SweepSpec(Schema):
     )
     time_limit_s: Number | None = Field(None, gt=0, description="HiGHS time limit per point")
     baseline: bool = Field(True, description="also solve each point's grid-only baseline")
+    reuse_model: bool = Field(
+        False,
+        description="warm-start simplex from the previous point of the same LP structure in "
+        "each worker (faster; answers equal to the solver tolerance, not bit for bit, and a "
+        "vertex where optima tie: docs/sweeps.md)",
+    )
 
 
 KEYED = ("overrides", "solver_options")

@@ -107,6 +107,8 @@ class Sweep:
     baseline: bool = True
     fixed: Mapping[str, Any] = field(default_factory=dict)
     """Overrides applied to every point, as written."""
+    reuse_model: bool = False
+    """Warm-start each point from the previous one of the same structure in its worker."""
 
     @classmethod
     def from_dict(
@@ -362,4 +364,5 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
         time_limit_s=spec.time_limit_s,
         baseline=spec.baseline,
         fixed=dict(spec.overrides),
+        reuse_model=spec.reuse_model,
     )

@@ -18,6 +18,7 @@ from planner.inputs.catalogue import kind
 from planner.inputs.instance import Instance
 from planner.results.result import Result
 from planner.solve import solve
+from planner.solver.settings import SolveSettings
 from planner.sweep.keys import now
 
 
@@ -32,6 +33,7 @@ class Task:
     solver_options: dict[str, Any]
     time_limit_s: float | None
     baseline: bool
+    reuse_model: bool = False
 
 
 def flatten(res: Result) -> dict[str, Any]:
@@ -72,6 +74,8 @@ def flatten(res: Result) -> dict[str, Any]:
                 record[f"scenario_{name}_cost_usd_per_yr"] = float(row["cost_usd_per_yr"])
                 record[f"scenario_{name}_hourly_cfe_score"] = float(row["hourly_cfe_score"])
     record |= {str(k): float(v) for k, v in res.timings.items()}
+    # how the point was solved when warm-started (reuse_model), and its check against a cold one
+    record |= {str(k): float(v) for k, v in res.model_stats.items() if str(k).startswith("warm_")}
     return record
 
 
@@ -94,14 +98,10 @@ def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
     started = time.perf_counter()
     try:
         inst = Instance.from_dict(task.raw, source=task.source)
-        record = flatten(
-            solve(
-                inst,
-                solver_options=task.solver_options,
-                time_limit_s=task.time_limit_s,
-                baseline=task.baseline,
-            )
+        settings = SolveSettings(
+            dict(task.solver_options), task.time_limit_s, reuse=task.reuse_model
         )
+        record = flatten(solve(inst, baseline=task.baseline, settings=settings))
     except InstanceError as exc:
         record = {"status": "invalid", "error": str(exc), "objective_usd": None}
     except Exception as exc:

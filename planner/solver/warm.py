@@ -1,0 +1,181 @@
+"""Re-use one HiGHS model across solves of LPs of the same structure (sweep points that change
+costs, bounds or right-hand sides): change the arrays in place and warm-start simplex from the
+previous optimal basis (docs/performance.md, "Sweeps re-use one model").
+
+:func:`solve_warm` keeps, per process, the last LP solved of each of a few structures and its
+``highspy.Highs``. The next LP with the same shape and sparsity pattern is applied as
+differences (costs, column and row bounds, matrix values, the objective offset) and solved by
+simplex from the basis in place.
+Every ``check_every``-th warm solve, and every one that does not end optimal, is solved again
+cold (a new HiGHS model, the caller's options) and the two objectives compared; a
+disagreement beyond ``CHECK_REL`` raises (HiGHS has open warm-start issues, #3194 and #3294), a
+warm failure takes the cold answer. Simplex ends on a vertex: where several optima cost the
+same, the capacities may differ from an interior-point solve's, the cost never.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+
+from planner.solver.highs import LpRun, _solution, _status, run_interruptible, solve_lp
+from planner.solver.numerics import LinearProgram, Scaling, check_solution
+
+CHECK_EVERY = 5
+"""A warm solve in this many is checked against a cold one."""
+CHECK_REL = 1e-6
+"""Largest relative difference of the objectives of a warm and a cold solve."""
+
+
+class WarmStartMismatch(RuntimeError):
+    """A warm-started solve disagreed with the cold solve of the same LP."""
+
+
+@dataclass
+class _Entry:
+    key: str
+    lp: LinearProgram
+    highs: highspy.Highs
+    warm_solves: int = 0
+
+
+KEEP = 4
+"""Structures kept per process (a sweep point and its grid-only baseline are two)."""
+
+_KEPT: dict[str, _Entry] = {}
+
+
+def structure_key(lp: LinearProgram) -> str:
+    """Shape and sparsity pattern of ``lp``: equal keys can be changed into one another."""
+    digest = hashlib.sha256()
+    digest.update(np.asarray(lp.shape, dtype=np.int64).tobytes())
+    digest.update(np.asarray(lp.matrix.indptr, dtype=np.int64).tobytes())
+    digest.update(np.asarray(lp.matrix.indices, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+def forget() -> None:
+    """Drop the kept models (tests; a worker's memory)."""
+    _KEPT.clear()
+
+
+def solve_warm(
+    lp: LinearProgram,
+    options: Mapping[str, Any],
+    time_limit_s: float | None = None,
+    check_every: int = CHECK_EVERY,
+) -> LpRun:
+    """Solve ``lp`` warm from the last LP of the same structure, else cold (and keep it).
+
+    The returned run's ``stats`` say how: ``warm_start`` 1 or 0, and ``warm_check_rel`` the
+    relative objective difference when the solve was checked against a cold one (NaN if not).
+    """
+    key = structure_key(lp)
+    entry = _KEPT.pop(key, None)
+    simplex = {**dict(options), "solver": "simplex"}
+    simplex.pop("run_crossover", None)
+    if entry is None:
+        run = solve_lp(lp, simplex, time_limit_s, scale=False)
+        if run.status == "optimal":
+            _keep(_Entry(key, lp, run.highs))
+        run.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan")}
+        return run
+    started = time.perf_counter()
+    _apply_differences(entry.highs, entry.lp, lp)
+    if time_limit_s is not None:
+        entry.highs.setOptionValue("time_limit", float(time_limit_s))
+    handoff_s = time.perf_counter() - started
+    started = time.perf_counter()
+    run_interruptible(entry.highs)
+    highs_s = time.perf_counter() - started
+    status = _status(entry.highs)
+    entry.warm_solves += 1
+    run = _run_of(entry.highs, lp, status, handoff_s, highs_s)
+    checked = status != "optimal" or entry.warm_solves % check_every == 0
+    rel = float("nan")
+    if checked:
+        cold = solve_lp(lp, options, time_limit_s)
+        if status != "optimal":
+            cold.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan")}
+            return cold
+        if cold.status == "optimal":
+            rel = abs(run.objective - cold.objective) / max(1.0, abs(cold.objective))
+            if rel > CHECK_REL:
+                raise WarmStartMismatch(
+                    f"a warm-started simplex solve gave {run.objective:.9g}, a cold solve "
+                    f"{cold.objective:.9g} (relative {rel:.2e}): solve without reuse"
+                )
+    entry.lp = lp
+    _keep(entry)
+    run.stats |= {"warm_start": 1.0, "warm_check_rel": rel}
+    return run
+
+
+def _keep(entry: _Entry) -> None:
+    """Keep ``entry`` as the most recent; drop the oldest beyond :data:`KEEP`."""
+    _KEPT[entry.key] = entry
+    while len(_KEPT) > KEEP:
+        _KEPT.pop(next(iter(_KEPT)))
+
+
+def _apply_differences(highs: highspy.Highs, old: LinearProgram, new: LinearProgram) -> None:
+    """Change the model in ``highs`` (built from ``old``) into ``new`` (same structure)."""
+    cost = np.flatnonzero(old.cost != new.cost)
+    if cost.size:
+        highs.changeColsCost(cost.size, cost.astype(np.int32), new.cost[cost])
+    cols = np.flatnonzero((old.col_lower != new.col_lower) | (old.col_upper != new.col_upper))
+    if cols.size:
+        highs.changeColsBounds(
+            cols.size, cols.astype(np.int32), new.col_lower[cols], new.col_upper[cols]
+        )
+    rows = np.flatnonzero((old.row_lower != new.row_lower) | (old.row_upper != new.row_upper))
+    if rows.size:
+        highs.changeRowsBounds(  # type: ignore[attr-defined]
+            rows.size, rows.astype(np.int32), new.row_lower[rows], new.row_upper[rows]
+        )
+    changed = np.flatnonzero(old.matrix.data != new.matrix.data)
+    if changed.size:
+        col_of = np.repeat(np.arange(new.shape[1]), np.diff(new.matrix.indptr))
+        for k in changed.tolist():
+            highs.changeCoeff(int(new.matrix.indices[k]), int(col_of[k]), float(new.matrix.data[k]))
+    if old.offset != new.offset:
+        highs.changeObjectiveOffset(new.offset)
+
+
+def _run_of(
+    highs: highspy.Highs, lp: LinearProgram, status: str, handoff_s: float, highs_s: float
+) -> LpRun:
+    scaling = Scaling.identity(lp)
+    x = row_dual = col_dual = None
+    check = None
+    if status == "optimal":
+        x, row_dual, col_dual = _solution(highs, scaling)
+        check = check_solution(lp, x)
+        if not check.ok:
+            status = "numerical_error"
+    info = highs.getInfo()
+    return LpRun(
+        highs=highs,
+        lp=lp,
+        scaled_lp=lp,
+        scaling=scaling,
+        status=status,
+        x=x,
+        row_dual=row_dual,
+        col_dual=col_dual,
+        check=check,
+        handoff_s=handoff_s,
+        highs_s=highs_s,
+        stats={
+            "ipm_iteration_count": info.ipm_iteration_count,
+            "simplex_iteration_count": info.simplex_iteration_count,
+            "crossover_iteration_count": info.crossover_iteration_count,
+            "crossover_retry": 0.0,
+        },
+    )
