@@ -11,6 +11,7 @@ This module is the public API only: internal code imports the modules it needs, 
 
 from planner.errors import InstanceError, SolveError, SolverOptionError
 from planner.inputs.instance import Instance, load_instance
+from planner.portfolio import Portfolio, PortfolioResult, load_portfolio, solve_portfolio
 from planner.results.result import Prices, Result
 from planner.solve import DEFAULT_SOLVER_OPTIONS, SolveSettings, solve
 from planner.sweep.breakeven import breakeven
@@ -23,6 +24,8 @@ __all__ = [
     "DEFAULT_SOLVER_OPTIONS",
     "Instance",
     "InstanceError",
+    "Portfolio",
+    "PortfolioResult",
     "Prices",
     "Result",
     "SolveError",
@@ -33,7 +36,9 @@ __all__ = [
     "breakeven",
     "frontier",
     "load_instance",
+    "load_portfolio",
     "load_sweep",
     "run_sweep",
     "solve",
+    "solve_portfolio",
 ]

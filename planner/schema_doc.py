@@ -20,6 +20,7 @@ from planner.formats import num
 from planner.inputs.base import hourly_bounds
 from planner.inputs.catalogue import KINDS, listed
 from planner.inputs.contract import Outage
+from planner.inputs.flexibility import Flexibility
 from planner.inputs.hourly import SeriesRef
 from planner.inputs.pathway import Pathway, Trajectories
 from planner.inputs.policy import Policy
@@ -28,6 +29,7 @@ from planner.inputs.scenarios import Recourse, Risk, Scenario, Scenarios
 from planner.inputs.sections import Demand, Finance
 from planner.inputs.spec import InstanceSpec
 from planner.inputs.time_axis import RepresentativePeriods, TimeAxis
+from planner.portfolio.schema import Contract, PortfolioPolicy, PortfolioSpec, Site
 from planner.shipped.catalogue import SHIPPED
 from planner.shipped.costs import FIGURES, derived
 from planner.shipped.results import RESULTS_FILE
@@ -59,6 +61,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("time", TimeAxis, ""),
     ("time.representative_periods", RepresentativePeriods, "optional"),
     ("demand", Demand, ""),
+    ("demand.flexibility", Flexibility, "optional; docs/formulation.md, Flexible load"),
     ("finance", Finance, ""),
     *(
         (
@@ -76,6 +79,10 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("scenarios.recourse", Recourse, "optional; null: no recourse"),
     ("pathway", Pathway, "optional; docs/formulation.md, Pathway"),
     ("pathway.trajectories", Trajectories, "optional; one entry per period"),
+    ("portfolio file", PortfolioSpec, "a file of its own, top-level `sites`; docs/portfolio.md"),
+    ("portfolio sites[]", Site, "at least one"),
+    ("portfolio contracts[]", Contract, "optional"),
+    ("portfolio policy", PortfolioPolicy, "optional"),
     ("{pvlib: ...}", PvArray, "the block of an hourly field, meant for `solar[].capacity_factor`"),
 ]
 """The documented sections, the resource kinds from the catalogue, in file order."""

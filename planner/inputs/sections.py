@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from planner.inputs.base import Hourly, Number, Schema
+from planner.inputs.flexibility import Flexibility
 from planner.inputs.hourly import HourlyValue
 
 
@@ -16,6 +17,9 @@ class Demand(Schema):
     load_mw: Annotated[HourlyValue, Hourly(ge=0)] = Field(description="demand each hour, MW")
     value_of_lost_load_usd_per_mwh: Number = Field(
         10_000.0, gt=0, description="cost of each MWh of demand not served, $/MWh"
+    )
+    flexibility: Flexibility | None = Field(
+        None, description="load that may be shifted in time or between sites (null: rigid)"
     )
 
 

@@ -22,6 +22,7 @@ from planner.model import (
     available,
     certificates,
     clean_firm,
+    flexibility,
     fusion,
     grid,
     policies,
@@ -102,6 +103,7 @@ def build_into(m: pyo.Block, inst: Instance, formulation: str = "lean") -> Regis
     for k in KINDS:
         BUILDERS[k.key](m, reg, inst)
     available.add(m, reg, inst, lean=formulation == "lean")
+    flexibility.add(m, reg, inst)
 
     load = inst.spec.demand.load_mw
     voll = inst.spec.demand.value_of_lost_load_usd_per_mwh
