@@ -93,11 +93,15 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     for path in (ROOT / "instances").glob("*.yaml"):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "sites" in raw:  # a portfolio: its sites are the instances fuzzed here
+            continue
         raw["time"]["hours"] = HOURS
         (folder / path.name).write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     for path in (ROOT / "instances" / "sweeps").glob("*.yaml"):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        raw["overrides"]["time.hours"] = HOURS
+        if "portfolio" in str(raw.get("base")):
+            continue  # a sweep of the portfolio: tests/test_portfolio.py
+        raw.setdefault("overrides", {})["time.hours"] = HOURS
         (folder / "sweeps" / path.name).write_text(
             yaml.safe_dump(raw, sort_keys=False), encoding="utf-8"
         )

@@ -23,6 +23,8 @@ from planner.cli import main
 from planner.errors import InstanceError
 from planner.portfolio import report_data
 
+ROOT = Path(__file__).resolve().parents[1]
+
 HOURS_PER_YEAR = 8760.0
 
 
@@ -286,3 +288,22 @@ def test_the_shipped_portfolio_solves_on_a_short_horizon() -> None:
     moved_in = sum(hourly[(s, "moved_in_mw")] for s in res.sites)
     moved_out = sum(hourly[(s, "moved_out_mw")] for s in res.sites)
     assert (moved_in - moved_out).abs().max() <= 1e-6
+
+
+def test_a_sweep_over_the_shipped_portfolio(tmp_path: Path) -> None:
+    """The flexibility sweep's base, two days, two temporal shares: every point a portfolio
+    solve, its record holding the portfolio's figures and each site's capacities."""
+    import yaml
+
+    spec = {
+        "name": "flex",
+        "base": str(ROOT / "instances" / "portfolio_three_sites.yaml"),
+        "overrides": {"time.hours": 48, "representative_periods": None},
+        "parameters": [{"path": "flexibility.share", "values": [0.0, 0.2]}],
+    }
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    sweep = planner.load_sweep(tmp_path / "s.yaml", allowed_dirs=[ROOT / "instances"])
+    table = planner.run_sweep(sweep, workers=1, out=tmp_path / "out", progress=False)
+    assert list(table["status"]) == ["optimal", "optimal"]
+    assert "texas.solar_pv_capacity_mw" in table
+    assert table["cost_usd_per_mwh_load"].iloc[1] <= table["cost_usd_per_mwh_load"].iloc[0] + 1e-6

@@ -179,7 +179,7 @@ def test_example_specs_are_valid() -> None:
     sizes = {}
     for path in sorted((ROOT / "instances" / "sweeps").glob("*.yaml")):
         sizes[path.stem] = len(planner.load_sweep(path).points)
-    assert sizes == {"cfe_target": 11, "fusion_price": 15, "scenarios": 12}
+    assert sizes == {"cfe_target": 11, "flexibility": 16, "fusion_price": 15, "scenarios": 12}
 
 
 # -- problems ---------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ def _short(path: str) -> tuple[str, str, float]:
     parts = path.split(".")
     words, unit, scale = field_parts(parts[-1])
     owner = parts[1] if len(parts) == 3 else ""
+    if len(parts) == 2 and parts[0] not in ("policy", "time", "demand", "finance"):
+        owner = parts[0]  # flexibility.share: "flexibility share"
     return f"{owner} {words}".strip(), unit, scale
 
 

@@ -12,24 +12,27 @@ the price. Two methods:
 ``max_price``). There its reduced cost ``r`` ($/MWh of deliverable energy,
 ``Result.prices.fusion_reduced_cost``) prices the first MW with that optimum's hourly marginal
 costs and policy shadow prices, which stay optimal at every lower price while the offer stays
-out; a take-or-pay offer's price does not change the value of its energy, so its first MW pays
-exactly below ``price - r``. One solve either side of that estimate (+- 0.9 tol) confirms it:
-three solves. Where a confirmation disagrees (degenerate duals) the search goes on from the
-bracket it has, with the next estimate, then ``low`` and k-section. An as-available offer's
-price changes the hours it takes, so one reduced cost does not give its break-even: it is
-searched with ``bisect`` (the ``method`` column says so).
+out; a take-or-pay offer's price does not change the value of its energy, so ``price - r``
+bounds the break-even from above (exactly it when the duals are unique). One solve 0.1 tol
+above that estimate and one 1.8 tol below confirm it: three solves. The optimal cost is
+concave in the price, with slope ``capacity x deliverable MWh per MW`` where the offer is
+contracted and flat where it is not, so the contracted solve bounds the break-even from below
+too; the result is the midpoint of the two bounds (see :meth:`_Search.bounds`). Where a
+confirmation disagrees, the search goes on from the bracket it has, with the next estimate,
+then ``low`` and k-section. An as-available offer's price changes the hours it takes, so one
+reduced cost does not give its break-even: it is searched with ``bisect`` (the ``method``
+column says so).
 
 ``bisect``: the bracket between a price where the offer is contracted (``low``) and one where
 it is not (``high``, default max(2 x the offer's price, 100), doubled until it is not, up to
 ``max_price``) is narrowed until it is at most ``2 * tol`` wide, as many prices per round as
 there are workers (k-section), the first round after the bracket is known at the estimate
-``price - r`` +- 0.9 tol (about ten solves).
+``price - r`` +- 0.9 tol (four to twelve solves).
 
-Both report the bracket's midpoint (+- tol) and say in ``note`` when no price in range is a
-break-even (contracted up to ``max_price``: censored; not even at ``low``) and when the offer
-is cap-bound (at its ``max_capacity_mw`` just below the break-even). ``by`` repeats the search
-for each value of other parameters (e.g. per CFE target), all searches sharing each round's
-batch.
+Both report a break-even within +- tol, say in ``note`` when no price in range is one
+(contracted up to ``max_price``: censored; not even at ``low``) and in ``cap_bound`` when the
+offer is at its ``max_capacity_mw`` just below the break-even. ``by`` repeats the search for
+each value of other parameters (e.g. per CFE target), all searches sharing each round's batch.
 """
 
 from __future__ import annotations
@@ -122,16 +125,12 @@ class _Search:
         return lower is not None and upper is not None and upper - lower <= 2 * self.tol
 
     def bounds(self) -> tuple[float | None, float | None]:
-        """Where the break-even lies: the solved bracket, which a ``fast`` search narrows with
-        what the solves prove.
-
-        Every estimate ``price - r`` bounds it from above (the optimum without the offer stays
-        optimal at every price above it). The optimal cost V(p) is concave in the price, with
-        slope ``capacity x deliverable MWh per MW`` at a contracted price ``lo`` and flat from
-        the break-even on, at its value V0 where the offer is left out; so the break-even is at
-        least ``lo + (V0 - V(lo)) / (capacity x deliverable MWh per MW)`` (equal when the
-        contracted capacity is the same from ``lo`` to the break-even).
-        """
+        """Where the break-even lies: the solved bracket, narrowed (``fast``) by what the solves
+        prove. Every estimate ``price - r`` bounds it from above (the optimum without the offer
+        stays optimal above it). The optimal cost V(p) is concave, with slope ``capacity x
+        deliverable MWh per MW`` at a contracted price ``lo`` and flat, at V0, where the offer
+        is left out: the break-even is at least ``lo + (V0 - V(lo)) / slope`` (equal when the
+        contracted capacity is the same from ``lo`` to the break-even)."""
         lo, hi = self.lo, self.hi
         if self.method != "fast" or lo is None or hi is None:
             return lo, hi
@@ -180,10 +179,8 @@ class _Search:
         return [lo + step * i for i in range(1, k + 1)]
 
     def _confirmations(self, lo: float | None, hi: float) -> list[float]:
-        """One price either side of the estimate from the lowest price where the offer is left
-        out, if that estimate is new and in the bracket: 0.1 tol above (it bounds the
-        break-even from above, up to the solver's tolerance) and 1.8 tol below (``low`` if
-        that is lower)."""
+        """0.1 tol above and 1.8 tol below (not under ``low``) the estimate from the lowest
+        price where the offer is left out, if that estimate is new and in the bracket."""
         estimate = self._estimate(hi)
         if (
             estimate is None

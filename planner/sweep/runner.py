@@ -43,6 +43,7 @@ import pandas as pd
 
 from planner.errors import InstanceError
 from planner.hashing import content_hash, to_json
+from planner.portfolio.load import Portfolio
 from planner.sweep.backends import Backend, available_cores, make_backend
 from planner.sweep.export import export
 from planner.sweep.keys import now, point_key
@@ -158,8 +159,19 @@ class Runner:
                 }
                 yield Prepared(key, point, base.source, invalid=record)
                 continue
-            raw = inst.spec.model_dump()
-            ihash = content_hash(raw)
+            if isinstance(inst, Portfolio):
+                # a portfolio point is re-read on the worker from its file's content (with
+                # the point's overrides) and the folders its sites come from
+                raw = dict(inst.raw)
+                ihash = content_hash([raw, *(s.inst.spec.model_dump() for s in inst.sites)])
+                where: dict[str, Any] = {
+                    "portfolio_dir": str(inst.base_dir),
+                    "allowed_dirs": tuple(str(d) for d in inst.allowed_dirs),
+                }
+            else:
+                raw = inst.spec.model_dump()
+                ihash = content_hash(raw)
+                where = {}
             key = point_key(ihash, self._version, options, sweep.baseline, sweep.reuse_model)
             task = Task(
                 key,
@@ -169,6 +181,7 @@ class Runner:
                 self.time_limit(sweep),
                 sweep.baseline,
                 sweep.reuse_model,
+                **where,
             )
             yield Prepared(key, point, base.source, task=task, instance_hash=ihash)
 

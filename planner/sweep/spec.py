@@ -53,6 +53,8 @@ from planner.inputs.instance import Instance, load_instance
 from planner.inputs.messages import describe_error
 from planner.inputs.paths import path_problem
 from planner.inputs.yaml_file import read_yaml_mapping, structure_problem
+from planner.portfolio.load import Portfolio, is_portfolio_file, load_portfolio
+from planner.portfolio.schema import PortfolioSpec
 from planner.sweep.expand import combinations, csv_problems, rebase_csv, try_overrides
 from planner.sweep.schema import (
     KEYED,
@@ -214,6 +216,16 @@ def load_sweep(path: str | Path, allowed_dirs: Iterable[str | Path] | None = Non
     return Sweep.from_dict(raw, path.parent, str(path), allowed_dirs)
 
 
+def base_path_problem(base: Any, path: str) -> str | None:
+    """Why ``path`` cannot be overridden in ``base`` (an instance, or a portfolio: its own
+    fields, or an instance path applied to every site), or None."""
+    if isinstance(base, Portfolio):
+        if path.split(".")[0] in PortfolioSpec.model_fields:
+            return None  # a field of the portfolio file: its value is checked by loading it
+        return path_problem(base.sites[0].inst.raw, path)
+    return path_problem(base.raw, path)
+
+
 def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, ...] = ()) -> Sweep:
     problems: list[str] = []
     bases: dict[str, Instance] = {}
@@ -228,7 +240,13 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
             problems.append(f"{source}: base[{i}]: {outside}")
             continue
         try:
-            loaded.append((name, load_instance(base_path, allowed_dirs=(*allowed, base_dir))))
+            folders = (*allowed, base_dir)
+            base = (
+                load_portfolio(base_path, allowed_dirs=folders)
+                if is_portfolio_file(base_path)
+                else load_instance(base_path, allowed_dirs=folders)
+            )
+            loaded.append((name, base))  # type: ignore[arg-type]
         except InstanceError as exc:
             problems += [f"{source}: base[{i}]: {p}" for p in exc.problems]
     names = [inst.name for _, inst in loaded]
@@ -295,7 +313,7 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
 
         bad_paths = False
         for path in spec.overrides:
-            if (problem := path_problem(inst.raw, path)) is not None:
+            if (problem := base_path_problem(inst, path)) is not None:
                 problems.append(f"{source}: overrides[{path}]: {problem}{on(label)}")
                 bad_paths = True
         fixed = rebased(spec.overrides)
@@ -304,7 +322,7 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
         if bad_paths or fixed_csv or fixed_problems:
             continue  # values cannot be judged on a broken base
         for i, param in enumerate(spec.parameters):
-            if (problem := path_problem(inst.raw, param.path)) is not None:
+            if (problem := base_path_problem(inst, param.path)) is not None:
                 problems.append(f"{source}: parameters[{i}].path: {problem}{on(label)}")
                 continue
             if too_many:
@@ -317,7 +335,7 @@ def _expand(spec: SweepSpec, base_dir: Path, source: str, allowed: tuple[Path, .
                 ):
                     problems.append(f"{source}: parameters[{i}].values[{j}]: {p}{on(label)}")
         for k, s in enumerate(spec.scenarios):
-            bad = [(path, path_problem(inst.raw, path)) for path in s.overrides]
+            bad = [(path, base_path_problem(inst, path)) for path in s.overrides]
             bad = [(path, problem) for path, problem in bad if problem is not None]
             problems += [
                 f"{source}: scenarios[{s.name}].overrides[{path}]: {problem}{on(label)}"

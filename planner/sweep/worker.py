@@ -16,6 +16,9 @@ from planner.errors import InstanceError
 from planner.hashing import to_json
 from planner.inputs.catalogue import kind
 from planner.inputs.instance import Instance
+from planner.portfolio.load import Portfolio
+from planner.portfolio.results import PortfolioResult
+from planner.portfolio.solve import solve_portfolio
 from planner.results.result import Result
 from planner.solve import solve
 from planner.solver.settings import SolveSettings
@@ -34,6 +37,10 @@ class Task:
     time_limit_s: float | None
     baseline: bool
     reuse_model: bool = False
+    portfolio_dir: str | None = None
+    """Set for a point of a portfolio: ``raw`` is the portfolio file's content, re-read here
+    (its sites' files must be readable on the worker) from this folder."""
+    allowed_dirs: tuple[str, ...] = ()
 
 
 def flatten(res: Result) -> dict[str, Any]:
@@ -79,6 +86,35 @@ def flatten(res: Result) -> dict[str, Any]:
     return record
 
 
+def flatten_portfolio(res: PortfolioResult) -> dict[str, Any]:
+    """One flat record of a solved portfolio: status, the portfolio's figures, each site's cost,
+    CFE score and load moved (``<site>_...``), each site's capacities
+    (``<site>.<resource>_capacity_mw``), and timings."""
+    pf = res.portfolio
+    time = pf.sites[0].inst.spec.time
+    record: dict[str, Any] = {
+        "status": res.status,
+        "error": None if res.ok else (res.message or f"solve ended with status {res.status}"),
+        "objective_usd": (
+            float(res.figures["total_cost_usd_per_yr"]) * pf.horizon_years if res.ok else None
+        ),
+        "time_start": time.start.isoformat(sep=" ", timespec="minutes"),
+        "modelled_hours": int(pf.sites[0].inst.hours),
+        "representative_periods": bool(time.period_sequence is not None),
+    }
+    if res.ok:
+        record |= {str(k): float(v) for k, v in res.figures.items()}
+        for site, row in res.table.iterrows():
+            for column, value in row.items():
+                if isinstance(value, (int, float)):
+                    record[f"{site}_{column}"] = float(value)
+        for site, result in res.sites.items():
+            for name, row in result.capacity.iterrows():
+                record[f"{site}.{name}_capacity_mw"] = float(row["capacity_mw"])
+    record |= {str(k): float(v) for k, v in res.timings.items()}
+    return record
+
+
 def _failure(res: Result) -> str:
     """The error text of a failed result: its status, and its diagnosis when it has one."""
     text = f"solve ended with status {res.status}"
@@ -97,11 +133,15 @@ def solve_task(task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
     started_at = now()
     started = time.perf_counter()
     try:
-        inst = Instance.from_dict(task.raw, source=task.source)
         settings = SolveSettings(
             dict(task.solver_options), task.time_limit_s, reuse=task.reuse_model
         )
-        record = flatten(solve(inst, baseline=task.baseline, settings=settings))
+        if task.portfolio_dir is not None:
+            pf = Portfolio.from_dict(task.raw, task.portfolio_dir, task.source, task.allowed_dirs)
+            record = flatten_portfolio(solve_portfolio(pf, settings=settings))
+        else:
+            inst = Instance.from_dict(task.raw, source=task.source)
+            record = flatten(solve(inst, baseline=task.baseline, settings=settings))
     except InstanceError as exc:
         record = {"status": "invalid", "error": str(exc), "objective_usd": None}
     except Exception as exc:
