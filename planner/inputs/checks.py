@@ -3,7 +3,12 @@ time axis, unique resource names, targets that need a grid."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from planner.inputs.catalogue import RESERVED_NAMES, listed
+from planner.inputs.contract import ContractOffer
+from planner.inputs.schedule import horizon_problems
 from planner.inputs.spec import InstanceSpec
 from planner.inputs.time_axis import TimeAxis
 
@@ -23,6 +28,13 @@ def time_checks(time: TimeAxis) -> list[str]:
                 f"time.representative_periods.count: must be <= {time.hours // rep.period_hours}, "
                 f"the number of whole {rep.period_hours}-hour periods in time.hours, got "
                 f"{rep.count}"
+            )
+        last = time.hours // rep.period_hours - 1
+        beyond = [p for p in rep.keep_periods if p > last]
+        if beyond:
+            problems.append(
+                f"time.representative_periods.keep_periods: must be in [0, {last}], the whole "
+                f"{rep.period_hours}-hour periods of time.hours, got {beyond[:5]}"
             )
         return problems
     if time.period_sequence is not None and time.period_hours is None:
@@ -58,6 +70,26 @@ def cross_checks(spec: InstanceSpec) -> list[str]:
                     f"{kind.key}[{item.name}].name: duplicate name (also used in {seen[item.name]})"
                 )
             seen[item.name] = kind.key
+    load = spec.demand.load_mw  # None when its series could not be read (reported already)
+    if isinstance(load, np.ndarray) and load.size and not (load > 0).any():
+        problems.append(
+            "demand.load_mw: is 0 in every modelled hour: there is nothing to supply, and every "
+            "share of demand (CFE score, matching) and cost per MWh would be undefined"
+        )
+    stamps = pd.date_range(spec.time.start, periods=spec.time.hours, freq="h")
+    for kind in listed():
+        for item in spec.items(kind):
+            if isinstance(item, ContractOffer) and item.outages:
+                problems += horizon_problems(spec, stamps, f"{kind.key}[{item.name}]", item)
+    if spec.scenarios is not None and spec.pathway is not None:
+        problems.append(
+            "scenarios, pathway: not both in one instance yet (the model of each is a composite "
+            "of blocks; years x scenarios is not built): solve them separately"
+        )
+    if spec.certificates and spec.grid is None:
+        problems.append(
+            "certificates: need a grid: a certificate re-labels the fossil part of grid imports"
+        )
     policy = spec.policy
     needs_grid = policy.emissions_cap_fraction_of_baseline is not None
     if needs_grid and spec.grid is None:

@@ -134,7 +134,9 @@ class Instance:
         try:
             spec = InstanceSpec.model_validate(raw)
         except pydantic.ValidationError as exc:
-            problems: list[str] = [f"{source}: {describe_error(err, raw)}" for err in exc.errors()]
+            problems: list[str] = [
+                f"{source}: {describe_error(err, raw, model=InstanceSpec)}" for err in exc.errors()
+            ]
             problems += series_problems_of_valid_parts(raw, ctx)
             raise InstanceError(problems) from None
         problems = []
@@ -147,8 +149,7 @@ class Instance:
         periods: dict[str, Any] = {}
         rep = resolved.time.representative_periods
         if rep is not None:
-            resolved, hour_index = aggregate_spec(resolved)
-            periods = {"method": "k-means", **rep.model_dump()}
+            resolved, hour_index, periods = aggregate_spec(resolved)
         return cls(
             spec=resolved,
             raw=raw,

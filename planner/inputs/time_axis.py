@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from planner.inputs.base import MAX_HOURS, Count, Hourly, Schema, Timestamp
+from planner.inputs.extremes import check_extreme_name, check_unique
 from planner.inputs.hourly import HourlyValue
 
 
@@ -29,6 +30,50 @@ class RepresentativePeriods(Schema):
         "the mean over the cluster's periods (annual totals exact, extremes smoothed away)",
     )
     seed: Count = Field(0, ge=0, le=2**32 - 1, description="seed of the clustering")
+    clustering: Literal["kmeans", "hierarchical"] = Field(
+        "kmeans",
+        description="`kmeans`: k-means (scikit-learn, seeded), medoid = the member closest "
+        "to the centroid; `hierarchical`: Ward's agglomerative clustering (deterministic, "
+        "faster; tsam's default), medoid = the member of least total distance to the others",
+    )
+    extreme_periods: Annotated[
+        list[Annotated[str, AfterValidator(check_extreme_name)]], AfterValidator(check_unique)
+    ] = Field(
+        [],
+        description="periods kept besides the clustered ones because they size the system, "
+        "each `<series>_<statistic>`: series `net_load` (load, MW, minus each variable "
+        "resource's capacity factor scaled to an equal share of the year's demand), `load` "
+        "(MW), `clean_share` (grid carbon-free share, 0-1), `price` (grid price, $/MWh); "
+        "statistic `max_hour`/`min_hour` (the period of the highest/lowest hour) or "
+        "`max_period`/`min_period` (highest/lowest mean); or `coincident_peaks` (every "
+        "period holding one of grid.coincident_peak_hours); e.g. `[net_load_max_period, "
+        "net_load_max_hour, net_load_min_period]` (default none: medoids only; grid series "
+        "are skipped without a grid)",
+    )
+    extreme_run_periods: Count = Field(
+        1,
+        ge=1,
+        le=31,
+        description="for the `max_period`/`min_period` extremes: keep the run of this many "
+        "consecutive periods of the highest/lowest mean (a dark, calm spell that sizes "
+        "long-duration storage), every period of it (1: one period)",
+    )
+    keep_periods: Annotated[list[Annotated[Count, Field(ge=0)]], AfterValidator(check_unique)] = (
+        Field(
+            [],
+            description="original periods (0-based: period p starts p x period_hours hours "
+            "after time.start) modelled as periods of their own, each standing for itself "
+            "(weight 1 period, taken from its cluster) whatever extreme_method; what "
+            "planner.periods.choose_representative_periods adds (default none)",
+        )
+    )
+    extreme_method: Literal["append", "replace", "new_cluster"] = Field(
+        "append",
+        description="how extreme periods join: `append`: a modelled period of their own "
+        "standing for themselves (weight 1 period, taken from their cluster); `replace`: "
+        "their hours replace those of their cluster's medoid (same weight); `new_cluster`: "
+        "a new cluster of the periods closer to them than to their own representative",
+    )
 
 
 class TimeAxis(Schema):
