@@ -366,8 +366,11 @@ def solve(
         **{f"{k}_energy": v for k, v in n.stores.e_nom_opt.to_dict().items()},
         **n.links.p_nom_opt.to_dict(),
     }
+    info = getattr(getattr(n.model, "solver_model", None), "getInfo", None)
+    iterations = int(info().ipm_iteration_count) if info is not None else -1
     return {
         "status": f"{status}/{condition}",
+        "ipm_iteration_count": iterations,
         "objective_usd": float(n.objective) + float(getattr(n, "objective_constant", 0.0) or 0.0),
         "network_s": network_s,
         "model_s": model_s,

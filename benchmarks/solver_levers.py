@@ -15,6 +15,9 @@ Cases whose name starts with ``form:`` first rewrite the compiled LP into an equ
     ``charge + discharge <= power`` instead of two rows per hour: one row per hour and unit
     fewer, but a smaller feasible set (it forbids charging and discharging at full power in
     the same hour), so the optimum is the same only where doing both never pays.
+``form:naive``
+    the planner's ``naive`` formulation (a generation variable and row per must-pay source
+    and hour instead of one shared curtailment variable), as PyPSA writes it.
 
 Reported per case: status, HiGHS seconds, iterations, objective and its relative difference
 to the first case (the current default), the solution check's largest violation. The current
@@ -67,6 +70,7 @@ CASES: dict[str, dict[str, Any]] = {
     "form:cfe_from_balance": {},
     "form:cfe_from_balance, 1 thread": {"threads": 1},
     "form:charge_plus_discharge": {},
+    "form:naive": {},
 }
 
 
@@ -120,10 +124,10 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     inst = planner.load_instance(case["instance"])
     if case.get("hours"):
         inst = inst.with_overrides({"time.hours": int(case["hours"])})
-    m, _ = build_model(inst)
-    compiled = compile_model(m)
     name = case["name"]
-    if name.startswith("form:"):
+    m, _ = build_model(inst, "naive" if name == "form:naive" else "lean")
+    compiled = compile_model(m)
+    if name.startswith("form:") and name != "form:naive":
         FORMS[name[5:].split(",")[0]](compiled, m, inst)
     options = {**DEFAULT_SOLVER_OPTIONS, **CASES[name]}
     scale = options.pop("scale", None)

@@ -15,7 +15,7 @@ process. The optimum must agree to 1e-6 relative (``agree``).
 
 Prints and writes two tables: ``out/bench/vs_pypsa_runs-<timestamp>.csv`` (every run) and
 ``out/bench/vs_pypsa-<timestamp>.csv`` (per instance: median walls, the ratio planner / PyPSA
-of each alternating pair and its median).
+of each alternating pair where both solved and its median).
 """
 
 from __future__ import annotations
@@ -61,11 +61,14 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
             "status": res.status,
             "objective_usd": res.objective_usd,
             "highs_s": float(res.timings["highs_s"]),
+            "ipm_iteration_count": int(res.model_stats.get("ipm_iteration_count", -1)),
+            "crossover_retry": bool(res.model_stats.get("crossover_retry", 0.0)),
             "rows": int(res.model_stats["rows"]),
             "columns": int(res.model_stats["columns"]),
         }
     else:
-        merged = {**DEFAULT_SOLVER_OPTIONS, **options, "output_flag": False}
+        base = DEFAULT_SOLVER_OPTIONS if case.get("planner_defaults", True) else {}
+        merged = {**base, **options, "output_flag": False}
         out = pypsa_model.solve(inst, merged, io_api=case.get("io_api"))
         row["wall_s"] = time.perf_counter() - started
         row |= {k: v for k, v in out.items() if k != "capacity"}
@@ -92,12 +95,14 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     for name, part in runs.groupby("instance", sort=False):
         mine = part[part["tool"] == "planner"].set_index("repeat")
         theirs = part[part["tool"] == "pypsa"].set_index("repeat")
-        pair = (mine["wall_s"] / theirs["wall_s"]).dropna()
+        solved = (mine["status"] == "optimal") & (theirs["status"] == "ok/optimal")
+        pair = (mine["wall_s"] / theirs["wall_s"])[solved].dropna()
         objective = float(mine["objective_usd"].iloc[0])
         rel = (theirs["objective_usd"] - objective).abs().max() / abs(objective)
         rows.append(
             {
                 "instance": name,
+                "pypsa_status": ", ".join(sorted(set(theirs["status"].astype(str)))),
                 "repeats": len(pair),
                 "planner_wall_s": float(mine["wall_s"].median()),
                 "planner_highs_s": float(mine["highs_s"].median()),
@@ -120,7 +125,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="alternating pairs per instance")
     parser.add_argument("--hours", type=int, help="model only the first HOURS hours")
     parser.add_argument("--options", type=json.loads, help="HiGHS options of both (JSON)")
-    parser.add_argument("--pypsa-options", type=json.loads, help="PyPSA's HiGHS options (JSON)")
+    parser.add_argument(
+        "--pypsa-options",
+        type=json.loads,
+        help="PyPSA's HiGHS options instead of the planner's (JSON; '{}': HiGHS's defaults)",
+    )
     parser.add_argument("--io-api", choices=["lp", "mps", "direct"], help="linopy's hand-over")
     parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -137,19 +146,19 @@ def main() -> None:
             first = (len(rows) // 2) % 2 == 0  # alternate which goes first, pair by pair
             order = ["planner", "pypsa"] if first else ["pypsa", "planner"]
             for tool in order:
-                options = (
-                    args.pypsa_options if tool == "pypsa" and args.pypsa_options else args.options
-                )
+                own = tool == "pypsa" and args.pypsa_options is not None
+                options = args.pypsa_options if own else args.options
                 case = {
                     "tool": tool,
                     "instance": path,
                     "hours": args.hours,
                     "options": options,
                     "io_api": args.io_api,
+                    "planner_defaults": not own,
                 }
                 row = {"instance": Path(path).stem, "repeat": repeat, "tool": tool}
                 row |= child(case)
-                row["options"] = json.dumps(options or "default")
+                row["options"] = json.dumps(options if options is not None else "default")
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     runs = pd.DataFrame(rows)
