@@ -41,13 +41,12 @@ from typing import Any
 
 import pandas as pd
 
-from planner.errors import InstanceError
-from planner.hashing import content_hash, to_json
-from planner.portfolio.load import Portfolio
+from planner.hashing import to_json
 from planner.sweep.backends import Backend, available_cores, make_backend
 from planner.sweep.export import export
-from planner.sweep.keys import now, point_key
+from planner.sweep.keys import now
 from planner.sweep.options import point_options, time_limit
+from planner.sweep.prepare import prepare_points
 from planner.sweep.progress import Progress, RunStats, describe_stats
 from planner.sweep.schedule import Prepared, solve_points
 from planner.sweep.spec import Sweep, SweepError, load_sweep
@@ -137,53 +136,7 @@ class Runner:
         return time_limit(sweep)
 
     def _prepare(self, sweep: Sweep, options: dict[str, Any]) -> Iterator[Prepared]:
-        base_hashes = {
-            label: content_hash(inst.spec.model_dump()) for label, inst in sweep.bases.items()
-        }
-        for point in sweep.points:
-            base = sweep.bases[point.base]
-            try:
-                inst = base.with_overrides(point.overrides)
-            except InstanceError as exc:
-                key = content_hash(
-                    {
-                        "invalid": base_hashes[point.base],
-                        "overrides": to_json(point.overrides),
-                        "version": self._version,
-                    }
-                )
-                record = {
-                    "status": "invalid",
-                    "error": "; ".join(exc.problems),
-                    "objective_usd": None,
-                }
-                yield Prepared(key, point, base.source, invalid=record)
-                continue
-            if isinstance(inst, Portfolio):
-                # a portfolio point is re-read on the worker from its file's content (with
-                # the point's overrides) and the folders its sites come from
-                raw = dict(inst.raw)
-                ihash = content_hash([raw, *(s.inst.spec.model_dump() for s in inst.sites)])
-                where: dict[str, Any] = {
-                    "portfolio_dir": str(inst.base_dir),
-                    "allowed_dirs": tuple(str(d) for d in inst.allowed_dirs),
-                }
-            else:
-                raw = inst.spec.model_dump()
-                ihash = content_hash(raw)
-                where = {}
-            key = point_key(ihash, self._version, options, sweep.baseline, sweep.reuse_model)
-            task = Task(
-                key,
-                raw,
-                base.source,
-                options,
-                self.time_limit(sweep),
-                sweep.baseline,
-                sweep.reuse_model,
-                **where,
-            )
-            yield Prepared(key, point, base.source, task=task, instance_hash=ihash)
+        return prepare_points(sweep, options, self._version, self.time_limit(sweep))
 
     def _manifest(self, sweep: Sweep, prep: Prepared, options: dict[str, Any]) -> dict[str, Any]:
         return {
