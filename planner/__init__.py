@@ -15,6 +15,7 @@ from planner.portfolio import Portfolio, PortfolioResult, load_portfolio, solve_
 from planner.results.result import Prices, Result
 from planner.solve import DEFAULT_SOLVER_OPTIONS, SolveSettings, solve
 from planner.sweep.breakeven import breakeven
+from planner.sweep.curve import contract_curve
 from planner.sweep.frontier import frontier
 from planner.sweep.runner import run_sweep
 from planner.sweep.spec import SweepError, load_sweep
@@ -34,6 +35,7 @@ __all__ = [
     "SweepError",
     "__version__",
     "breakeven",
+    "contract_curve",
     "frontier",
     "load_instance",
     "load_portfolio",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,22 +52,42 @@ def add_objective(comp: Composite, spec: Scenarios, policy: Policy) -> None:
     """Expected-value targets (when asked: ``policy``'s, the base instance's) and the
     objective: the expected cost, plus ``weight`` times the CVaR of the outcomes' costs for
     ``cvar``."""
-    m = comp.m
-    p = [c.weight for c in comp.cases]
     if spec.targets == "expected":
         _expected_targets(comp, policy)
     costs = [comp.cost(k) for k in range(len(comp.cases))]
+    _risk_objective(comp, spec, costs, "")
+
+
+def _risk_objective(comp: Composite, spec: Scenarios, costs: list[Any], tag: str) -> None:
+    """``m.<tag>objective``: the expected value of ``costs``, plus the CVaR term for ``cvar``
+    (its variables and rows named with ``tag`` too, so that a second objective can be built
+    beside the first)."""
+    m = comp.m
+    p = [c.weight for c in comp.cases]
     # label: stochastic_objective
     expected = pyo.quicksum(p[k] * costs[k] for k in range(len(p)))
     if spec.risk.measure == "expected":
-        m.objective = pyo.Objective(expr=expected, sense=pyo.minimize)
+        m.add_component(f"{tag}objective", pyo.Objective(expr=expected, sense=pyo.minimize))
         return
     # label: cvar_excess -- u_k >= cost_k - eta, u_k >= 0
-    m.eta = pyo.Var()
-    m.excess = pyo.Var(range(len(p)), bounds=(0.0, None))
-    m.excess_ge = pyo.Constraint(range(len(p)), rule=lambda m, k: m.excess[k] >= costs[k] - m.eta)
-    tail = pyo.quicksum(p[k] * m.excess[k] for k in range(len(p))) / (1.0 - spec.risk.alpha)
-    m.objective = pyo.Objective(expr=expected + spec.risk.weight * (m.eta + tail))
+    eta = pyo.Var()
+    excess = pyo.Var(range(len(p)), bounds=(0.0, None))
+    m.add_component(f"{tag}eta", eta)
+    m.add_component(f"{tag}excess", excess)
+    m.add_component(
+        f"{tag}excess_ge",
+        pyo.Constraint(range(len(p)), rule=lambda _, k: excess[k] >= costs[k] - eta),
+    )
+    tail = pyo.quicksum(p[k] * excess[k] for k in range(len(p))) / (1.0 - spec.risk.alpha)
+    m.add_component(
+        f"{tag}objective", pyo.Objective(expr=expected + spec.risk.weight * (eta + tail))
+    )
+
+
+def _penalty_income(comp: Composite, k: int) -> Any | None:
+    """Case k's delivery penalties received (a negative cost), or None if it has none."""
+    terms = [t.expr for t in comp.regs[k].costs if t.component == "delivery_penalty"]
+    return pyo.quicksum(terms) if terms else None
 
 
 def _expected_targets(comp: Composite, base_policy: Policy) -> None:
@@ -185,9 +206,33 @@ def _hedging(
     p = np.array([c.weight for c in comp.cases])
     out: dict[str, float] = {}
     comp.m.first_stage_equal.deactivate()
-    run = _solve(comp, settings)
-    if run.status == "optimal":
-        out["evpi_usd"] = plan_value - _risk_value(_case_costs(comp), p, spec)
+    plan_net = plan_value
+    income = [_penalty_income(comp, k) for k in range(len(comp.cases))]
+    if any(i is not None for i in income):
+        # a buyer who knew the outcome would sign a plant it knows is late only to collect
+        # its penalty, and no seller who knew it too would sign: the wait-and-see problem
+        # leaves the penalties out (docs/formulation.md, "Delivery risk", EVPI)
+        net = [comp.cost(k) - (i if i is not None else 0.0) for k, i in enumerate(income)]
+        # the plan on the same footing: its cost without the penalties it expects to receive
+        plan_net = _risk_value(np.array([float(pyo.value(c)) for c in net]), p, spec)
+        _set_objective(comp, active=False)
+        _risk_objective(comp, spec, net, "ws_")
+        run = _solve(comp, settings)
+        ws_value = float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None
+        for name in ("ws_objective", "ws_excess_ge", "ws_excess", "ws_eta"):
+            if comp.m.find_component(name) is not None:
+                comp.m.del_component(name)
+        _set_objective(comp, active=True)
+        notes.append(
+            "EVPI: the plan and the wait-and-see outcomes are compared without delivery "
+            "penalties (with foresight a buyer would sign a plant it knows is late only to "
+            "collect them)"
+        )
+    else:
+        run = _solve(comp, settings)
+        ws_value = _risk_value(_case_costs(comp), p, spec) if run.status == "optimal" else None
+    if ws_value is not None:
+        out["evpi_usd"] = plan_net - ws_value
     else:
         notes.append(f"EVPI: the wait-and-see problem ended {run.status}")
     comp.m.first_stage_equal.activate()
@@ -207,6 +252,14 @@ def _hedging(
     for _, _, data in first_stage_vars(comp.blocks[0], names):
         data.unfix()
     return out
+
+
+def _set_objective(comp: Composite, active: bool) -> None:
+    """Switch the plan's objective (and its CVaR rows) on or off."""
+    for name in ("objective", "excess_ge"):
+        component = comp.m.find_component(name)
+        if component is not None:
+            component.activate() if active else component.deactivate()
 
 
 def _on_time_plan(
@@ -255,9 +308,10 @@ def _plan_result(
         .groupby(["kind", "resource", "component"], as_index=False)[["cost_usd", "cost_usd_per_yr"]]
         .sum()
     )
-    metrics = sum(
-        (r.metrics * pk for r, pk in zip(results, p, strict=True)), start=pd.Series(dtype=float)
-    )
+    # (a sum started from an empty Series would be NaN everywhere: index alignment)
+    metrics = pd.concat(
+        [r.metrics.astype(float) * pk for r, pk in zip(results, p, strict=True)], axis=1
+    ).sum(axis=1, min_count=1)
     objective = float(costs["cost_usd"].sum())
     plan = dataclasses.replace(
         first,

@@ -140,3 +140,20 @@ def test_fast_agrees_with_bisect_on_a_shipped_week(site: str, offer: str, tmp_pa
     assert fast["note"] == bisect["note"] == ""
     assert fast["solves"] <= 3 < bisect["solves"]
     assert abs(fast["breakeven_usd_per_mwh"] - bisect["breakeven_usd_per_mwh"]) <= 0.5
+
+
+def test_the_contract_curve_steps_at_the_break_even_and_says_when_the_cap_binds(
+    tmp_path: Path,
+) -> None:
+    """The two hours above with the offer capped at 60 MW: below 50 $/MWh each MW saves
+    100 - 2 p $, so all 60 are signed (the cap sets the MW: cap-bound); above 50, none. At
+    30 $/MWh the cost is 2 x 30 x 60 + 40 x 40 + 60 x 40 = 7,600 $ over the two hours."""
+    inst = two_hours(fusion(max_capacity_mw=60))
+    curve = planner.contract_curve(inst, "helion", [70, 30, 51, 49], workers=1, out=tmp_path)
+    assert list(curve["price_usd_per_mwh"]) == [30, 49, 51, 70]
+    assert list(curve["capacity_mw_contracted"].round(3)) == [60, 60, 0, 0]
+    assert list(curve["cap_bound"]) == [True, True, False, False]
+    assert curve["total_cost_usd_per_yr"].iloc[0] * YEARS == pytest.approx(7600, rel=1e-6)
+    assert (tmp_path / "contract_curve.csv").exists()
+    with pytest.raises(planner.SweepError, match="no offer named 'x'"):
+        planner.contract_curve(inst, "x", [10], workers=1, out=tmp_path)

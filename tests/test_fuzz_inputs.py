@@ -96,6 +96,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if "sites" in raw:  # a portfolio: its sites are the instances fuzzed here
             continue
         raw["time"]["hours"] = HOURS
+        raw["time"].pop("representative_periods", None)  # 24 hours: one day, nothing to cluster
         (folder / path.name).write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     for path in (ROOT / "instances" / "sweeps").glob("*.yaml"):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from planner.data.calendar import place
 from planner.data.peaks import coincident_peaks_2022, placed
 from planner.data.regions import REGIONS, derived_path, derived_text, region_2022
 from planner.data.solar import capacity_factor
-from planner.shipped.catalogue import SHIPPED, write
+from planner.shipped.catalogue import SHIPPED, SITE_INSTANCES, write
 from planner.shipped.costs import FIGURES
 from planner.shipped.results import RESULTS_FILE, inputs_sha256, key_figures
 
@@ -44,10 +44,10 @@ def loaded() -> dict[str, planner.Instance]:
 def test_every_shipped_instance_is_listed_and_ranged() -> None:
     on_disk = {p.stem for p in INSTANCES.glob("*.yaml")}
     assert set(SHIPPED) <= on_disk
-    assert set(RANGES) == set(SHIPPED)
+    assert set(RANGES) == set(SITE_INSTANCES)
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", sorted(SITE_INSTANCES))
 def test_instance_loads_validates_and_has_a_full_year(
     name: str, loaded: dict[str, planner.Instance]
 ) -> None:
@@ -57,7 +57,7 @@ def test_instance_loads_validates_and_has_a_full_year(
     assert inst.spec.grid is not None
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", sorted(SITE_INSTANCES))
 def test_instance_profiles_fall_in_documented_ranges(
     name: str, loaded: dict[str, planner.Instance]
 ) -> None:
@@ -131,7 +131,7 @@ def test_every_csv_reference_states_its_provenance_and_source(name: str) -> None
         assert refs["grid.export_price_usd_per_mwh"] == price
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", sorted(SITE_INSTANCES))
 def test_instance_grid_is_its_regions_2022_data(
     name: str, loaded: dict[str, planner.Instance]
 ) -> None:
@@ -232,6 +232,27 @@ def test_generated_yaml_reads_back_as_written() -> None:
         "provenance": "real",
     }
     assert raw["grid"]["coincident_peak_hours"][0] == "2028-06-19 16:00"
+
+
+def test_the_axis_instances_are_their_sites_on_representative_days(
+    loaded: dict[str, planner.Instance],
+) -> None:
+    """stargate_delivery_risk and stargate_pathway: the stargate_tx campus (same load and grid)
+    on 24 representative days plus the extreme and coincident-peak days, one with scenarios
+    whose probabilities sum to 1, the other with its investment periods."""
+    base = loaded["stargate_tx"]
+    for name in ("stargate_delivery_risk", "stargate_pathway"):
+        inst = loaded[name]
+        assert SHIPPED[name].axis
+        assert inst.periods["count"] == 24
+        assert inst.hours % 24 == 0 and 24 * 24 < inst.hours < 8760
+        assert float(np.sum(inst.weights)) == pytest.approx(8760)
+        assert inst.spec.demand.load_mw.max() == pytest.approx(base.spec.demand.load_mw.max())
+    risk = loaded["stargate_delivery_risk"].spec.scenarios
+    assert risk is not None
+    assert sum(c.probability for c in risk.cases) == pytest.approx(1)
+    pathway = loaded["stargate_pathway"].spec.pathway
+    assert pathway is not None and list(pathway.periods) == [2028, 2030, 2032, 2035]
 
 
 def test_results_file_is_current(loaded: dict[str, planner.Instance]) -> None:

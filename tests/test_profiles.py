@@ -294,6 +294,7 @@ def test_site_frame_columns() -> None:
         "grid_wholesale_price_usd_per_mwh",
         "grid_carbon_intensity_t_per_mwh",
         "grid_carbon_free_share",
+        "wind_capacity_factor",
     ]
     assert re.fullmatch(r"2028-01-01 00:00", frame["timestamp"].iloc[0])
     described = columns(MALAGA_WA)

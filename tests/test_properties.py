@@ -23,7 +23,9 @@ def test_default_week_identities(week: planner.Instance) -> None:
     assert res.baseline is not None
     check_identities(res.baseline)
     assert res.metrics["hourly_cfe_score"] >= 0.9 - 1e-6
-    assert set(res.capacity.index) == {"helion", "solar_pv", "li_ion", "grid"}
+    firm = {"fission_restart", "smr", "geothermal", "gas_ccs"}  # the library, switched off
+    assert set(res.capacity.index) == {"helion", "solar_pv", "wind_ppa", "li_ion", "grid"} | firm
+    assert (res.capacity.loc[sorted(firm), "capacity_mw"] == 0).all()
     assert list(res.dispatch.index[:2].strftime("%Y-%m-%d %H:%M")) == [
         "2028-01-01 00:00",
         "2028-01-01 01:00",

@@ -214,10 +214,10 @@ def test_breakeven_folder_reads_its_horizon_from_the_store(tmp_path):  # type: i
 # -- issue 15, item 15: sweep tables read well and scroll when wide ------------------------------
 def test_sweep_tables_have_human_labels_and_scroll(sweep, tmp_path):  # type: ignore[no-untyped-def]
     from planner.report import write_sweep_report
-    from tests.test_report import check_tables_read_well
+    from tests.test_report import RESOURCE_NAMES, check_tables_read_well
 
     text = write_sweep_report(sweep[1], tmp_path / "report.html").read_text()
-    check_tables_read_well(text, {"li_ion", "solar_pv"})
+    check_tables_read_well(text, RESOURCE_NAMES)
     assert '<div class="scroll"><table id="sweep_results">' in text
     assert "cost_usd_per_mwh_load" not in text and "hourly_cfe_score" not in text
     from planner.report.excel import write_sweep_xlsx

@@ -128,7 +128,7 @@ def test_several_bases_each_get_every_point(tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     raw = yaml.safe_load(Path(DEFAULT).read_text())
     raw["name"] = "other"
-    for section in ("demand", "solar", "grid"):
+    for section in ("demand", "solar", "wind", "grid"):
         text = yaml.safe_dump(raw[section]).replace(
             "profiles/", str(ROOT / "instances" / "profiles") + "/"
         )

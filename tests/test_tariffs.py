@@ -142,6 +142,20 @@ def test_coincident_peak_hours_outside_the_horizon_are_warned_about() -> None:
     assert "coincident_peak_charge" not in set(res.costs["component"])
 
 
+def test_a_peak_charge_above_the_value_of_lost_load_is_warned_about() -> None:
+    """Two hours of 100 MW at 50 $/MWh, the second a coincident-peak hour charged
+    438 $/kW-yr: over a horizon of 2/8760 years a MW imported in it costs
+    1000 * 438 * 2 / 8760 = 100 $, above a value of lost load of 80 $/MWh. The optimum
+    leaves the peak hour unserved: 100 * 50 + 100 * 80 = 13,000 $, and says why."""
+    g = grid(coincident_peak_charge_usd_per_kw_yr=438, coincident_peak_hours=["2028-01-01 01:00"])
+    inst = tiny(2, grid=g)
+    inst = inst.with_overrides({"demand.value_of_lost_load_usd_per_mwh": 80})
+    res = planner.solve(inst, baseline=False)
+    assert res.objective_usd == pytest.approx(13_000, rel=1e-6)
+    assert res.dispatch["unserved_mw"].iloc[1] == pytest.approx(100, rel=1e-6)
+    assert any("more than demand.value_of_lost_load_usd_per_mwh (80)" in w for w in res.warnings)
+
+
 def test_without_charges_the_model_is_unchanged() -> None:
     inst = tiny(3, grid=grid())
     res = planner.solve(inst, baseline=False)

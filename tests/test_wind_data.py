@@ -1,5 +1,5 @@
 """Wind capacity factors (planner.data.wind): the power curve by hand, density, shear, the
-alignment of the 8760 hours, the annual figures of docs/wind_data.md, the EIA-930 fleet."""
+alignment of the 8760 hours, the annual figures of docs/data.md, Wind, the EIA-930 fleet."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def test_the_vectorised_density_correction_agrees_with_windpowerlibs_modelchain(
 PLAUSIBLE = {"abilene_tx": (0.30, 0.42), "dallas_tx": (0.30, 0.42)}
 PLAUSIBLE |= {"ashburn_va": (0.10, 0.20), "malaga_wa": (0.12, 0.22)}
 """Texas: about the ERCOT fleet (0.34) and below the best ATB classes (~0.5); Leesburg and
-Seattle-Tacoma: weak airport winds, far below their regions' fleets (docs/wind_data.md)."""
+Seattle-Tacoma: weak airport winds, far below their regions' fleets (docs/data.md, Wind)."""
 
 
 @pytest.mark.parametrize("site", sorted(PLAUSIBLE))
@@ -176,16 +176,13 @@ def test_annual_capacity_factor_per_site_is_plausible(site: str) -> None:
 
 
 def documented_table() -> list[list[str]]:
-    """The rows of the comparison table (docs/wind_data.md, or docs/data.md once merged)."""
-    for name in ("wind_data.md", "data.md"):
-        text = (ROOT / "docs" / name).read_text()
-        if "<!-- wind capacity factors" in text:
-            table = text.split("<!-- wind capacity factors")[1].split("\n\n")[0]
-            return [
-                [c.strip() for c in line.strip().strip("|").split("|")]
-                for line in table.splitlines()[3:]
-            ]
-    raise AssertionError("no table of wind capacity factors in docs/wind_data.md or data.md")
+    """The rows of the comparison table (docs/data.md, Wind)."""
+    text = (ROOT / "docs" / "data.md").read_text()
+    assert "<!-- wind capacity factors" in text, "no table of wind capacity factors in data.md"
+    table = text.split("<!-- wind capacity factors")[1].split("\n\n")[0]
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()[3:]
+    ]
 
 
 def test_documented_capacity_factors_are_computed() -> None:

@@ -1,7 +1,7 @@
 """Hourly capacity factors of a land-based wind plant: from a typical-year EPW weather file
 through a real turbine's power curve, or the region's real 2022 fleet output (EIA-930).
 
-Method of :func:`capacity_factor` (docs/wind_data.md has the sources, the choices and the
+Method of :func:`capacity_factor` (docs/data.md, Wind has the sources, the choices and the
 comparison with published capacity factors); every step is vectorised over the 8760 hours:
 
 1. **Weather.** The EPW file (:mod:`planner.data.weather` checks its 8760 rows); wind speed at
@@ -337,7 +337,7 @@ FLEET_CAPACITY_2022 = {
         "EIA-860M; the 2022 maximum hourly output, 2,621 MW, bounds it from below",
     ),
 }
-"""The denominators of :func:`fleet_capacity_factor_2022` (docs/wind_data.md: quoted figures,
+"""The denominators of :func:`fleet_capacity_factor_2022` (docs/data.md, Wind: quoted figures,
 to be checked against EIA-860M before a decision rests on the level; the hourly shape does not
 depend on them)."""
 
@@ -378,7 +378,7 @@ def fleet_capacity_factor_2022(
 
 def comparison_rows() -> list[tuple[str, str, float, str, float]]:
     """(site, weather file, annual CF from the weather, region, 2022 fleet CF) per shipped
-    site: the table of docs/wind_data.md."""
+    site: the table of docs/data.md, Wind."""
     rows = []
     for key, site in SITES.items():
         weather = float(site_capacity_factor(key).mean())

@@ -141,6 +141,16 @@ def _coincident_peak(
     # label: tariff_coincident_peak_charge
     rate = USD_PER_KW_TO_USD_PER_MW * g.coincident_peak_charge_usd_per_kw_yr
     per_hour = rate * inst.horizon_years / inside.size
+    voll = inst.spec.demand.value_of_lost_load_usd_per_mwh
+    weights = np.asarray(inst.spec.time.weights, dtype=float)[inside]
+    if (per_hour / weights > voll).any():
+        reg.warnings.append(
+            f"grid.coincident_peak_charge_usd_per_kw_yr: a MW imported in a coincident-peak "
+            f"hour costs {float((per_hour / weights).max()):,.0f} $ per MWh, more than "
+            f"demand.value_of_lost_load_usd_per_mwh ({voll:,.0f}): the plan may leave load "
+            "unserved in those hours rather than import (a campus curtailing for the peaks); "
+            "raise the value of lost load if it cannot"
+        )
     meter = hourly_vars(b.meter_mw)
     cost = pyo.quicksum(per_hour * meter[h] for h in inside.tolist())
     reg.add_cost(KIND, KIND, "coincident_peak_charge", cost)

@@ -53,7 +53,8 @@ def fusion_foak(name: str, max_mw: float | C, cod: str = START) -> dict[str, Any
 
 
 def fusion_low_capex(name: str, max_mw: float, cod: str = START) -> dict[str, Any]:
-    """A fusion plant at the low end of Schwartz et al.'s capital costs, as a capacity charge."""
+    """A fusion plant at the low end of Schwartz et al.'s capital cost *targets* (the costs at
+    which fusion would be valuable, not an estimate), as a capacity charge."""
     return {
         "name": name,
         "max_capacity_mw": max_mw,
@@ -92,6 +93,18 @@ def solar_ppa(name: str, capacity_factor: Any, max_mw: float) -> dict[str, Any]:
     }
 
 
+def wind_ppa(name: str, capacity_factor: Any, max_mw: float) -> dict[str, Any]:
+    """An as-produced wind PPA at the LevelTen Q4-2024 price."""
+    return {
+        "name": name,
+        "capacity_factor": capacity_factor,
+        "max_capacity_mw": max_mw,
+        "procurement": "ppa",
+        "ppa_price_usd_per_mwh": fig("wind_ppa_usd_per_mwh"),
+        "delivery": C("virtual", VIRTUAL),
+    }
+
+
 def li_ion(name: str = "li_ion") -> dict[str, Any]:
     """A Li-ion battery at NREL ATB 2024 costs (1 to 8 hours)."""
     return {
@@ -109,7 +122,7 @@ def li_ion(name: str = "li_ion") -> dict[str, Any]:
 
 
 def iron_air(name: str = "iron_air") -> dict[str, Any]:
-    """100-hour iron-air storage at Riepin & Brown's costs."""
+    """100-hour iron-air storage at its maker's cost target (labelled a target)."""
     return {
         "name": name,
         "power_capex_usd_per_kw": fig("iron_air_power_usd_per_kw"),

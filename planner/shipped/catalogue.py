@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.shipped.axes import delivery_risk, pathway
 from planner.shipped.blocks import (
     HOURS,
     START,
@@ -31,7 +32,9 @@ from planner.shipped.blocks import (
     ref,
     solar_build,
     solar_ppa,
+    wind_ppa,
 )
+from planner.shipped.clean_firm import clean_firm_offers
 from planner.shipped.headers import data_header, tariff_header
 from planner.shipped.profiles import site_frame
 from planner.shipped.sites import ABILENE_TX, ASHBURN_VA, MALAGA_WA, Site
@@ -51,19 +54,24 @@ class Shipped:
     build: Callable[[Shipped], dict[str, Any]]
     solar_in_csv: bool = False
     writes_profile: bool = True
+    axis: bool = False
+    """An instance of the scenario or pathway axis built on a site's instance (representative
+    days, not a full year of its own)."""
 
 
 def _default(s: Shipped) -> dict[str, Any]:
     p = s.profile
     return {
         "name": s.name,
-        "description": "100 MW datacenter near Abilene TX, ERCOT grid, fusion + solar + Li-ion "
-        "+ grid, 90 % hourly CFE",
+        "description": "100 MW datacenter near Abilene TX, ERCOT grid, fusion + solar + wind PPA + "
+        "Li-ion + grid, 90 % hourly CFE",
         "time": {"start": START, "hours": HOURS},
         "demand": {"load_mw": ref(p, "load_mw", s.site), "value_of_lost_load_usd_per_mwh": 10000},
         "finance": {"discount_rate": fig("discount_rate")},
         "fusion": [fusion_foak("helion", fig("helion_microsoft_mw"))],
+        "clean_firm": clean_firm_offers(s.peak_mw),
         "solar": [solar_build("solar_pv", ref(p, "solar_capacity_factor", s.site), 1000)],
+        "wind": [wind_ppa("wind_ppa", ref(p, "wind_capacity_factor", s.site), 400)],
         "storage": [li_ion()],
         "grid": grid_section(s.site, p, 150),
         "policy": {"hourly_cfe_target": C(0.9, "90 % hourly carbon-free energy")},
@@ -80,7 +88,9 @@ def _helion_wa(s: Shipped) -> dict[str, Any]:
         "demand": {"load_mw": ref(p, "load_mw", s.site)},
         "finance": {"discount_rate": fig("discount_rate")},
         "fusion": [fusion_foak("helion", fig("helion_microsoft_mw"))],
+        "clean_firm": clean_firm_offers(s.peak_mw),
         "solar": [solar_build("solar_pv", pvlib_block(s.site), 300)],
+        "wind": [wind_ppa("wind_ppa", ref(p, "wind_capacity_factor", s.site), 320)],
         "storage": [li_ion()],
         "grid": grid_section(s.site, p, 120),
         "policy": {"hourly_cfe_target": C(0.9, "90 % hourly carbon-free energy")},
@@ -100,7 +110,9 @@ def _stargate_tx(s: Shipped) -> dict[str, Any]:
             fusion_foak("fusion_foak", 500),
             fusion_low_capex("fusion_low_capex", 500),
         ],
+        "clean_firm": clean_firm_offers(s.peak_mw),
         "solar": [solar_build("solar_pv", pvlib_block(s.site), 4000)],
+        "wind": [wind_ppa("wind_ppa", ref(p, "wind_capacity_factor", s.site), 4000)],
         "storage": [li_ion(), iron_air()],
         "grid": grid_section(s.site, p, 1500),
         "policy": {"hourly_cfe_target": C(0.9, "90 % hourly carbon-free energy")},
@@ -120,11 +132,21 @@ def _dc_alley_va(s: Shipped) -> dict[str, Any]:
             fusion_foak("fusion_foak", 150),
             fusion_low_capex("fusion_low_capex", 150),
         ],
+        "clean_firm": clean_firm_offers(s.peak_mw),
         "solar": [solar_ppa("solar_ppa", pvlib_block(s.site), 1200)],
+        "wind": [wind_ppa("wind_ppa", ref(p, "wind_capacity_factor", s.site), 1200)],
         "storage": [li_ion(), iron_air()],
         "grid": grid_section(s.site, p, 450),
         "policy": {"hourly_cfe_target": C(0.9, "90 % hourly carbon-free energy")},
     }
+
+
+def _delivery_risk(s: Shipped) -> dict[str, Any]:
+    return delivery_risk(_stargate_tx(s))
+
+
+def _pathway(s: Shipped) -> dict[str, Any]:
+    return pathway(_stargate_tx(s))
 
 
 def _grid_only(s: Shipped) -> dict[str, Any]:
@@ -206,6 +228,45 @@ SHIPPED: dict[str, Shipped] = {
             _dc_alley_va,
         ),
         Shipped(
+            "stargate_delivery_risk",
+            (
+                "The stargate_tx campus deciding under delivery risk (two-stage stochastic "
+                "planning): the",
+                "first-of-a-kind fusion offer is signed before it is known whether the plant "
+                "comes on time",
+                "(probability 0.5), two years late (0.3) or never (0.2); solar and wind can be "
+                "added after",
+                "the outcome at a premium, a 95 % hourly CFE target holds in every outcome. The "
+                "probabilities",
+                "and the penalty are ASSUMPTIONS (planner/shipped/axes.py).",
+            ),
+            ABILENE_TX,
+            1000.0,
+            "profiles/stargate_tx_2028.csv",
+            _delivery_risk,
+            writes_profile=False,
+            axis=True,
+        ),
+        Shipped(
+            "stargate_pathway",
+            (
+                "The stargate_tx campus planned over 2028-2040 in four investment periods (2028, "
+                "2030, 2032,",
+                "2035): a 400 MW first phase growing to 1 GW by 2030, a grid getting cleaner, "
+                "solar and",
+                "storage getting cheaper, an hourly CFE target rising from 80 % to 100 % in "
+                "2035; perfect",
+                "foresight, net present cost (planner/shipped/axes.py for every trajectory and "
+                "its source).",
+            ),
+            ABILENE_TX,
+            1000.0,
+            "profiles/stargate_tx_2028.csv",
+            _pathway,
+            writes_profile=False,
+            axis=True,
+        ),
+        Shipped(
             "grid_only_baseline",
             (
                 "Reference: the 1 GW Abilene campus of stargate_tx supplied by the grid alone, "
@@ -222,12 +283,15 @@ SHIPPED: dict[str, Shipped] = {
 }
 """Every shipped instance, by name (= file stem under ``instances/``)."""
 
+SITE_INSTANCES = [name for name, s in SHIPPED.items() if not s.axis]
+"""The shipped instances of one site over a full year (not the axis instances)."""
+
 
 def yaml_text(s: Shipped) -> str:
     """The instance file of ``s``: header comments, then the body with cited numbers."""
     body = s.build(s)
     solar = ("csv" if s.solar_in_csv else "pvlib") if body.get("solar") else None
-    resources = any(body.get(kind) for kind in ("fusion", "solar", "storage"))
+    resources = any(body.get(kind) for kind in ("fusion", "solar", "wind", "storage"))
     header = s.header + ("",) + data_header(s.site, solar) + ("",) + tariff_header(resources)
     lines = []
     for h in header:

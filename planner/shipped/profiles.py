@@ -6,6 +6,9 @@
   (:func:`planner.data.calendar.place`);
 - solar capacity factor (where written): pvlib on the site's typical-year weather, by the hour
   of the year (:func:`planner.data.solar.capacity_factor_at`);
+- wind capacity factor: the region's 2022 wind fleet, EIA-930 generation over installed
+  capacity (:func:`planner.data.wind.fleet_capacity_factor_2022`), placed like the grid series
+  so that wind and grid keep the weather of the same hours (docs/data.md, wind);
 - demand: synthetic (:mod:`planner.data.synthetic_load`, fixed seed).
 
 Everything is computed from the shipped raw files and fixed seeds, so ``make instances``
@@ -23,6 +26,7 @@ from planner.data.calendar import modelled_hours, place
 from planner.data.regions import column_sources, data_dir, region_2022
 from planner.data.solar import capacity_factor_at
 from planner.data.synthetic_load import LoadShape, load_mw
+from planner.data.wind import FLEET_CAPACITY_2022, fleet_capacity_factor_2022
 from planner.shipped.sites import Site
 
 GRID_COLUMNS = (
@@ -50,7 +54,7 @@ def site_frame(
 
     Columns: ``timestamp``, ``load_mw``, (``solar_capacity_factor`` if ``with_solar``),
     ``grid_wholesale_price_usd_per_mwh``, ``grid_carbon_intensity_t_per_mwh``,
-    ``grid_carbon_free_share``.
+    ``grid_carbon_free_share``, ``wind_capacity_factor``.
     """
     stamps = modelled_hours(start, hours)
     rng = np.random.default_rng(site.load_seed)
@@ -66,6 +70,8 @@ def site_frame(
     grid = place(region_2022(site.data.region).frame, start, hours)
     for column in GRID_COLUMNS:
         frame[column] = grid[column].to_numpy()
+    wind = fleet_capacity_factor_2022(site.data.region)
+    frame["wind_capacity_factor"] = place(wind.to_numpy(), start, hours)
     return frame
 
 
@@ -88,5 +94,11 @@ def columns(site: Site) -> dict[str, Column]:
         f"pvlib single-axis AC capacity factor from the TMYx typical-year weather {weather} "
         "(instances/data/weather_tmyx/; NOAA ISD and Copernicus ERA5 via climate.onebuilding.org) "
         "by the hour of the year (docs/data.md)",
+    )
+    fleet = FLEET_CAPACITY_2022[site.data.region]
+    out["wind_capacity_factor"] = Column(
+        "derived",
+        f"the region's 2022 wind fleet: EIA-930 wind generation over about "
+        f"{fleet.installed_mw:,.0f} MW installed ({fleet.source}); {PLACED}",
     )
     return out
