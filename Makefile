@@ -58,6 +58,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/representative.py
 	$(PY) benchmarks/horizons.py 1 2 5
 	$(PY) benchmarks/solver_levers.py
+	$(PY) benchmarks/sweep_warm.py
+	$(PY) benchmarks/axes.py
+	$(PY) benchmarks/clean_firm_comparison.py
 	$(PY) -m pip install --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(PY) benchmarks/vs_pypsa.py
 

@@ -119,7 +119,14 @@ def pathway(body: dict[str, Any]) -> dict[str, Any]:
         "overrides": {
             2030: {"policy.hourly_cfe_target": 0.95},
             2032: {"policy.hourly_cfe_target": 0.95},
-            2035: {"policy.hourly_cfe_target": 1.0},
+            2035: {
+                "policy.hourly_cfe_target": C(
+                    1.0,
+                    "CAUTION: at 100 % hourly CFE 24 representative days overstated the cost by "
+                    "about 20 % at helion_wa_2028 (docs/performance.md): check this period over "
+                    "every hour before quoting it",
+                )
+            },
         },
         "contract_term_yr": C(20, "a 20-year PPA, as the Crane restart's"),
     }

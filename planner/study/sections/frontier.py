@@ -192,23 +192,34 @@ def _shape(
         lim = an.annual_energy_limit(site, fusion=False)
         peak = float(np.max(site.instance.spec.demand.load_mw))
         ratio = lim["solar_max_mw"] / peak
-        text = (
-            f"{site.name}: solar, the only variable renewable offered, is limited to "
-            f"{num(lim['solar_max_mw'], 0)} MW ({num(ratio, 1)}x the peak load)"
-        )
+        spec = site.instance.spec
+        wind_mw = sum(float(w.max_capacity_mw or 0.0) for w in spec.wind)
+        only = "the only variable renewable offered" if wind_mw <= 0 else "offered"
+        text = f"{site.name}: solar, {only}, is limited to {num(lim['solar_max_mw'], 0)} MW "
+        text += f"({num(ratio, 1)}x the peak load)"
+        if wind_mw > 0:
+            text += f", wind to {num(wind_mw, 0)} MW ({num(wind_mw / peak, 1)}x)"
         if len(ref):
             text += (
                 f"; annual matching alone reaches {num(ref['hourly_cfe_score_pct'].iloc[0], 1)} % "
                 "hourly CFE"
             )
         reasons.append(text + ".")
+    any_wind = any(
+        float(w.max_capacity_mw or 0.0) > 0 for site in r.sites for w in site.instance.spec.wind
+    )
     reasons += [
-        "No wind is offered (solar, Li-ion, iron-air, fusion and the grid), and the clean firm "
-        "resource is a take-or-pay PPA at the offer price, not a plant built at Riepin & Brown's "
-        "capital cost.",
-        "The grid is an exogenous, synthetic hourly profile (docs/data.md): the buyer is a price "
-        "taker and its procurement does not change the grid's carbon-free share, unlike in a "
-        "system model.",
+        (
+            "Wind is offered as a PPA at the region's 2022 fleet profile"
+            if any_wind
+            else "No wind is offered"
+        )
+        + "; the clean firm resource of the cases is a fusion take-or-pay PPA at the offer price, "
+        "not a plant built at a capital cost (Riepin & Brown's clean firm is Allam-cycle gas with "
+        "capture and advanced geothermal).",
+        "The grid is an exogenous hourly profile (the region's real 2022 data; the PJM and "
+        "Mid-Columbia prices synthetic, docs/data.md): the buyer is a price taker and its "
+        "procurement does not change the grid's carbon-free share, unlike in a system model.",
         "Riepin & Brown measure the procurement cost of a share of a country's commercial and "
         "industrial load; here the cost is the whole bill of one datacenter, grid purchases "
         "included.",
