@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(PY) -m planner solve instances/default.yaml --out out/default --report
 
 solve: $(STAMP)
-	$(PY) -m planner solve $(INSTANCE) --out $(OUT)
+	$(PY) -m planner solve $(INSTANCE) --out $(OUT) --report
 
 test: $(STAMP) chromium
 	$(PY) -m pytest
