@@ -308,6 +308,8 @@ def test_documented_site_statistics_are_those_of_the_shipped_files() -> None:
         lifecycle = derived["grid_carbon_intensity_lifecycle_t_per_mwh"] * 1000
         assert rows["life-cycle carbon intensity, g/kWh"] == triple(lifecycle, 1)
         assert rows["wind share"] == f"{100 * derived['grid_wind_share'].mean():.1f} %"
+        wind = profile["wind_capacity_factor"]
+        assert rows["wind capacity factor"] == triple(wind, 3)
         price = profile["grid_wholesale_price_usd_per_mwh"]
         assert rows["wholesale price, $/MWh"] == (
             f"mean {price.mean():.2f}, median {price.median():.2f}, min {price.min():.2f}, "
