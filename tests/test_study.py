@@ -77,6 +77,17 @@ TINY = {
         "policy": {"hourly_cfe_target": 0.9},
         "cases": [{"name": "grid_dirtier", "label": "grid x 1.5", "grid_fossil": 1.5}],
     },
+    "risk_plan": {
+        "policy": {"hourly_cfe_target": 0.9},
+        "late_years": 1,
+        "window_years": 3,
+        "penalty_usd_per_mwh": 30,
+        "recourse_lead_time_h": 0,
+        "probability_sets": [
+            {"name": "even", "label": "even odds", "on_time": 0.5, "late": 0.25, "never": 0.25}
+        ],
+        "cvar_alpha": 0.5,
+    },
     "validate_full_hourly": True,
     "assumptions": ["A tiny test."],
 }
@@ -167,6 +178,7 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
         "premium_comparison",
         "delivery_default",
         "sensitivities",
+        "risk_plan_default",
         "runtime",
     }
     assert expected <= set(tables)
@@ -179,6 +191,24 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
                 for value, decimals in _numbers(cell):
                     found = any(round(v, decimals) == pytest.approx(value) for v in values)
                     assert found, (name, cell)
+
+
+def test_the_risk_plans_are_the_stored_two_stage_solves(run: dict[str, object]) -> None:
+    """The on-time plan, the plan for the set of probabilities and its CVaR variant: each from
+    the part's sweep store, the hedging figures >= 0 (EVPI without penalties on both sides)."""
+    out = run["out"]
+    assert isinstance(out, Path)
+    stored = pd.read_csv(out / "default" / "risk_plan" / "results.csv")
+    assert list(stored["scenario"]) == ["on_time_plan", "even", "even__cvar"]
+    assert (stored["status"] == "optimal").all()
+    plans = pd.read_csv(out / "tables" / "risk_plan_default.csv")
+    assert plans["fusion_mw"].tolist() == pytest.approx(stored["helion_capacity_mw"].tolist())
+    two_stage = plans[plans["key"] != "on_time_plan"]
+    assert (two_stage["evpi_musd_per_yr"] >= -1e-6).all()  # to the solver tolerance: 1 $/yr
+    assert (two_stage["vss_musd_per_yr"] >= -1e-6).all()
+    # the CVaR plan costs at least the risk-neutral one in expectation
+    neutral, averse = two_stage["expected_cost_musd_per_yr"].tolist()
+    assert averse >= neutral - 1e-6
 
 
 def test_breakeven_and_frontier_come_from_the_sweep_stores(run: dict[str, object]) -> None:

@@ -164,6 +164,56 @@ class DeliveryRiskPart(Schema):
         return self
 
 
+class ProbabilitySet(Schema):
+    """Probabilities of the plant's three outcomes: on time, late, never."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="set name")
+    label: str = Field(min_length=1, description="text in tables")
+    on_time: Number = Field(ge=0, le=1, description="probability the plant comes on time")
+    late: Number = Field(ge=0, le=1, description="probability it comes late_years late")
+    never: Number = Field(ge=0, le=1, description="probability it never delivers")
+
+    @model_validator(mode="after")
+    def _sum(self) -> ProbabilitySet:
+        total = self.on_time + self.late + self.never
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"on_time + late + never must be 1, got {total:g}")
+        return self
+
+
+class RiskPlanPart(Schema):
+    """Part 5: how many MW to sign before the outcome is known (a two-stage plan per set of
+    probabilities, against the plan made for on-time delivery)."""
+
+    policy: PolicyCase = Field(description="the policy, held in every outcome")
+    late_years: Count = Field(2, gt=0, description="years late in the 'late' outcome")
+    window_years: Count = Field(5, gt=0, description="contract years the modelled year stands for")
+    penalty_usd_per_mwh: Number = Field(
+        0.0, ge=0, description="seller's penalty per promised MWh not delivered"
+    )
+    recourse_premium_share: Number = Field(
+        0.25, ge=0, description="extra cost of solar and wind added after the outcome, share"
+    )
+    recourse_lead_time_h: Count = Field(
+        1752, ge=0, description="hours of the modelled year before recourse delivers"
+    )
+    probability_sets: list[ProbabilitySet] = Field(min_length=1, description="the sets")
+    cvar_alpha: Number | None = Field(
+        None, gt=0, lt=1, description="also plan the first set minimising expected cost + CVaR"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RiskPlanPart:
+        names = [p.name for p in self.probability_sets]
+        if len(set(names)) != len(names) or "on_time_plan" in names:
+            raise ValueError("probability set names must be unique and not 'on_time_plan'")
+        if self.late_years >= self.window_years:
+            raise ValueError(
+                f"late_years ({self.late_years}) must be below window_years ({self.window_years})"
+            )
+        return self
+
+
 class Sensitivity(Schema):
     """One sensitivity case: factors on the site's inputs (1: unchanged)."""
 
@@ -228,6 +278,7 @@ class StudySpec(Schema):
     frontier: FrontierPart | None = Field(None, description="part 2")
     delivery_risk: DeliveryRiskPart | None = Field(None, description="part 3")
     sensitivities: SensitivityPart | None = Field(None, description="part 4")
+    risk_plan: RiskPlanPart | None = Field(None, description="part 5")
     validate_full_hourly: bool = Field(
         True,
         description="solve one point per site over every hour to measure the aggregation error",

@@ -223,11 +223,23 @@ def tornado(sens: pd.DataFrame) -> Figure:
     for ax, site in zip(axes[0], sites, strict=False):
         part = sens[(sens["site"] == site) & (sens["case"] != "reference")]
         ref = sens[(sens["site"] == site) & (sens["case"] == "reference")]
-        # no bar where a break-even is out of the range tried: its label says so
-        delta = np.nan_to_num(part["delta_breakeven_usd_per_mwh"].to_numpy(dtype=float))
+        # a break-even out of the range tried (censored) is drawn as a hatched bar running past
+        # every finite one, in its direction, and labelled with what is known ("> 10,000")
+        delta = part["delta_breakeven_usd_per_mwh"].to_numpy(dtype=float)
+        notes = part["breakeven_note"].fillna("").astype(str)
+        finite = np.abs(delta[np.isfinite(delta)])
+        reach = 1.15 * (float(finite.max()) if finite.size else 1.0)
+        up = notes.str.startswith("contracted up to").to_numpy()
+        down = notes.str.startswith("not contracted").to_numpy()
+        censored = up | down
+        delta = np.where(up, reach, np.where(down, -reach, np.nan_to_num(delta)))
         y = np.arange(len(part))
         shades = [FLOW_COLOURS["export"] if d >= 0 else FLOW_COLOURS["unserved"] for d in delta]
-        ax.barh(y, delta, color=shades)
+        bars = ax.barh(y, delta, color=shades)
+        for bar, cut in zip(bars, censored, strict=True):
+            if cut:
+                bar.set_hatch("//")
+                bar.set_alpha(0.6)
         for yi, (_, r) in zip(y, part.iterrows(), strict=True):
             ax.annotate(
                 _cell(r),
@@ -243,5 +255,9 @@ def tornado(sens: pd.DataFrame) -> Figure:
         ax.set_title(f"{site}\n(reference {ref_text} $/MWh)", fontsize=9)
         ax.set_xlabel("Change of break-even, $/MWh")
         ax.grid(alpha=0.3, axis="x")
-    fig.suptitle("Break-even sensitivity (bar labels: the break-even, $/MWh)", fontsize=10)
+    fig.suptitle(
+        "Break-even sensitivity (bar labels: the break-even, $/MWh; hatched: censored, beyond "
+        "the range tried)",
+        fontsize=10,
+    )
     return fig

@@ -27,6 +27,7 @@ class StudyResults:
     delivery_late: dict[str, pd.DataFrame] = field(default_factory=dict)
     sensitivity_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
     sensitivity_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    risk_plan: dict[str, pd.DataFrame] = field(default_factory=dict)
     validation: pd.DataFrame | None = None
     timings: list[dict[str, Any]] = field(default_factory=list)
     executor: str = ""

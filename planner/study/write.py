@@ -18,6 +18,7 @@ from planner.study.sections import (
     conclusions,
     delivery,
     frontier,
+    risk_plan,
     sensitivities,
     setting,
 )
@@ -33,6 +34,7 @@ def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -
     front = frontier.frontier(doc, r, fig_dir)
     late = delivery.delivery(doc, r, fig_dir)
     sens = sensitivities.sensitivities(doc, r, fig_dir)
+    risk_plan.risk_plan(doc, r)
     conclusions.conclusions(doc, r, be, front, late, sens)
     conclusions.runtime(doc, r)
     return doc

@@ -1,4 +1,4 @@
-"""Part 5 of the study document, the conclusions per site, and the run time."""
+"""Part 6 of the study document, the conclusions per site, and the run time."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def conclusions(
     sens: pd.DataFrame | None,
 ) -> None:
     spec = r.study.spec
-    doc.heading("5. Conclusions per site")
+    doc.heading("6. Conclusions per site")
     variants = list(spec.frontier.variants) if spec.frontier else []
     bare = variant(variants, False, False)
     firm = variant(variants, True, True) or variant(variants, True, False)
@@ -64,14 +64,9 @@ def conclusions(
                 delivery[delivery["site"] == site.name], min(spec.delivery_risk.slip_years)
             )
         if sens is not None:
-            sub = sens[(sens["site"] == site.name) & (sens["case"] != "reference")]
-            sub = sub[np.isfinite(sub["delta_breakeven_usd_per_mwh"])]
-            if len(sub):
-                top = sub.loc[sub["delta_breakeven_usd_per_mwh"].abs().idxmax()]
-                lines.append(
-                    f"Of the sensitivities, {top['label']} moves the break-even the most "
-                    f"({signed(top['delta_breakeven_usd_per_mwh'], 1)} $/MWh)."
-                )
+            lines += _sensitivity_conclusion(
+                sens[(sens["site"] == site.name) & (sens["case"] != "reference")]
+            )
         doc.para(f"**{site.name}.** " + " ".join(lines))
     doc.para("These conclusions rest on these assumptions:")
     doc.bullets(list(spec.assumptions) + [method_text(r.study)])
@@ -142,3 +137,42 @@ def runtime(doc: Document, r: StudyResults) -> None:
         f"{num(r.total_s / 60, 1)} min from the start to the writing of this document; a "
         "resumed run skips stored solves and is faster):",
     )
+
+
+def _sensitivity_conclusion(sub: pd.DataFrame) -> list[str]:
+    """Which case moves the break-even the most, over every case: one whose break-even left
+    the range searched (censored: contracted at every price tried, or at none) moves it further
+    than any finite one, and is named as such rather than dropped."""
+    finite = sub[np.isfinite(sub["delta_breakeven_usd_per_mwh"])]
+    notes = sub["breakeven_note"].fillna("").astype(str)
+    up = sub[notes.str.startswith("contracted up to")]
+    down = sub[notes.str.startswith("not contracted")]
+    lines = []
+    if len(up) or len(down):
+        parts = []
+        if len(up):
+            parts.append(
+                f"{', '.join(up['label'])} move{'s' if len(up) == 1 else ''} it above every price "
+                "tried"
+            )
+        if len(down):
+            parts.append(
+                f"{', '.join(down['label'])} leave{'s' if len(down) == 1 else ''} fusion "
+                "uncontracted even when free"
+            )
+        lines.append(
+            "Of the sensitivities, the largest moves are censored: " + "; ".join(parts) + "."
+        )
+        if len(finite):
+            top = finite.loc[finite["delta_breakeven_usd_per_mwh"].abs().idxmax()]
+            lines.append(
+                f"Among the others, {top['label']} moves it the most "
+                f"({signed(top['delta_breakeven_usd_per_mwh'], 1)} $/MWh)."
+            )
+    elif len(finite):
+        top = finite.loc[finite["delta_breakeven_usd_per_mwh"].abs().idxmax()]
+        lines.append(
+            f"Of the sensitivities, {top['label']} moves the break-even the most "
+            f"({signed(top['delta_breakeven_usd_per_mwh'], 1)} $/MWh)."
+        )
+    return lines

@@ -221,7 +221,8 @@ def _shape(
         "Mid-Columbia prices synthetic, docs/data.md): the buyer is a price taker and its "
         "procurement does not change the grid's carbon-free share, unlike in a system model.",
         "Riepin & Brown measure the procurement cost of a share of a country's commercial and "
-        "industrial load; here the cost is the whole bill of one datacenter, grid purchases "
-        "included.",
+        "industrial load, grid purchases included and revenue from excess sales not netted; "
+        "here the cost is the whole bill of one datacenter with its export revenue netted, so "
+        "an oversized portfolio looks cheaper here than on their definition.",
     ]
     doc.bullets(reasons)

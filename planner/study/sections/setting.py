@@ -123,6 +123,13 @@ def method_text(study: Study) -> str:
             "written to the output folder), storage linked through the year across the sequence "
             "of periods (inter-period state of charge, Kotzur et al.)"
         )
+        extremes = list(rep.get("extreme_periods") or [])
+        if extremes:
+            parts[-1] += (
+                f", plus the {unit} kept for their extremes ("
+                + ", ".join(f"`{e}`" for e in extremes)
+                + ", `extreme_periods`)"
+            )
     how = " and ".join(parts) if parts else "every hour of the year"
     return (
         f"Every solve uses {how}; the accuracy of this against a solve of every hour is measured "
