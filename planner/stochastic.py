@@ -205,36 +205,41 @@ def _hedging(
     """EVPI from the wait-and-see problem, VSS from the on-time plan fixed in every outcome."""
     p = np.array([c.weight for c in comp.cases])
     out: dict[str, float] = {}
-    comp.m.first_stage_equal.deactivate()
-    plan_net = plan_value
     income = [_penalty_income(comp, k) for k in range(len(comp.cases))]
     if any(i is not None for i in income):
         # a buyer who knew the outcome would sign a plant it knows is late only to collect
-        # its penalty, and no seller who knew it too would sign: the wait-and-see problem
-        # leaves the penalties out (docs/formulation.md, "Delivery risk", EVPI)
+        # its penalty, and no seller who knew it too would sign: EVPI is that of the problem
+        # without penalties, its plan and its wait-and-see problem both solved without them
+        # (docs/formulation.md, "Delivery risk", EVPI)
         net = [comp.cost(k) - (i if i is not None else 0.0) for k, i in enumerate(income)]
-        # the plan on the same footing: its cost without the penalties it expects to receive
-        plan_net = _risk_value(np.array([float(pyo.value(c)) for c in net]), p, spec)
         _set_objective(comp, active=False)
         _risk_objective(comp, spec, net, "ws_")
-        run = _solve(comp, settings)
-        ws_value = float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None
+        found: list[float | None] = []
+        for linked in (True, False):
+            if not linked:
+                comp.m.first_stage_equal.deactivate()
+            run = _solve(comp, settings)
+            found.append(float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None)
         for name in ("ws_objective", "ws_excess_ge", "ws_excess", "ws_eta"):
             if comp.m.find_component(name) is not None:
                 comp.m.del_component(name)
         _set_objective(comp, active=True)
-        notes.append(
-            "EVPI: the plan and the wait-and-see outcomes are compared without delivery "
-            "penalties (with foresight a buyer would sign a plant it knows is late only to "
-            "collect them)"
-        )
+        plan_net, ws_value = found
+        if plan_net is not None and ws_value is not None:
+            notes.append(
+                "EVPI: of the problem without delivery penalties, its plan and its wait-and-see "
+                "outcomes (with foresight a buyer would sign a plant it knows is late only to "
+                "collect them)"
+            )
     else:
+        comp.m.first_stage_equal.deactivate()
         run = _solve(comp, settings)
+        plan_net = plan_value
         ws_value = _risk_value(_case_costs(comp), p, spec) if run.status == "optimal" else None
-    if ws_value is not None:
+    if plan_net is not None and ws_value is not None:
         out["evpi_usd"] = plan_net - ws_value
     else:
-        notes.append(f"EVPI: the wait-and-see problem ended {run.status}")
+        notes.append(f"EVPI: a solve of the wait-and-see problem ended {run.status}")
     comp.m.first_stage_equal.activate()
     values, status = _on_time_plan(inst, settings, names)
     if values is None:

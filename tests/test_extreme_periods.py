@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, grid, tiny
 
 import planner
-from planner.inputs.extremes import Chosen, add_extremes, extreme_periods, net_load
+from planner.inputs.extremes import Chosen, add_extremes, extreme_periods, net_load, recentre
 from planner.periods import (
     _new_periods,
     choose_representative_periods,
@@ -119,8 +119,8 @@ def test_the_dark_day_is_kept_by_each_method(
 def test_an_extreme_hour_keeps_its_day() -> None:
     """A load of 300 MW in hour 18 of day 7 (100 MW elsewhere): its highest hour is on day 7,
     which ``load_max_hour`` keeps as a day of its own (it is not a medoid: the days 5-9 but 7
-    are identical, so day 5 is). The clean share is 0 in every hour: its lowest daily mean
-    ties everywhere and the earliest day wins, day 0, already a medoid."""
+    are identical, so day 5 is). The clean share is 0 in every hour: a constant series has no
+    extreme, so its criterion keeps no day."""
     load = np.full(DAYS * 24, 100.0)
     load[7 * 24 + 18] = 300.0
     inst = ten_days(
@@ -132,7 +132,7 @@ def test_an_extreme_hour_keeps_its_day() -> None:
     hows = [(e["criterion"], e["periods"], e["how"]) for e in inst.periods["extremes"]]
     assert hows == [
         ("load_max_hour", [7], ["appended"]),
-        ("clean_share_min_period", [0], ["already a representative"]),
+        ("clean_share_min_period", [], []),
     ]
     assert inst.weights.sum() == pytest.approx(240.0)
 
@@ -245,6 +245,38 @@ def test_replace_twice_in_one_cluster_appends_the_second() -> None:
         [0, 1, 0],
         ["replaced", "appended"],
     )
+
+
+def test_an_extreme_that_is_already_the_medoid_is_not_replaced_by_the_next() -> None:
+    """One cluster {0, 1, 2} with medoid 1: the first extreme (1) is its representative
+    already and stays; the second (2) must not replace it (that would drop period 1, an
+    extreme): it is appended."""
+    matrix = np.array([[0.0], [1.0], [2.0]])
+    chosen = Chosen.of_medoids(np.zeros(3, dtype=int), np.array([1]))
+    how = add_extremes(matrix, chosen, [1, 2], "replace")
+    assert chosen.representatives == [1, 2]
+    assert how == ["already a representative", "appended"]
+
+
+def test_recentre_leaves_the_clusters_that_lost_nothing() -> None:
+    """Two clusters {0, 1, 2} (medoid 1) and {3, 4, 5} (medoid 4, chosen by the clustering's
+    rule); period 0 becomes an extreme of its own: the first cluster keeps {1, 2} and its
+    medoid is re-chosen among them (1, the earliest of the two equidistant), the second lost
+    nothing and keeps 4 even where another rule would pick 5."""
+    matrix = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [11.5]])
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    chosen = Chosen.of_medoids(labels, np.array([1, 4]))
+    before = chosen.labels.copy()
+    add_extremes(matrix, chosen, [0], "append")
+    recentre(matrix, chosen, before, "centroid")
+    assert chosen.representatives[:2] == [1, 4]
+    assert chosen.representatives[2] == 0
+
+
+def test_a_constant_series_has_no_extreme_period() -> None:
+    """A flat price keeps no day (argmax of a constant would pick the first)."""
+    assert extreme_periods(np.full(48, 30.0), 24, "max_hour") == []
+    assert extreme_periods(np.full(48, 30.0), 24, "min_period", run=2) == []
 
 
 @pytest.mark.parametrize(

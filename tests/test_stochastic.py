@@ -88,14 +88,19 @@ def test_a_penalty_of_40_makes_the_risk_neutral_buyer_sign() -> None:
     assert table.loc["never", "cost_usd"] == pytest.approx(1100, rel=1e-6)
     assert table.loc["never", "recourse_mw"] == pytest.approx(10, abs=1e-4)
     assert res.risk.figures["expected_cost_usd"] == pytest.approx(900, rel=1e-6)
+    # EVPI is that of the problem without penalties: its plan (d = 0) costs 1,000, its
+    # wait-and-see outcomes 700 and 1,000: 150. The on-time plan is this plan: VSS 0.
+    assert res.risk.figures["evpi_usd"] == pytest.approx(150, rel=1e-5)
+    assert res.risk.figures["vss_usd"] == pytest.approx(0, abs=1e-4)
 
 
 def test_evpi_leaves_out_the_penalty_a_buyer_with_foresight_would_collect() -> None:
     """d = 10: E = 30 x + 25 y + 750: solar again, x = 0, y = 10, 1,000 $ in both outcomes.
     Knowing "never" first, a buyer could sign the 10 MW it knows will fail for a 100 $
-    penalty (900 $), and EVPI would read 1,000 - (700 + 900) / 2 = 200. Without penalties on
-    both sides: 1,000 - (700 + 1,000) / 2 = 150. VSS keeps the penalty (real money in both
-    plans): the on-time plan x = 10 costs 700 and 1,500 - 100 = 1,400: 1,050, VSS 50."""
+    penalty (900 $), and EVPI would read 1,000 - (700 + 900) / 2 = 200. Without penalties
+    (the plan of that problem costs 1,000 too): 1,000 - (700 + 1,000) / 2 = 150. VSS keeps the
+    penalty (real money in both plans): the on-time plan x = 10 costs 700 and 1,500 - 100 =
+    1,400: 1,050, VSS 50."""
     res = planner.solve(_instance(penalty=10))
     assert res.capacity.loc["helion", "capacity_mw"] == pytest.approx(0, abs=1e-4)
     f = res.risk.figures

@@ -156,6 +156,33 @@ def test_a_peak_charge_above_the_value_of_lost_load_is_warned_about() -> None:
     assert any("more than demand.value_of_lost_load_usd_per_mwh (80)" in w for w in res.warnings)
 
 
+def test_the_peak_warning_counts_every_peak_hour_a_modelled_hour_stands_for() -> None:
+    """One 2-hour period standing for two (weights 2): the coincident-peak hours 01:00 and
+    03:00 are both modelled by hour 1. Over 4/8760 years at 438 $/kW-yr, each costs
+    1000 * 438 * (4/8760) / 2 = 100 $ per MW, so a MW imported in hour 1 pays 200 $ for the
+    2 MWh it stands for: 100 $/MWh, above a value of lost load of 80. The optimum sheds the
+    hour (2 x 100 x 50 + 2 x 100 x 80 = 26,000 $) and the warning says 100 $ per MWh."""
+    g = grid(
+        coincident_peak_charge_usd_per_kw_yr=438,
+        coincident_peak_hours=["2028-01-01 01:00", "2028-01-01 03:00"],
+    )
+    raw = {
+        "name": "cp",
+        "time": {
+            "start": "2028-01-01 00:00",
+            "hours": 2,
+            "weights": [2.0, 2.0],
+            "period_hours": 2,
+            "period_sequence": [0, 0],
+        },
+        "demand": {"load_mw": 100.0, "value_of_lost_load_usd_per_mwh": 80},
+        "grid": g,
+    }
+    res = planner.solve(planner.Instance.from_dict(raw, source="cp.yaml"), baseline=False)
+    assert res.objective_usd == pytest.approx(26_000, rel=1e-6)
+    assert any("costs 100 $ per MWh, more than" in w for w in res.warnings)
+
+
 def test_without_charges_the_model_is_unchanged() -> None:
     inst = tiny(3, grid=grid())
     res = planner.solve(inst, baseline=False)

@@ -330,13 +330,16 @@ def choose_periods(spec: InstanceSpec) -> tuple[Aggregation, list[dict[str, Any]
         spec, list(rep.extreme_periods), rep.period_hours, rep.extreme_run_periods
     )
     chosen = Chosen.of_medoids(found.labels, found.medoids)
+    before = chosen.labels.copy()
     how = add_extremes(
         found.matrix, chosen, [p for _, f in extremes for p in f or ()], rep.extreme_method
     )
     if rep.keep_periods:
         extremes.append(("keep_periods", list(rep.keep_periods)))
         how += add_extremes(found.matrix, chosen, list(rep.keep_periods), "append")
-    recentre(found.matrix, chosen)
+    recentre(
+        found.matrix, chosen, before, "total" if rep.clustering == "hierarchical" else "centroid"
+    )
     agg = aggregation_of(
         np.asarray(chosen.representatives),
         chosen.labels,

@@ -117,6 +117,8 @@ def extreme_periods(
     else:
         run = 1
         per_period = periods.max(axis=1) if extreme == "max" else periods.min(axis=1)
+    if n_periods == 0 or np.ptp(periods) == 0:
+        return []  # a constant series has no extreme period
     first = int(np.argmax(per_period) if extreme == "max" else np.argmin(per_period))
     return list(range(first, first + run))
 
@@ -148,7 +150,9 @@ def add_extremes(matrix: np.ndarray, chosen: Chosen, extremes: list[int], method
     for period in extremes:
         if period in chosen.representatives:
             # kept as it is: its cluster's representative from now on, whatever recentre finds
-            chosen.own_values[chosen.representatives.index(period)] = True
+            index = chosen.representatives.index(period)
+            chosen.own_values[index] = True
+            replaced.add(index)  # a later extreme of its cluster must not take its place
             done.append("already a representative")
             continue
         cluster = int(chosen.labels[period])
@@ -176,15 +180,25 @@ def add_extremes(matrix: np.ndarray, chosen: Chosen, extremes: list[int], method
     return done
 
 
-def recentre(matrix: np.ndarray, chosen: Chosen) -> None:
-    """Give every clustered period (not an extreme) the medoid of the members it has left,
-    in place: the member closest to their centroid in ``matrix``. A cluster that lost
-    periods to extremes would otherwise keep a medoid chosen with them (a cluster that lost
-    its three most expensive days to ``keep_periods`` would be represented by a day picked
-    to sit among them)."""
+def recentre(matrix: np.ndarray, chosen: Chosen, before: np.ndarray, rule: str) -> None:
+    """Give every clustered period (not an extreme) that lost members to the extremes the
+    medoid of the members it has left, in place, by the clustering's own rule (``centroid``:
+    the member closest to their centroid, k-means; ``total``: the member of least total
+    distance to the others, hierarchical). A cluster that lost periods to extremes would
+    otherwise keep a medoid chosen with them (a cluster that lost its three most expensive days
+    to ``keep_periods`` would be represented by a day picked to sit among them); a cluster
+    that lost none keeps its medoid. ``before``: the labels of the clustering."""
     for c, own in enumerate(chosen.own_values):
         if own:
             continue
         members = np.flatnonzero(chosen.labels == c)
-        distance = ((matrix[members] - matrix[members].mean(axis=0)) ** 2).sum(axis=1)
+        if len(members) == int((before == c).sum()):
+            continue
+        points = matrix[members]
+        if rule == "total":
+            squared = (points**2).sum(axis=1)
+            gram = squared[:, None] + squared[None, :] - 2.0 * points @ points.T
+            distance = np.sqrt(np.maximum(gram, 0.0)).sum(axis=1)
+        else:
+            distance = ((points - points.mean(axis=0)) ** 2).sum(axis=1)
         chosen.representatives[c] = int(members[np.argmin(distance)])

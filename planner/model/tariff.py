@@ -142,11 +142,15 @@ def _coincident_peak(
     rate = USD_PER_KW_TO_USD_PER_MW * g.coincident_peak_charge_usd_per_kw_yr
     per_hour = rate * inst.horizon_years / inside.size
     voll = inst.spec.demand.value_of_lost_load_usd_per_mwh
-    weights = np.asarray(inst.spec.time.weights, dtype=float)[inside]
-    if (per_hour / weights > voll).any():
+    # a modelled hour may stand for several coincident-peak hours (representative periods):
+    # a MW imported there pays the charge of each, on the energy the hour's weight stands for
+    hours, count = np.unique(inside, return_counts=True)
+    weights = np.asarray(inst.spec.time.weights, dtype=float)[hours]
+    per_mwh = per_hour * count / weights
+    if (per_mwh > voll).any():
         reg.warnings.append(
             f"grid.coincident_peak_charge_usd_per_kw_yr: a MW imported in a coincident-peak "
-            f"hour costs {float((per_hour / weights).max()):,.0f} $ per MWh, more than "
+            f"hour costs {float(per_mwh.max()):,.0f} $ per MWh, more than "
             f"demand.value_of_lost_load_usd_per_mwh ({voll:,.0f}): the plan may leave load "
             "unserved in those hours rather than import (a campus curtailing for the peaks); "
             "raise the value of lost load if it cannot"

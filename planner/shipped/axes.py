@@ -57,7 +57,7 @@ def delivery_risk(body: dict[str, Any]) -> dict[str, Any]:
     never = {"fusion.fusion_foak.commercial_operation_date": "2100-01-01 00:00"}
     out["scenarios"] = {
         "cases": [
-            {"name": "on_time", "probability": C(0.5, "ASSUMPTION: the study file varies it")},
+            {"name": "on_time", "probability": C(0.5, "ASSUMPTION (the study's part 5 varies it)")},
             {
                 "name": "late_2y",
                 "probability": C(0.3, "ASSUMPTION"),
@@ -76,7 +76,11 @@ def delivery_risk(body: dict[str, Any]) -> dict[str, Any]:
         "recourse": {
             "kinds": ["solar", "wind"],
             "premium_share": C(0.25, "ASSUMPTION: a rushed build or PPA costs a quarter more"),
-            "lead_time_h": C(1752, "a fifth of the representative year: one year of the five"),
+            "lead_time_h": C(
+                1752,
+                "1,752 hours from the first modelled hour (to mid-March) for one year of the "
+                "five; on the representative days that is 27 % of the year's weight, not 20 %",
+            ),
         },
     }
     return out

@@ -1,6 +1,7 @@
 """The clean-firm library: default offers of the technologies a buyer compares fusion with, each
 figure cited with its range (issue 14, item 2). The shipped site instances carry them switched
-off (``max_capacity_mw: 0``); the study switches each on in turn.
+off (``max_capacity_mw: 0``); ``benchmarks/clean_firm_comparison.py`` switches each on in turn
+(the study's cases leave them off).
 
 Where a figure comes from public reporting of a deal rather than a published cost, or is recalled
 from a publication this project could not reach offline, its note says so: check it against the
@@ -98,7 +99,11 @@ def _fig(key: str) -> C:
 def _off(on: bool, mw: float) -> C:
     if on:
         return C(mw, "offered")
-    return C(0, f"switched off: set to {mw:g} (or any MW) to offer it; the study switches it on")
+    return C(
+        0,
+        f"switched off: set to {mw:g} (or any MW) to offer it "
+        "(benchmarks/clean_firm_comparison.py switches each on)",
+    )
 
 
 def clean_firm_offers(peak_mw: float, on: bool = False) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from planner.study.document import Document
 from planner.study.results import StudyResults, count_points
 from planner.study.sections import (
+    answer,
     breakeven,
     conclusions,
     delivery,
@@ -28,6 +29,7 @@ from planner.study.words import rel
 def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -> Document:
     """The whole document of a run."""
     doc = Document(r.study.spec.title)
+    answer.answer(doc, r)
     setting.setting(doc, r, solved_now, held)
     setting.accuracy(doc, r)
     be = breakeven.breakeven(doc, r, fig_dir)

@@ -194,8 +194,8 @@ def _shape(
         ratio = lim["solar_max_mw"] / peak
         spec = site.instance.spec
         wind_mw = sum(float(w.max_capacity_mw or 0.0) for w in spec.wind)
-        only = "the only variable renewable offered" if wind_mw <= 0 else "offered"
-        text = f"{site.name}: solar, {only}, is limited to {num(lim['solar_max_mw'], 0)} MW "
+        only = ", the only variable renewable offered," if wind_mw <= 0 else ""
+        text = f"{site.name}: solar{only} is limited to {num(lim['solar_max_mw'], 0)} MW "
         text += f"({num(ratio, 1)}x the peak load)"
         if wind_mw > 0:
             text += f", wind to {num(wind_mw, 0)} MW ({num(wind_mw / peak, 1)}x)"
