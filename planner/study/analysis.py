@@ -50,6 +50,7 @@ def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     "contracted_at_usd_per_mwh": r["contracted_at_usd_per_mwh"],
                     "not_contracted_at_usd_per_mwh": r["not_contracted_at_usd_per_mwh"],
                     "capacity_mw_contracted": r["capacity_mw_contracted"],
+                    "cap_bound": bool(r.get("cap_bound", False)),
                     "solves": r["solves"],
                     "note": r["note"] if isinstance(r["note"], str) else "",
                 }
@@ -65,7 +66,8 @@ def breakeven_cell(row: Mapping[str, Any]) -> str:
         return f"{value:,.1f}"
     note = str(row.get("note") or "")
     if note.startswith("contracted up to"):
-        return f"> {row['contracted_at_usd_per_mwh']:,.0f}"
+        capped = " (cap-bound)" if row.get("cap_bound") else ""
+        return f"> {row['contracted_at_usd_per_mwh']:,.0f}{capped}"
     if note.startswith("not contracted"):
         return "never"
     return "failed"

@@ -29,7 +29,13 @@ def breakeven_words(row: Any) -> str:
     10,000 $/MWh)``, ``at no price``."""
     cell = an.breakeven_cell(row)
     if cell.startswith(">"):
-        return f"at every price tried (up to {num(row['contracted_at_usd_per_mwh'], 0)} $/MWh)"
+        text = f"at every price tried (up to {num(row['contracted_at_usd_per_mwh'], 0)} $/MWh)"
+        if row.get("cap_bound"):
+            text += (
+                f", at its cap of {num(row['capacity_mw_contracted'], 0)} MW: a value set by "
+                "the caps of the portfolio, not a price"
+            )
+        return text
     if cell == "never":
         return "at no price, not even free"
     if cell == "failed":
