@@ -83,6 +83,7 @@ TINY = {
         "window_years": 3,
         "penalty_usd_per_mwh": 30,
         "recourse_lead_time_h": 0,
+        "prices_usd_per_mwh": [None, 10],
         "probability_sets": [
             {"name": "even", "label": "even odds", "on_time": 0.5, "late": 0.25, "never": 0.25}
         ],
@@ -199,16 +200,27 @@ def test_the_risk_plans_are_the_stored_two_stage_solves(run: dict[str, object]) 
     out = run["out"]
     assert isinstance(out, Path)
     stored = pd.read_csv(out / "default" / "risk_plan" / "results.csv")
-    assert list(stored["scenario"]) == ["on_time_plan", "even", "even__cvar"]
+    price = "fusion.helion.energy_price_usd_per_mwh"
+    assert sorted(zip(stored[price], stored["scenario"], strict=True)) == [
+        (10.0, "even"),
+        (10.0, "even__cvar"),
+        (10.0, "on_time_plan"),
+        (112.5, "even"),
+        (112.5, "even__cvar"),
+        (112.5, "on_time_plan"),
+    ]
     assert (stored["status"] == "optimal").all()
     plans = pd.read_csv(out / "tables" / "risk_plan_default.csv")
-    assert plans["fusion_mw"].tolist() == pytest.approx(stored["helion_capacity_mw"].tolist())
+    keyed = stored.set_index([price, "scenario"])["helion_capacity_mw"]
+    for _, row in plans.iterrows():
+        assert row["fusion_mw"] == pytest.approx(keyed[(row["price_usd_per_mwh"], row["key"])])
     two_stage = plans[plans["key"] != "on_time_plan"]
     assert (two_stage["evpi_musd_per_yr"] >= -1e-6).all()  # to the solver tolerance: 1 $/yr
     assert (two_stage["vss_musd_per_yr"] >= -1e-6).all()
-    # the CVaR plan costs at least the risk-neutral one in expectation
-    neutral, averse = two_stage["expected_cost_musd_per_yr"].tolist()
-    assert averse >= neutral - 1e-6
+    # the CVaR plan costs at least the risk-neutral one in expectation, at each price
+    for _, at in two_stage.groupby("price_usd_per_mwh"):
+        neutral, averse = at.sort_values("key")["expected_cost_musd_per_yr"].tolist()
+        assert averse >= neutral - 1e-6
 
 
 def test_breakeven_and_frontier_come_from_the_sweep_stores(run: dict[str, object]) -> None:

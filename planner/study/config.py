@@ -181,6 +181,10 @@ class ProbabilitySet(Schema):
         return self
 
 
+def _offer_price_only() -> list[float | None]:
+    return [None]
+
+
 class RiskPlanPart(Schema):
     """Part 5: how many MW to sign before the outcome is known (a two-stage plan per set of
     probabilities, against the plan made for on-time delivery)."""
@@ -196,6 +200,11 @@ class RiskPlanPart(Schema):
     )
     recourse_lead_time_h: Count = Field(
         1752, ge=0, description="hours of the modelled year before recourse delivers"
+    )
+    prices_usd_per_mwh: list[Number | None] = Field(
+        default_factory=_offer_price_only,
+        min_length=1,
+        description="fusion energy prices to plan at (null: the offer's price in the instance)",
     )
     probability_sets: list[ProbabilitySet] = Field(min_length=1, description="the sets")
     cvar_alpha: Number | None = Field(

@@ -15,8 +15,10 @@ import pandas as pd
 from planner.formats import num
 from planner.study import analysis as an
 from planner.study.document import Document
+from planner.study.parts import price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
+from planner.study.sites import PreparedSite
 from planner.study.words import (
     OPTIMAL,
     breakeven_words,
@@ -59,7 +61,7 @@ def answer(doc: Document, r: StudyResults) -> None:
                 else (policies_words(above) if above else "no policy studied")
             )
             text += f" At {bench.label} it pays under {where}."
-        text += _risk_words(r, site.name, site.offer)
+        text += _risk_words(r, site)
         items.append(text)
     doc.bullets(items)
     offered = _offered(r)
@@ -96,19 +98,24 @@ def _pays_at(row: pd.Series, price: float) -> bool:
     return str(row.get("note") or "").startswith("contracted up to")
 
 
-def _risk_words(r: StudyResults, site: str, offer: str) -> str:
-    table = r.risk_plan.get(site)
+def _risk_words(r: StudyResults, site: PreparedSite) -> str:
+    offer = site.offer
+    table = r.risk_plan.get(site.name)
     part = r.study.spec.risk_plan
     if table is None or part is None or not len(table):
         return ""
     column = f"{offer}_capacity_mw"
+    price = next(
+        float(o.energy_price_usd_per_mwh) for o in site.instance.spec.fusion if o.name == offer
+    )
+    table = table[table[price_path(site)].astype(float) == price]
     on = table[(table["scenario"] == ON_TIME_PLAN) & (table["status"] == OPTIMAL)]
     first = part.probability_sets[0]
     plan = table[(table["scenario"] == first.name) & (table["status"] == OPTIMAL)]
     if not len(on) or not len(plan) or column not in table:
         return " Under delivery risk a plan did not solve (part 5)."
     return (
-        f" Signed before knowing whether the plant comes (part 5, {first.label}): "
+        f" Signed at that price before knowing whether the plant comes (part 5, {first.label}): "
         f"{num(float(plan[column].iloc[0]), 1)} MW, against {num(float(on[column].iloc[0]), 1)} "
         "MW if delivery were certain."
     )

@@ -7,6 +7,7 @@ import pandas as pd
 
 from planner.formats import num
 from planner.study.document import Document
+from planner.study.parts import price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
 from planner.study.sites import PreparedSite
@@ -35,6 +36,7 @@ def plan_table(r: StudyResults, site: PreparedSite, table: pd.DataFrame) -> pd.D
         expected = musd("risk_expected_cost_usd_per_yr") if probs else musd("total_cost_usd_per_yr")
         rows.append(
             {
+                "price_usd_per_mwh": float(row[price_path(site)]),
                 "plan": "on-time plan"
                 if name == ON_TIME_PLAN
                 else (f"{probs.label}, CVaR" if how == "cvar" and probs else probs.label)
@@ -57,7 +59,7 @@ def plan_table(r: StudyResults, site: PreparedSite, table: pd.DataFrame) -> pd.D
                 "vss_musd_per_yr": musd("risk_vss_usd_per_yr") if probs and ok else np.nan,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values("price_usd_per_mwh", kind="stable").reset_index(drop=True)
 
 
 def _first_up(text: str) -> str:
@@ -103,6 +105,7 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         frames.append(plans.assign(site=site.name))
         shown = pd.DataFrame(
             {
+                "price, $/MWh": plans["price_usd_per_mwh"].map(lambda v: _cell(v, 1)),
                 "plan": plans["plan"],
                 "p on time / late / never": [
                     f"{a:.2f} / {b:.2f} / {c:.2f}"
@@ -125,21 +128,34 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
             }
         )
         doc.table(f"risk_plan_{site.name}", shown, plans, f"**{site.name}**:")
-        doc.para(_sentence(site, plans))
+        for price, at in plans.groupby("price_usd_per_mwh", sort=True):
+            doc.para(_sentence(site, at, float(price), part.penalty_usd_per_mwh))
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _sentence(site: PreparedSite, plans: pd.DataFrame) -> str:
+def _sentence(site: PreparedSite, plans: pd.DataFrame, price: float, penalty: float) -> str:
+    head = f"{site.name} at {num(price, 1)} $/MWh"
     on = plans[plans["key"] == ON_TIME_PLAN]
     others = plans[(plans["key"] != ON_TIME_PLAN) & (plans["status"] == OPTIMAL)]
     if not len(on) or on["status"].iloc[0] != OPTIMAL or not len(others):
-        return f"{site.name}: no comparison (a plan did not solve; its status is in the table)."
+        return f"{head}: no comparison (a plan did not solve; its status is in the table)."
     base = float(on["fusion_mw"].iloc[0])
     low, high = float(others["fusion_mw"].min()), float(others["fusion_mw"].max())
     span = num(low, 1) if abs(high - low) < 0.05 else f"{num(low, 1)} to {num(high, 1)}"
-    return (
-        f"{site.name}: the on-time plan signs {num(base, 1)} MW of {site.offer}; the two-stage "
+    text = (
+        f"{head}: the on-time plan signs {num(base, 1)} MW of {site.offer}; the two-stage "
         f"plans sign {span} MW, and knowing the outcome first would be worth "
         f"{num(float(others['evpi_musd_per_yr'].min()), 2)} to "
         f"{num(float(others['evpi_musd_per_yr'].max()), 2)} M$/yr."
     )
+    more = others[others["fusion_mw"] > base + 0.05]
+    if penalty > 0 and len(more):
+        text += (
+            f" Where a plan signs more than the on-time plan ({', '.join(more['plan'])}), it "
+            f"signs for the penalty: when the plant fails the seller pays {num(penalty, 0)} "
+            "$/MWh of promised energy the buyer never pays for, so the contract is partly a bet "
+            "on the plant failing (more MW as failure grows likelier). Read those MW as the "
+            "value of the penalty clause, not of the plant: a seller would not sign on these "
+            "terms at these odds."
+        )
+    return text
