@@ -93,13 +93,38 @@ def link_capacities(comp: Composite, names: set[str]) -> None:
     comp.m.first_stage_equal = pyo.Constraint(range(len(rows)), rule=lambda _, i: rows[i])
 
 
-def fix_capacities(comp: Composite, values: dict[tuple[str, str, str], float]) -> None:
-    """Fix the first-stage capacities of block 0 (by (kind, resource, variable)) to ``values``:
-    the plan is given, only the second stage is optimised."""
+FIX_BAND = 1e-9
+"""Relative (and absolute, MW or MWh) half-width of the band a capacity is held in by
+:func:`fix_capacities`: fixing at the exact value of an interior-point solution can make a
+row of fixed variables alone (a storage duration ratio) infeasible by 1e-12, which Pyomo
+refuses before the solver sees it."""
+
+
+def fix_capacities(
+    comp: Composite, values: dict[tuple[str, str, str], float]
+) -> list[tuple[Any, Any, Any]]:
+    """Hold the first-stage capacities of block 0 (by (kind, resource, variable)) at
+    ``values``, within :data:`FIX_BAND`: the plan is given, only the second stage is
+    optimised. Returns what :func:`release_capacities` needs to restore the bounds."""
+    saved = []
     for kind, r, data in first_stage_vars(comp.blocks[0], {r for _, r, _ in values}):
         key = (kind, r, data.parent_component().local_name)
         if key in values:
-            data.fix(values[key])
+            value = values[key]
+            band = FIX_BAND * (abs(value) + 1.0)
+            saved.append((data, data.lb, data.ub))
+            low = value - band if data.lb is None else max(data.lb, value - band)
+            high = value + band if data.ub is None else min(data.ub, value + band)
+            data.setlb(min(low, high))
+            data.setub(high)
+    return saved
+
+
+def release_capacities(saved: list[tuple[Any, Any, Any]]) -> None:
+    """Restore the bounds :func:`fix_capacities` changed."""
+    for data, lb, ub in saved:
+        data.setlb(lb)
+        data.setub(ub)
 
 
 def capacities_of(block: Any, names: set[str]) -> dict[tuple[str, str, str], float]:

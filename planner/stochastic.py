@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 
 from planner.composite import (
     Case,
@@ -27,9 +28,9 @@ from planner.composite import (
     build_cases,
     capacities_of,
     case_results,
-    first_stage_vars,
     fix_capacities,
     link_capacities,
+    release_capacities,
 )
 from planner.inputs.instance import Instance
 from planner.inputs.policy import Policy
@@ -173,7 +174,10 @@ def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
     }
     notes: list[str] = []
     if spec.evaluate:
-        figures |= _hedging(inst, comp, settings, figures["objective_usd"], names, spec, notes)
+        try:
+            figures |= _hedging(inst, comp, settings, figures["objective_usd"], names, spec, notes)
+        except InfeasibleConstraintException as exc:  # the plan stands; its figures do not
+            notes.append(f"EVPI and VSS not computed: {exc}")
     for key in [k for k in figures if k.endswith("_usd")]:
         figures[key.replace("_usd", "_usd_per_yr")] = figures[key] / inst.horizon_years
     plan.risk = RiskReport(
@@ -245,7 +249,7 @@ def _hedging(
     if values is None:
         notes.append(f"VSS: the on-time plan ended {status}")
         return out
-    fix_capacities(comp, values)
+    saved = fix_capacities(comp, values)
     run = _solve(comp, settings)
     if run.status == "optimal":
         out["vss_usd"] = _risk_value(_case_costs(comp), p, spec) - plan_value
@@ -254,8 +258,7 @@ def _hedging(
         notes.append(
             f"VSS: the on-time plan cannot serve every outcome even with recourse ({run.status})"
         )
-    for _, _, data in first_stage_vars(comp.blocks[0], names):
-        data.unfix()
+    release_capacities(saved)
     return out
 
 

@@ -67,6 +67,8 @@ def _first_up(text: str) -> str:
 
 
 def _cell(value: float, decimals: int) -> str:
+    if value == np.inf:
+        return "on-time plan fails"  # VSS: that plan cannot serve every outcome
     return num(value, decimals) if np.isfinite(value) else "-"
 
 
@@ -94,7 +96,9 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         f"never. {_first_up(penalty)}. {_first_up(policy_words(part.policy.label))} holds "
         "in every outcome. The on-time plan is the site solved as if the plant were certain; "
         "EVPI is what knowing the outcome before signing would be worth (penalties left out on "
-        "both sides), VSS what the two-stage plan saves against signing the on-time plan."
+        "both sides), VSS what the two-stage plan saves against signing the on-time plan "
+        '("on-time plan fails": signed alone, that plan cannot hold the policy in every '
+        "outcome even with recourse)."
     )
     frames = []
     for site in r.sites:
@@ -127,6 +131,8 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
                 "VSS, M$/yr": plans["vss_musd_per_yr"].map(lambda v: _cell(v, 2)),
             }
         )
+        if (plans["status"] != OPTIMAL).any():
+            shown.insert(2, "status", plans["status"])
         doc.table(f"risk_plan_{site.name}", shown, plans, f"**{site.name}**:")
         for price, at in plans.groupby("price_usd_per_mwh", sort=True):
             doc.para(_sentence(site, at, float(price), part.penalty_usd_per_mwh))
