@@ -157,3 +157,20 @@ def test_the_contract_curve_steps_at_the_break_even_and_says_when_the_cap_binds(
     assert (tmp_path / "contract_curve.csv").exists()
     with pytest.raises(planner.SweepError, match="no offer named 'x'"):
         planner.contract_curve(inst, "x", [10], workers=1, out=tmp_path)
+
+
+def test_a_break_even_beyond_every_price_names_the_caps_that_set_it(tmp_path: Path) -> None:
+    """Two hours, 100 % hourly CFE, fusion (up to 1,000 MW) and solar capped at 10 MW that
+    makes 1 MW per MW in both hours: without fusion 90 MW of the load cannot be clean, so the
+    offer is contracted at every price up to max_price. The solve at the top price has solar at
+    its cap: the note says the value is set by it."""
+    solar = {"name": "pv", "capacity_factor": 1.0, "max_capacity_mw": 10.0}
+    solar |= {"procurement": "ppa", "ppa_price_usd_per_mwh": 20.0}
+    inst = tiny(
+        2, fusion=[fusion()], solar=[solar], grid=TWO_HOURS, policy={"hourly_cfe_target": 1.0}
+    )
+    row = search(inst, tmp_path, max_price=1000.0)
+    assert np.isnan(row["breakeven_usd_per_mwh"])
+    assert row["capped_at_max_price"] == "pv"
+    assert row["note"].startswith("contracted up to 1000 $/MWh (max_price)")
+    assert row["note"].endswith("at their caps there: pv (a value set by caps, not a price)")

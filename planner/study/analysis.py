@@ -51,6 +51,7 @@ def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     "not_contracted_at_usd_per_mwh": r["not_contracted_at_usd_per_mwh"],
                     "capacity_mw_contracted": r["capacity_mw_contracted"],
                     "cap_bound": bool(r.get("cap_bound", False)),
+                    "capped": str(r.get("capped_at_max_price") or "").replace("nan", ""),
                     "solves": r["solves"],
                     "note": r["note"] if isinstance(r["note"], str) else "",
                 }
@@ -66,7 +67,7 @@ def breakeven_cell(row: Mapping[str, Any]) -> str:
         return f"{value:,.1f}"
     note = str(row.get("note") or "")
     if note.startswith("contracted up to"):
-        capped = " (cap-bound)" if row.get("cap_bound") else ""
+        capped = " (cap-bound)" if row.get("cap_bound") or row.get("capped") else ""
         return f"> {row['contracted_at_usd_per_mwh']:,.0f}{capped}"
     if note.startswith("not contracted"):
         return "never"

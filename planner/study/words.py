@@ -30,7 +30,9 @@ def breakeven_words(row: Any) -> str:
     cell = an.breakeven_cell(row)
     if cell.startswith(">"):
         text = f"at every price tried (up to {num(row['contracted_at_usd_per_mwh'], 0)} $/MWh)"
-        if row.get("cap_bound"):
+        if row.get("capped"):
+            text += f", with {row['capped']} at their caps: a value set by caps, not a price"
+        elif row.get("cap_bound"):
             text += (
                 f", at its cap of {num(row['capacity_mw_contracted'], 0)} MW: a value set by "
                 "the caps of the portfolio, not a price"

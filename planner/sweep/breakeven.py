@@ -50,6 +50,7 @@ import pandas as pd
 
 from planner.inputs.instance import Instance
 from planner.inputs.schedule import offer_shares
+from planner.sweep.capped import with_caps_note
 from planner.sweep.frontier import instance_of, write_csv
 from planner.sweep.runner import DEFAULT_OUT, Runner
 from planner.sweep.spec import Sweep, SweepError
@@ -392,7 +393,7 @@ def breakeven(
                     file=sys.stderr,
                     flush=True,
                 )
-    result = pd.DataFrame([s.row() for s in searches])
+    result = with_caps_note(pd.DataFrame([s.row() for s in searches]), searches, inst, fixed)
     result.attrs["out"] = str(folder)
     write_csv(result, folder / "breakeven.csv")
     return result
