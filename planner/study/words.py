@@ -29,15 +29,18 @@ def breakeven_words(row: Any) -> str:
     10,000 $/MWh)``, ``at no price``."""
     cell = an.breakeven_cell(row)
     if cell.startswith(">"):
-        text = f"at every price tried (up to {num(row['contracted_at_usd_per_mwh'], 0)} $/MWh)"
+        top = f"up to {num(row['contracted_at_usd_per_mwh'], 0)} $/MWh"
         if row.get("capped"):
-            text += f", with {row['capped']} at their caps: a value set by caps, not a price"
-        elif row.get("cap_bound"):
-            text += (
-                f", at its cap of {num(row['capacity_mw_contracted'], 0)} MW: a value set by "
-                "the caps of the portfolio, not a price"
+            return (
+                f"at every price tried ({top}; {row['capped'].replace(', ', ' and ')} at their "
+                "caps: a value set by caps, not a price)"
             )
-        return text
+        if row.get("cap_bound"):
+            return (
+                f"at every price tried ({top}; at its own cap of "
+                f"{num(row['capacity_mw_contracted'], 0)} MW: a value set by caps, not a price)"
+            )
+        return f"at every price tried ({top})"
     if cell == "never":
         return "at no price, not even free"
     if cell == "failed":
