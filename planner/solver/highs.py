@@ -266,10 +266,15 @@ def solve_lp(
         check=check,
         handoff_s=handoff_s,
         highs_s=highs_s,
-        stats={
-            "ipm_iteration_count": info.ipm_iteration_count,
-            "simplex_iteration_count": info.simplex_iteration_count,
-            "crossover_iteration_count": info.crossover_iteration_count,
-            "crossover_retry": float(retried),
-        },
+        stats=iteration_stats(info, retried),
     )
+
+
+def iteration_stats(info: Any, retried: bool) -> dict[str, float]:
+    """The iteration counts of a HiGHS run (its ``getInfo()``) and whether crossover was retried."""
+    return {
+        "ipm_iteration_count": info.ipm_iteration_count,
+        "simplex_iteration_count": info.simplex_iteration_count,
+        "crossover_iteration_count": info.crossover_iteration_count,
+        "crossover_retry": float(retried),
+    }

@@ -24,7 +24,14 @@ from typing import Any
 import highspy
 import numpy as np
 
-from planner.solver.highs import LpRun, _solution, _status, run_interruptible, solve_lp
+from planner.solver.highs import (
+    LpRun,
+    _solution,
+    _status,
+    iteration_stats,
+    run_interruptible,
+    solve_lp,
+)
 from planner.solver.numerics import LinearProgram, Scaling, check_solution
 
 CHECK_EVERY = 5
@@ -172,10 +179,5 @@ def _run_of(
         check=check,
         handoff_s=handoff_s,
         highs_s=highs_s,
-        stats={
-            "ipm_iteration_count": info.ipm_iteration_count,
-            "simplex_iteration_count": info.simplex_iteration_count,
-            "crossover_iteration_count": info.crossover_iteration_count,
-            "crossover_retry": 0.0,
-        },
+        stats=iteration_stats(info, retried=False),
     )

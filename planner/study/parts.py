@@ -122,7 +122,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _offer_price(site: PreparedSite) -> float:
+def offer_price(site: PreparedSite) -> float:
+    """The energy price of the site's studied fusion offer in its instance, $/MWh."""
     offer = next(o for o in site.instance.spec.fusion if o.name == site.offer)
     return float(offer.energy_price_usd_per_mwh)
 
@@ -189,7 +190,7 @@ def _policy_label(row: Mapping[str, Any]) -> str:
 def delivery_prices(ctx: Context, site: PreparedSite) -> list[float]:
     part = ctx.study.spec.delivery_risk
     assert part is not None
-    prices = [_offer_price(site) if p is None else float(p) for p in part.prices_usd_per_mwh]
+    prices = [offer_price(site) if p is None else float(p) for p in part.prices_usd_per_mwh]
     return list(dict.fromkeys(prices))
 
 

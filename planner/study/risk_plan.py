@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from planner.study.config import ProbabilitySet, RiskPlanPart
-from planner.study.parts import Context, price_path
+from planner.study.parts import Context, offer_price, price_path
 from planner.study.sites import PreparedSite
 
 ON_TIME_PLAN = "on_time_plan"
@@ -84,12 +84,8 @@ def risk_plan_part(ctx: Context, site: PreparedSite) -> pd.DataFrame:
                     "overrides": {"scenarios": scenario_set(part, site, probs, True)},
                 }
             )
-    offer_price = next(
-        float(o.energy_price_usd_per_mwh) for o in site.instance.spec.fusion if o.name == offer
-    )
-    prices = list(
-        dict.fromkeys(offer_price if p is None else float(p) for p in part.prices_usd_per_mwh)
-    )
+    base = offer_price(site)
+    prices = list(dict.fromkeys(base if p is None else float(p) for p in part.prices_usd_per_mwh))
     spec = {
         "description": f"{site.name}: fusion signed before the outcome, per probability set",
         "overrides": fixed,

@@ -15,7 +15,7 @@ import pandas as pd
 from planner.formats import num
 from planner.study import analysis as an
 from planner.study.document import Document
-from planner.study.parts import price_path
+from planner.study.parts import offer_price, price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
 from planner.study.sites import PreparedSite
@@ -105,10 +105,7 @@ def _risk_words(r: StudyResults, site: PreparedSite) -> str:
     if table is None or part is None or not len(table):
         return ""
     column = f"{offer}_capacity_mw"
-    price = next(
-        float(o.energy_price_usd_per_mwh) for o in site.instance.spec.fusion if o.name == offer
-    )
-    table = table[table[price_path(site)].astype(float) == price]
+    table = table[table[price_path(site)].astype(float) == offer_price(site)]
     on = table[(table["scenario"] == ON_TIME_PLAN) & (table["status"] == OPTIMAL)]
     first = part.probability_sets[0]
     plan = table[(table["scenario"] == first.name) & (table["status"] == OPTIMAL)]
