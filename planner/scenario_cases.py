@@ -19,6 +19,7 @@ from planner.inputs.aggregate import (
     map_hourly,
     operation_dates_applied,
     represent,
+    timestamps_of,
 )
 from planner.inputs.instance import Instance
 from planner.inputs.scenarios import Recourse
@@ -112,8 +113,7 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
     """``inst`` with a copy ``<name>_recourse`` of each item of the recourse kinds: nothing
     decided yet (minimum 0), costs times (1 + premium), and no output before the lead time."""
     spec = inst.spec
-    stamps = inst.timestamps
-    ready = (stamps >= stamps[0] + pd.Timedelta(hours=float(recourse.lead_time_h))).astype(float)
+    ready = (hours_since_start(inst) >= float(recourse.lead_time_h)).astype(float)
     factor = 1.0 + recourse.premium_share
     taken = {name for _, name, _ in spec.resources()}
     updates: dict[str, Any] = {}
@@ -129,6 +129,38 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
             copies.append(_recourse_copy(key, item, name, ready, factor))
         updates[key] = items + copies
     return dataclasses.replace(inst, spec=spec.model_copy(update=updates)), problems
+
+
+def hours_since_start(inst: Instance) -> np.ndarray:
+    """Hours from the horizon's start to each modelled hour (representative periods keep the
+    real hours they stand at, so the first modelled hour need not be hour 0)."""
+    start = timestamps_of(inst.spec.time.start, 1, None)[0]
+    return np.asarray((inst.timestamps - start) / pd.Timedelta(hours=1), dtype=float)
+
+
+def recourse_warnings(inst: Instance) -> list[str]:
+    """Warnings on the recourse of ``inst``'s scenarios: a lead time at or past the last
+    modelled hour leaves the recourse copies without any output, so the plan silently has
+    no recourse at all; a lead time past half the horizon leaves little."""
+    spec = inst.spec.scenarios
+    if spec is None or spec.recourse is None or not spec.recourse.kinds:
+        return []
+    lead_h = float(spec.recourse.lead_time_h)
+    hours = hours_since_start(inst)
+    last_h = float(hours[-1]) + 1.0
+    if lead_h >= last_h:
+        return [
+            f"scenarios.recourse.lead_time_h = {lead_h:g} reaches past the last modelled hour "
+            f"({last_h:g} h from the start): no recourse capacity can deliver, so the plan "
+            "has no recourse; shorten the lead time or model a longer horizon"
+        ]
+    share = float((inst.weights * (hours >= lead_h)).sum() / inst.weights.sum())
+    if share < 0.5:
+        return [
+            f"scenarios.recourse.lead_time_h = {lead_h:g}: recourse delivers in only "
+            f"{share * 100:.0f} % of the modelled hours' weight"
+        ]
+    return []
 
 
 def _recourse_copy(key: str, item: Any, name: str, ready: np.ndarray, factor: float) -> Any:

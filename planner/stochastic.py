@@ -43,6 +43,7 @@ from planner.scenario_cases import (
     RECOURSE_SUFFIX,
     deterministic,
     first_stage_names,
+    recourse_warnings,
     scenario_cases,
 )
 from planner.solver.run import SolverRun, run_highs
@@ -158,7 +159,8 @@ def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
             settings.options,
             None,
             run.model_stats,
-            warnings=[f"the two-stage plan ended with status {run.status}"],
+            warnings=[f"the two-stage plan ended with status {run.status}"]
+            + recourse_warnings(inst),
         )
     results = case_results(comp, run, settings.options, with_caps=False)
     p = np.array([c.weight for c in cases])
@@ -193,6 +195,7 @@ def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
         results={c.name: r for c, r in zip(cases, results, strict=True)},
         notes=notes,
     )
+    plan.warnings = sorted(set(plan.warnings) | set(recourse_warnings(inst)))
     plan.timings["total_s"] = time.perf_counter() - started
     return plan
 

@@ -279,3 +279,51 @@ def test_the_report_shows_each_outcome_and_the_hedging_figures(tmp_path: Any) ->
     text = write_report(tmp_path / "r", tmp_path / "r" / "report.html").read_text()
     assert "Delivery risk" in text and "EVPI" in text and "VSS" in text
     assert 'id="scenarios"' in text and "never" in text
+
+
+def test_a_lead_time_past_the_horizon_warns_that_there_is_no_recourse() -> None:
+    """The one-hour instance with a lead time of 1 h: the recourse solar can deliver in no
+    modelled hour, so the "never" outcome cannot buy any (recourse 0 MW) and the plan says so
+    instead of silently planning without recourse."""
+    inst = _instance(recourse={"kinds": ["solar"], "premium_share": 0.5, "lead_time_h": 1})
+    res = planner.solve(inst)
+    assert res.ok
+    assert res.risk.table.loc["never", "recourse_mw"] == pytest.approx(0, abs=1e-4)
+    assert any("no recourse capacity can deliver" in w for w in res.warnings)
+    assert not any("recourse" in w for w in planner.solve(_instance()).warnings)
+
+
+def test_the_lead_time_counts_from_the_horizon_start_not_the_first_modelled_hour() -> None:
+    """Modelled hours 24-47 of a 48-hour horizon (as representative days may be): they are
+    24-47 hours from the start; a lead time of 36 h leaves recourse in half of them (no
+    warning), one of 40 h in a third (warned)."""
+    import dataclasses
+
+    import numpy as np
+
+    from planner.scenario_cases import hours_since_start, recourse_warnings
+
+    inst = _instance().with_overrides({"time.hours": 48, "demand.load_mw": [10.0] * 48})
+    later = dataclasses.replace(inst, hour_index=np.arange(24, 48))
+    later = dataclasses.replace(
+        later,
+        spec=later.spec.model_copy(
+            update={
+                "time": later.spec.time.model_copy(
+                    update={"hours": 24, "weights": np.full(24, 2.0)}
+                )
+            }
+        ),
+    )
+    assert np.array_equal(hours_since_start(later), np.arange(24, 48))
+    half = later.spec.scenarios.recourse.model_copy(update={"lead_time_h": 36})
+    third = later.spec.scenarios.recourse.model_copy(update={"lead_time_h": 40})
+
+    def with_lead(recourse: Any) -> planner.Instance:
+        scenarios = later.spec.scenarios.model_copy(update={"recourse": recourse})
+        return dataclasses.replace(
+            later, spec=later.spec.model_copy(update={"scenarios": scenarios})
+        )
+
+    assert recourse_warnings(with_lead(half)) == []
+    assert "only 33 %" in recourse_warnings(with_lead(third))[0]
