@@ -85,9 +85,36 @@ TINY = {
         "recourse_lead_time_h": 0,
         "prices_usd_per_mwh": [None, 10],
         "probability_sets": [
-            {"name": "even", "label": "even odds", "on_time": 0.5, "late": 0.25, "never": 0.25}
+            {
+                "name": "even",
+                "label": "even odds",
+                "on_time": 0.5,
+                "late": 0.25,
+                "never": 0.25,
+                "reason": "A test's odds.",
+            }
         ],
         "cvar_alpha": 0.5,
+    },
+    "credibility": {
+        "as_of": "2026-12",
+        "facts": [
+            {"date": "2023-05", "topic": "contract", "fact": "A 50 MW PPA.", "source": "a"},
+            {
+                "date": "2009 to 2023",
+                "topic": "first_of_a_kind",
+                "fact": "A plant 7 years late.",
+                "source": "b",
+                "delay_years": 7,
+            },
+            {
+                "date": "2023",
+                "topic": "first_of_a_kind",
+                "fact": "A plant cancelled.",
+                "source": "c",
+                "cancelled": True,
+            },
+        ],
     },
     "validate_full_hourly": True,
     "assumptions": ["A tiny test."],
@@ -180,6 +207,8 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
         "delivery_default",
         "sensitivities",
         "risk_plan_default",
+        "credibility_facts",
+        "credibility_odds",
         "runtime",
     }
     assert expected <= set(tables)
@@ -221,6 +250,29 @@ def test_the_risk_plans_are_the_stored_two_stage_solves(run: dict[str, object]) 
     for _, at in two_stage.groupby("price_usd_per_mwh"):
         neutral, averse = at.sort_values("key")["expected_cost_musd_per_yr"].tolist()
         assert averse >= neutral - 1e-6
+
+
+def test_the_credibility_section_shows_the_facts_and_reads_the_history(
+    run: dict[str, object],
+) -> None:
+    """Two first plants in the file, one 7 years late and one cancelled: against a late outcome
+    of 1 year in a 3-year window, the 7-year delay is past the window (the never outcome)."""
+    markdown = str(run["markdown"])
+    assert "Of the 2 first plants listed, 1 came late, by 7 years, and 1 was cancelled" in markdown
+    assert "none came on time" in markdown and "A delay as long as 1 of the 1" in markdown
+    odds = _tables(markdown)["credibility_odds"]
+    assert odds == [["even odds", "0.50", "0.25", "0.25", "A test's odds."]]
+
+
+def test_odds_without_a_reason_are_refused_beside_the_facts(tmp_path: Path) -> None:
+    bad = {**TINY, "risk_plan": {**TINY["risk_plan"]}}
+    bad["risk_plan"]["probability_sets"] = [
+        {"name": "even", "label": "even", "on_time": 0.5, "late": 0.25, "never": 0.25}
+    ]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(StudyError, match=r"probability_sets \['even'\]: give each a reason"):
+        load_study(path)
 
 
 def test_breakeven_and_frontier_come_from_the_sweep_stores(run: dict[str, object]) -> None:

@@ -24,6 +24,7 @@ from planner.inputs.base import NAME_PATTERN, Count, Number, Schema
 from planner.inputs.instance import Instance, load_instance
 from planner.inputs.messages import describe_error
 from planner.inputs.yaml_file import read_yaml_mapping
+from planner.study.credibility import Credibility
 
 
 class StudyError(InstanceError):
@@ -172,6 +173,7 @@ class ProbabilitySet(Schema):
     on_time: Number = Field(ge=0, le=1, description="probability the plant comes on time")
     late: Number = Field(ge=0, le=1, description="probability it comes late_years late")
     never: Number = Field(ge=0, le=1, description="probability it never delivers")
+    reason: str = Field("", description="why these odds (required with a credibility block)")
 
     @model_validator(mode="after")
     def _sum(self) -> ProbabilitySet:
@@ -288,11 +290,25 @@ class StudySpec(Schema):
     delivery_risk: DeliveryRiskPart | None = Field(None, description="part 3")
     sensitivities: SensitivityPart | None = Field(None, description="part 4")
     risk_plan: RiskPlanPart | None = Field(None, description="part 5")
+    credibility: Credibility | None = Field(
+        None, description="dated public facts part 5's probabilities are judged from"
+    )
     validate_full_hourly: bool = Field(
         True,
         description="solve one point per site over every hour to measure the aggregation error",
     )
     assumptions: list[str] = Field(default_factory=list, description="stated in every conclusion")
+
+    @model_validator(mode="after")
+    def _reasons(self) -> StudySpec:
+        if self.credibility is not None and self.risk_plan is not None:
+            bare = [p.name for p in self.risk_plan.probability_sets if not p.reason.strip()]
+            if bare:
+                raise ValueError(
+                    f"risk_plan.probability_sets {bare}: give each a reason (the credibility "
+                    "block states the facts the odds are judged from)"
+                )
+        return self
 
 
 # -- the loaded study ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from planner.study.document import Document
 from planner.study.parts import price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
+from planner.study.sections.credibility import credibility
 from planner.study.sites import PreparedSite
 from planner.study.words import OPTIMAL, policy_words
 
@@ -88,8 +89,8 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         "The contract is signed before the outcome is known (`scenarios` in the instance, "
         "`planner/stochastic.py`): the fusion MW and every build are decided once, then each "
         "outcome has its own dispatch and may add solar and wind at "
-        f"{num(100 * part.recourse_premium_share, 0)} % above their cost, delivering only after "
-        f"{num(part.recourse_lead_time_h, 0)} hours of the modelled year. The outcomes: the "
+        f"{num(100 * part.recourse_premium_share, 0)} % above their cost, delivering only "
+        f"{num(part.recourse_lead_time_h, 0)} hours after the year's start. The outcomes: the "
         f"plant on time; {part.late_years} year{'s' if part.late_years != 1 else ''} late "
         f"({num(100 * share, 0)} % of the energy of "
         f"the {part.window_years} contract years the modelled year stands for is missing); "
@@ -100,6 +101,9 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         '("on-time plan fails": signed alone, that plan cannot hold the policy in every '
         "outcome even with recourse)."
     )
+    credibility(doc, r)
+    if r.study.spec.credibility is not None:
+        doc.heading("5.2 The plans", 3)
     frames = []
     for site in r.sites:
         table = r.risk_plan.get(site.name)
