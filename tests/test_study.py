@@ -96,6 +96,7 @@ TINY = {
         ],
         "cvar_alpha": 0.5,
     },
+    "competitors": {"policy": {"hourly_cfe_target": 0.9}, "options": ["geothermal", "gas_ccs"]},
     "credibility": {
         "as_of": "2026-12",
         "facts": [
@@ -209,6 +210,7 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
         "risk_plan_default",
         "credibility_facts",
         "credibility_odds",
+        "competitors_default",
         "runtime",
     }
     assert expected <= set(tables)
@@ -259,9 +261,47 @@ def test_the_credibility_section_shows_the_facts_and_reads_the_history(
     of 1 year in a 3-year window, the 7-year delay is past the window (the never outcome)."""
     markdown = str(run["markdown"])
     assert "Of the 2 first plants listed, 1 came late, by 7 years, and 1 was cancelled" in markdown
-    assert "none came on time" in markdown and "A delay as long as 1 of the 1" in markdown
+    assert (
+        "none came on time" in markdown
+        and "1 of the 1 recorded delays is 3 years or longer" in markdown
+    )
     odds = _tables(markdown)["credibility_odds"]
     assert odds == [["even odds", "0.50", "0.25", "0.25", "A test's odds."]]
+
+
+def test_the_competitor_cases_agree_with_the_other_parts(run: dict[str, object]) -> None:
+    """The case with no clean firm is part 4's reference LP (same policy): same cost without
+    fusion, and its break-even is part 1's row at that policy. Offering more options cannot
+    cost more: the case with both costs at most the cheaper single option; each option alone
+    builds at most the peak load."""
+    from planner.study.sections.competitors import competitors_long
+
+    results = run["results"]
+    site = results.sites[0]  # type: ignore[attr-defined]
+    long = competitors_long(results, site).set_index("case")  # type: ignore[arg-type]
+    sens = results.sensitivity_costs[site.name]  # type: ignore[attr-defined]
+    ref = sens[(sens["case"] == "reference") & ~sens["fusion_allowed"]].iloc[0]
+    assert long.loc["none", "cost_without_fusion_usd_per_mwh"] == pytest.approx(
+        float(ref["cost_usd_per_mwh_load"]), rel=1e-6
+    )
+    part1 = results.breakeven[site.name]  # type: ignore[attr-defined]
+    row = part1[part1["policy_label"] == "hourly 90 %"].iloc[0]
+    assert long.loc["none", "breakeven_usd_per_mwh"] == pytest.approx(
+        float(row["breakeven_usd_per_mwh"]), nan_ok=True
+    )
+    singles = long.loc[["geothermal", "gas_ccs"], "cost_without_fusion_usd_per_mwh"]
+    assert long.loc["all", "cost_without_fusion_usd_per_mwh"] <= singles.min() * (1 + 1e-6)
+    peak = float(max(site.full.spec.demand.load_mw))
+    assert (long.loc[["geothermal", "gas_ccs"], "clean_firm_mw"] <= peak + 1e-6).all()
+    assert "1.1 Against each competing clean-firm offer" in str(run["markdown"])
+
+
+def test_an_unknown_competitor_is_refused(tmp_path: Path) -> None:
+    bad = {**TINY, "competitors": {**TINY["competitors"], "options": ["tokamak_x"]}}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(StudyError, match=r"competitors.options: \['tokamak_x'\] not clean_firm"):
+        load_study(path)
 
 
 def test_odds_without_a_reason_are_refused_beside_the_facts(tmp_path: Path) -> None:

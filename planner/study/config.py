@@ -24,7 +24,9 @@ from planner.inputs.base import NAME_PATTERN, Count, Number, Schema
 from planner.inputs.instance import Instance, load_instance
 from planner.inputs.messages import describe_error
 from planner.inputs.yaml_file import read_yaml_mapping
+from planner.study.competitor_config import CompetitorsPart
 from planner.study.credibility import Credibility
+from planner.study.policy_case import PolicyCase
 
 
 class StudyError(InstanceError):
@@ -38,43 +40,6 @@ class StudyError(InstanceError):
 
 
 # -- schema ----------------------------------------------------------------------------------
-class PolicyCase(Schema):
-    """One clean-energy policy: annual matching or an hourly (24/7) CFE target, not both."""
-
-    annual_matching_fraction: Number | None = Field(
-        None, ge=0, le=1, description="procured clean energy >= this share of annual demand"
-    )
-    hourly_cfe_target: Number | None = Field(
-        None, ge=0, le=1, description="hourly CFE score >= this share of demand"
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> PolicyCase:
-        if (self.annual_matching_fraction is None) == (self.hourly_cfe_target is None):
-            raise ValueError("give exactly one of annual_matching_fraction and hourly_cfe_target")
-        return self
-
-    @property
-    def is_annual(self) -> bool:
-        return self.annual_matching_fraction is not None
-
-    @property
-    def share(self) -> float:
-        """The target as a share of demand, 0-1."""
-        value = self.annual_matching_fraction if self.is_annual else self.hourly_cfe_target
-        assert value is not None
-        return float(value)
-
-    @property
-    def label(self) -> str:
-        """``annual 100 %`` or ``hourly 95 %``."""
-        return f"{'annual' if self.is_annual else 'hourly'} {100 * self.share:g} %"
-
-    def policy(self) -> dict[str, Any]:
-        """The instance's whole ``policy`` section for this case (no other target)."""
-        return self.model_dump(exclude_none=True)
-
-
 class Site(Schema):
     """One studied site: a shipped instance and the fusion offer whose price is studied."""
 
@@ -290,6 +255,9 @@ class StudySpec(Schema):
     delivery_risk: DeliveryRiskPart | None = Field(None, description="part 3")
     sensitivities: SensitivityPart | None = Field(None, description="part 4")
     risk_plan: RiskPlanPart | None = Field(None, description="part 5")
+    competitors: CompetitorsPart | None = Field(
+        None, description="fusion against each clean-firm offer of the sites"
+    )
     credibility: Credibility | None = Field(
         None, description="dated public facts part 5's probabilities are judged from"
     )
@@ -370,6 +338,14 @@ def load_study(path: str | Path) -> Study:
                 f"{where}.offer: no fusion offer named {site.offer!r} in {site_path} "
                 f"(have: {', '.join(offers) or 'none'})"
             )
+        if spec.competitors is not None:
+            firm = [c.name for c in inst.spec.clean_firm]
+            missing = [n for n in spec.competitors.options if n not in firm]
+            if missing:
+                problems.append(
+                    f"{source}: competitors.options: {missing} not clean_firm offers of "
+                    f"{site_path} (have: {', '.join(firm) or 'none'})"
+                )
         try:
             resolved = inst.with_overrides(site.overrides)
             inst.with_overrides({**site.overrides, **spec.overrides})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.study import parts, risk_plan
+from planner.study import competitors, parts, risk_plan
 from planner.study.config import Study
 from planner.study.parts import Context
 from planner.study.results import StudyResults, count_points
@@ -59,6 +59,15 @@ def solve_all(
                     costs, be_table = parts.sensitivity_part(ctx, site, reference)
                     results.sensitivity_costs[site.name] = costs
                     results.sensitivity_breakeven[site.name] = be_table
+            if spec.competitors is not None:
+                with ctx.timed("against the other clean firm", site.name):
+                    reference = None
+                    if site.name in results.breakeven:
+                        be = results.breakeven[site.name]
+                        reference = be[be["policy_label"] == spec.competitors.policy.label]
+                    costs, be_table = competitors.competitors_part(ctx, site, reference)
+                    results.competitor_costs[site.name] = costs
+                    results.competitor_breakeven[site.name] = be_table
             if spec.risk_plan is not None:
                 with ctx.timed("decision under delivery risk", site.name):
                     results.risk_plan[site.name] = risk_plan.risk_plan_part(ctx, site)

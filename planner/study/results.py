@@ -28,6 +28,8 @@ class StudyResults:
     sensitivity_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
     sensitivity_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
     risk_plan: dict[str, pd.DataFrame] = field(default_factory=dict)
+    competitor_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    competitor_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
     validation: pd.DataFrame | None = None
     timings: list[dict[str, Any]] = field(default_factory=list)
     executor: str = ""

@@ -16,6 +16,7 @@ from planner.study.results import StudyResults, count_points
 from planner.study.sections import (
     answer,
     breakeven,
+    competitors,
     conclusions,
     delivery,
     frontier,
@@ -33,6 +34,7 @@ def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -
     setting.setting(doc, r, solved_now, held)
     setting.accuracy(doc, r)
     be = breakeven.breakeven(doc, r, fig_dir)
+    competitors.competitors(doc, r)
     front = frontier.frontier(doc, r, fig_dir)
     late = delivery.delivery(doc, r, fig_dir)
     sens = sensitivities.sensitivities(doc, r, fig_dir)

@@ -39,10 +39,10 @@ def history_words(delays: list[float], cancelled: int, late_years: int, window_y
     )
     if beyond:
         text += (
-            f" A delay as long as {len(beyond)} of the {len(delays)} recorded ones "
-            f"({num(window_years, 0)} years or more) leaves the plant out of the whole window: "
-            "within the window that is the never outcome, so these odds read the history "
-            "leniently where they put the weight on late rather than never."
+            f" {len(beyond)} of the {len(delays)} recorded delays "
+            f"{'is' if len(beyond) == 1 else 'are'} {num(window_years, 0)} years or longer: a "
+            "plant that late misses the whole window, which within the window is the never "
+            "outcome, so odds that weigh late above never read this history leniently."
         )
     return text
 
@@ -83,7 +83,9 @@ def credibility(doc: Document, r: StudyResults) -> pd.DataFrame | None:
             {
                 "odds": sets["label"],
                 "on time": sets["on_time"].map(lambda v: num(v, 2)),
-                f"{part.late_years} years late": sets["late"].map(lambda v: num(v, 2)),
+                f"{part.late_years} year{'s' if part.late_years != 1 else ''} late": sets[
+                    "late"
+                ].map(lambda v: num(v, 2)),
                 "never": sets["never"].map(lambda v: num(v, 2)),
                 "why": sets["reason"],
             }
