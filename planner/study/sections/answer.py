@@ -14,12 +14,11 @@ import pandas as pd
 
 from planner.formats import num
 from planner.study import analysis as an
-from planner.study.competitors import NONE
 from planner.study.document import Document
 from planner.study.parts import offer_price, price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
-from planner.study.sections.competitors import competitors_long
+from planner.study.sections.competitors import competitor_words
 from planner.study.sites import PreparedSite
 from planner.study.words import (
     OPTIMAL,
@@ -64,7 +63,7 @@ def answer(doc: Document, r: StudyResults) -> None:
             )
             text += f" At {bench.label} it pays under {where}."
         text += _risk_words(r, site)
-        text += _competitor_words(r, site)
+        text += competitor_words(r, site)
         items.append(text)
     doc.bullets(items)
     offered = _offered(r)
@@ -101,27 +100,6 @@ def _pays_at(row: pd.Series, price: float) -> bool:
     if value is not None and np.isfinite(value):
         return bool(value > price)
     return str(row.get("note") or "").startswith("contracted up to")
-
-
-def _competitor_words(r: StudyResults, site: PreparedSite) -> str:
-    part = r.study.spec.competitors
-    if part is None or site.name not in r.competitor_costs:
-        return ""
-    long = competitors_long(r, site)
-    solved = long[np.isfinite(long["cost_without_fusion_usd_per_mwh"])]
-    if not len(solved):
-        return " Against the other clean firm no case solved (part 1.1)."
-    best = solved.loc[solved["cost_without_fusion_usd_per_mwh"].idxmin()]
-    if best["case"] == NONE:
-        return (
-            f" No clean-firm offer lowers the cost under {policy_words(part.policy.label)} "
-            "(part 1.1)."
-        )
-    return (
-        f" With the other clean firm offered (part 1.1, {policy_words(part.policy.label)}) the "
-        f"least-cost portfolio without fusion takes {best['label']}, and fusion pays against it "
-        f"{breakeven_words(best)}."
-    )
 
 
 def _risk_words(r: StudyResults, site: PreparedSite) -> str:

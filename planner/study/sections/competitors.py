@@ -150,3 +150,26 @@ def _sentence(site: PreparedSite, long: pd.DataFrame) -> str:
         + "."
     )
     return text
+
+
+def competitor_words(r: StudyResults, site: PreparedSite) -> str:
+    """One sentence (with a leading space) on fusion against the least-cost portfolio of the
+    other clean firm; empty without the part."""
+    part = r.study.spec.competitors
+    if part is None or site.name not in r.competitor_costs:
+        return ""
+    long = competitors_long(r, site)
+    solved = long[np.isfinite(long["cost_without_fusion_usd_per_mwh"])]
+    if not len(solved):
+        return " Against the other clean firm no case solved (part 1.1)."
+    best = solved.loc[solved["cost_without_fusion_usd_per_mwh"].idxmin()]
+    if best["case"] == NONE:
+        return (
+            f" No clean-firm offer lowers the cost under {policy_words(part.policy.label)} "
+            "(part 1.1)."
+        )
+    return (
+        f" With the other clean firm offered (part 1.1, {policy_words(part.policy.label)}) the "
+        f"least-cost portfolio without fusion takes {best['label']}, and fusion pays against it "
+        f"{breakeven_words(best)}."
+    )

@@ -12,6 +12,7 @@ from planner.study import analysis as an
 from planner.study.config import Variant
 from planner.study.document import Document
 from planner.study.results import StudyResults
+from planner.study.sections.competitors import competitor_words
 from planner.study.sections.setting import method_text
 from planner.study.words import (
     breakeven_words,
@@ -56,6 +57,7 @@ def conclusions(
                         lines.append(
                             f"At {bench.label} it pays only under {policies_words(above)}."
                         )
+        lines.append(competitor_words(r, site).strip())
         if front is not None and bare is not None and firm is not None:
             s = an.shape_check(front, site.name, (bare.name, firm.name))
             lines.append(_premium_sentence(s, bare, firm))
@@ -67,7 +69,7 @@ def conclusions(
             lines += _sensitivity_conclusion(
                 sens[(sens["site"] == site.name) & (sens["case"] != "reference")]
             )
-        doc.para(f"**{site.name}.** " + " ".join(lines))
+        doc.para(f"**{site.name}.** " + " ".join(line for line in lines if line))
     doc.para("These conclusions rest on these assumptions:")
     doc.bullets(list(spec.assumptions) + [method_text(r.study)])
 
