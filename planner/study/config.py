@@ -26,6 +26,7 @@ from planner.inputs.messages import describe_error
 from planner.inputs.yaml_file import read_yaml_mapping
 from planner.study.competitor_config import CompetitorsPart
 from planner.study.credibility import Credibility
+from planner.study.growth_config import FlexibleLoadPart, PathwayPart, pathway_problems
 from planner.study.policy_case import PolicyCase
 
 
@@ -261,6 +262,10 @@ class StudySpec(Schema):
     credibility: Credibility | None = Field(
         None, description="dated public facts part 5's probabilities are judged from"
     )
+    pathway: PathwayPart | None = Field(None, description="growth to 2030-2035 (part 6)")
+    flexible_load: FlexibleLoadPart | None = Field(
+        None, description="fusion's value when part of the load can move (part 7)"
+    )
     validate_full_hourly: bool = Field(
         True,
         description="solve one point per site over every hour to measure the aggregation error",
@@ -356,6 +361,8 @@ def load_study(path: str | Path) -> Study:
             problems.append(f"{where}.instance: site {inst.name!r} is listed twice")
         overrides = dict(site.overrides)
         sites.append(LoadedSite(inst.name, site_path, site.offer, overrides, inst, resolved))
+    if spec.pathway is not None:
+        problems += pathway_problems(spec.pathway, path.parent, source, spec.overrides)
     if problems:
         raise StudyError(problems)
     return Study(spec, path, tuple(sites))

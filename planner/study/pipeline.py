@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.study import competitors, parts, risk_plan
+from planner.study import competitors, flexible, growth, parts, risk_plan
 from planner.study.config import Study
 from planner.study.parts import Context
 from planner.study.results import StudyResults, count_points
@@ -71,6 +71,18 @@ def solve_all(
             if spec.risk_plan is not None:
                 with ctx.timed("decision under delivery risk", site.name):
                     results.risk_plan[site.name] = risk_plan.risk_plan_part(ctx, site)
+            if spec.flexible_load is not None:
+                with ctx.timed("flexible load", site.name):
+                    reference = None
+                    if site.name in results.breakeven:
+                        be = results.breakeven[site.name]
+                        reference = be[be["policy_label"] == spec.flexible_load.policy.label]
+                    costs, be_table = flexible.flexible_part(ctx, site, reference)
+                    results.flexible_costs[site.name] = costs
+                    results.flexible_breakeven[site.name] = be_table
+        if spec.pathway is not None:
+            with ctx.timed("growth to 2030-2035 (pathway)", "all sites"):
+                results.pathway = growth.pathway_part(ctx)
         if spec.validate_full_hourly:
             with ctx.timed("validation (full hourly solves)", "all sites"):
                 results.validation = validation_part(ctx, results.sites)

@@ -30,6 +30,10 @@ class StudyResults:
     risk_plan: dict[str, pd.DataFrame] = field(default_factory=dict)
     competitor_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
     competitor_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    flexible_costs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    flexible_breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    pathway: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Growth to 2030-2035: case name -> answer (:func:`planner.study.growth.pathway_part`)."""
     validation: pd.DataFrame | None = None
     timings: list[dict[str, Any]] = field(default_factory=list)
     executor: str = ""

@@ -19,7 +19,9 @@ from planner.study.sections import (
     competitors,
     conclusions,
     delivery,
+    flexibility,
     frontier,
+    pathway,
     risk_plan,
     sensitivities,
     setting,
@@ -39,6 +41,8 @@ def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -
     late = delivery.delivery(doc, r, fig_dir)
     sens = sensitivities.sensitivities(doc, r, fig_dir)
     risk_plan.risk_plan(doc, r)
+    pathway.pathway(doc, r)
+    flexibility.flexibility(doc, r)
     conclusions.conclusions(doc, r, be, front, late, sens)
     conclusions.runtime(doc, r)
     return doc
