@@ -10,6 +10,7 @@ part 1 has it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,8 @@ def _breakevens(
     tol = be.tol_usd_per_mwh if be is not None else 0.5
     top = be.max_price_usd_per_mwh if be is not None else 10_000.0
     reuse = reference is not None and len(reference) > 0
-    searched = [i for i, s in enumerate(part.shares) if not (reuse and s == 0)]
+    wanted = part.shares if part.breakeven_shares is None else part.breakeven_shares
+    searched = [i for i, s in enumerate(part.shares) if s in wanted and not (reuse and s == 0)]
     rows = []
     if searched:
         found = breakeven(
@@ -110,7 +112,9 @@ def _breakevens(
             scheduler=ctx.scheduler,
             progress=False,
         )
-        found.insert(0, "share", [float(part.shares[i]) for i in searched])
+        shares = [_share_of(v) for v in found["demand.flexibility"]]
+        assert shares == [float(part.shares[i]) for i in searched], shares  # one row per value
+        found.insert(0, "share", shares)
         found.insert(1, "from_part_1", False)
         rows.append(found)
     if reuse and reference is not None:
@@ -120,3 +124,10 @@ def _breakevens(
         rows.append(row)
     out = pd.concat(rows, ignore_index=True)
     return out.sort_values("share", kind="stable").reset_index(drop=True)
+
+
+def _share_of(section: Any) -> float:
+    """The share of a ``demand.flexibility`` value as a break-even table holds it (a mapping,
+    or its JSON)."""
+    value = json.loads(section) if isinstance(section, str) else section
+    return float(value["share"])

@@ -108,7 +108,12 @@ class FlexibleLoadPart(Schema):
         description="also solve each share without fusion: fusion's value at each price (cost "
         "without fusion minus cost with it)",
     )
-    breakeven: bool = Field(True, description="also search the break-even price at each share")
+    breakeven: bool = Field(True, description="also search the break-even price")
+    breakeven_shares: list[Number] | None = Field(
+        None,
+        description="the shares whose break-even is searched (null: every share); the rigid "
+        "load's (0) is part 1's row where part 1 has the policy",
+    )
 
     @model_validator(mode="after")
     def _shares_ok(self) -> FlexibleLoadPart:
@@ -121,6 +126,9 @@ class FlexibleLoadPart(Schema):
             )
         if len(set(self.shares)) != len(self.shares):
             raise ValueError(f"shares must be unique, got {self.shares}")
+        stray = [s for s in self.breakeven_shares or [] if s not in self.shares]
+        if stray:
+            raise ValueError(f"breakeven_shares {stray} are not in shares {self.shares}")
         neg = [p for p in self.prices_usd_per_mwh if p is not None and p < 0]
         if neg:
             raise ValueError(f"prices_usd_per_mwh must be >= 0, got {neg}")

@@ -113,7 +113,14 @@ def flexibility(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         )
         + (
             "The break-even is the highest price at which fusion is still contracted (part 1's "
-            "method). "
+            "method)"
+            + (
+                ", searched at "
+                + joined([pct(100 * v, 0) for v in sorted({0.0, *part.breakeven_shares})])
+                + " flexible only ('-' elsewhere). "
+                if part.breakeven_shares is not None
+                else ". "
+            )
             if part.breakeven
             else ""
         )
@@ -207,7 +214,7 @@ def _sentences(site: PreparedSite, table: pd.DataFrame) -> list[str]:
         for price, at in table.groupby("price_usd_per_mwh", sort=True)
     ]
     first = table.drop_duplicates("share").set_index("share")
-    if first["breakeven_cell"].ne("-").all():
+    if first.loc[[0.0, top], "breakeven_cell"].ne("-").all():
         b0, bt = first.loc[0.0], first.loc[top]
         if np.isfinite(b0["breakeven_usd_per_mwh"]) and np.isfinite(bt["breakeven_usd_per_mwh"]):
             verb = (

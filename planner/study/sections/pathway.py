@@ -35,10 +35,10 @@ def _offer_words(inst: Instance, name: str, price: float | None = None) -> str:
 
 
 def case_label(inst: Instance, offer: str, answer: dict[str, Any]) -> str:
-    """``fusion_foak at 80.0 $/MWh`` or ``as shipped: fusion_foak at ..., fusion_low_capex ...``."""
+    """``fusion_foak at 80.0 $/MWh``, or ``as shipped`` (every offer at its own price)."""
     if not answer["as_shipped"]:
         return _offer_words(inst, offer, float(answer["price_usd_per_mwh"]))
-    return "as shipped: " + ", ".join(_offer_words(inst, o.name) for o in inst.spec.fusion)
+    return "as shipped"
 
 
 def signed_table(r: StudyResults, inst: Instance) -> pd.DataFrame:
@@ -90,8 +90,11 @@ def cost_table(r: StudyResults) -> pd.DataFrame:
         row[f"{answer['foresight']}_status"] = answer["status"]
     out = pd.DataFrame(list(rows.values()))
     if {"perfect_npc_musd", "myopic_npc_musd"} <= set(out.columns):
-        out["myopia_cost_musd"] = out["myopic_npc_musd"] - out["perfect_npc_musd"]
-        out["myopia_cost_pct"] = 100 * out["myopia_cost_musd"] / out["perfect_npc_musd"]
+        extra = out["myopic_npc_musd"] - out["perfect_npc_musd"]
+        share = 100 * extra / out["perfect_npc_musd"]
+        # below 1 k$ or 0.005 %: solver tolerance, stored as 0
+        out["myopia_cost_musd"] = extra.map(lambda v: noise_free(v, 1e-3))
+        out["myopia_cost_pct"] = share.map(lambda v: noise_free(v, 5e-3))
     return out
 
 
@@ -148,7 +151,14 @@ def _setting(doc: Document, inst: Instance, offer: str) -> list[Instance]:
         f"each period's yearly cost at {num(100 * inst.spec.finance.discount_rate, 0)} % and "
         f"counts nothing after {path.span()[-1][1]} (no end value). Perfect foresight plans "
         "every period at once; myopic plans each period seeing only its own year, the earlier "
-        f"signatures fixed. Only {offer} is offered unless the case says 'as shipped'."
+        f"signatures fixed. Only {offer} is offered, except 'as shipped': "
+        + joined(
+            [
+                f"{_offer_words(inst, o.name)} (up to {num(o.max_capacity_mw, 0)} MW)"
+                for o in inst.spec.fusion
+            ]
+        )
+        + "."
     )
     strict = [y for y, p in zip(years, periods, strict=True) if _hourly(p) >= 0.999]
     if strict:
@@ -241,7 +251,7 @@ def _cost_shown(
             ]
     if "myopia_cost_musd" in cost:
         shown["cost of myopia, M$"] = cost["myopia_cost_musd"].map(lambda v: signed(v, 0))
-        shown["cost of myopia"] = cost["myopia_cost_pct"].map(lambda v: pct(noise_free(v, 5e-3), 2))
+        shown["cost of myopia"] = cost["myopia_cost_pct"].map(lambda v: pct(v, 2))
     doc.table("pathway_cost", shown, cost, "Net present cost of the pathway:")
 
 
@@ -262,40 +272,49 @@ def _sentences(
         by_price.setdefault(_price_case(answer), []).append(name)
     for names in by_price.values():
         said = {
-            name: _signing(
-                r.pathway[name],
-                signed_mw[signed_mw["case"] == name],
-                years,
-                end,
-                path.contract_term_yr,
+            r.pathway[name]["foresight"]: _signing(
+                r.pathway[name], signed_mw[signed_mw["case"] == name], years
             )
             for name in names
         }
-        label = case_label(inst, offer, r.pathway[names[0]])
+        label = _first_up(case_label(inst, offer, r.pathway[names[0]]))
         if len(set(said.values())) == 1 and len(names) > 1:
-            out.append(f"{label}, every foresight: {said[names[0]]}.")
+            out.append(f"{label}, every foresight: {next(iter(said.values()))}.")
             continue
-        for name in names:
-            fs = r.pathway[name]["foresight"]
-            out.append(f"{label}, {fs} foresight: {said[name]}.")
+        each = "; ".join(f"{fs} foresight {text}" for fs, text in said.items())
+        out.append(f"{label}: {each}.")
+    signed_any = signed_mw.filter(like="signed_").fillna(0).to_numpy().sum() > 0.5
+    if signed_any:
+        first = min(y for y in years if (signed_mw[f"signed_{y}_mw"].fillna(0) >= 0.5).any())
+        out.append(
+            f"For how long: the model does not choose a term; every contract here runs "
+            f"{num(path.contract_term_yr, 0)} years, so a {first} signature binds to "
+            f"{first + int(path.contract_term_yr)}, {first + int(path.contract_term_yr) - end} "
+            f"years past the {end} end of what the pathway prices, and no MW signed is released "
+            "within it (the MW held in the last period are every MW signed)."
+            if first + path.contract_term_yr > end
+            else f"For how long: every contract runs {num(path.contract_term_yr, 0)} years "
+            "(an input)."
+        )
     for _, row in cost.iterrows():
         if "myopia_cost_musd" not in cost or not np.isfinite(row["myopia_cost_musd"]):
             continue
         extra = float(row["myopia_cost_musd"])
         scale = abs(float(row["perfect_npc_musd"]))
-        label = next(
-            case_label(inst, offer, a)
-            for a in r.pathway.values()
-            if _price_case(a) == row["price_case"]
+        label = _first_up(
+            next(
+                case_label(inst, offer, a)
+                for a in r.pathway.values()
+                if _price_case(a) == row["price_case"]
+            )
         )
-        if abs(extra) <= 1e-6 * max(scale, 1.0):
+        if extra == 0 or abs(extra) <= 1e-6 * max(scale, 1.0):
             out.append(f"{label}: planning period by period costs the same as perfect foresight.")
         elif extra > 0:
             out.append(
                 f"{label}: planning period by period (myopic) costs {num(extra, 0)} M$ more in "
-                f"net present cost ({pct(noise_free(row['myopia_cost_pct'], 5e-3), 2)}) than "
-                "planning with "
-                "perfect foresight."
+                f"net present cost ({pct(row['myopia_cost_pct'], 2)}) than "
+                "planning with perfect foresight."
             )
         else:
             out.append(
@@ -306,29 +325,25 @@ def _sentences(
     return out
 
 
-def _signing(
-    answer: dict[str, Any], rows: pd.DataFrame, years: list[int], end: int, term_yr: float
-) -> str:
+def _first_up(text: str) -> str:
+    """A case's label at the head of a sentence: ``With fusion_foak at ...``, ``As shipped``."""
+    return "As shipped" if text == "as shipped" else f"With {text}"
+
+
+def _signing(answer: dict[str, Any], rows: pd.DataFrame, years: list[int]) -> str:
     """What one case signs, in words (or that it failed)."""
     if answer["status"] != OPTIMAL:
-        return f"the solve ended {answer['status']}; no numbers are shown for it"
+        return f"failed (the solve ended {answer['status']}; no numbers are shown for it)"
     parts = []
     for _, row in rows.iterrows():
         when = [(y, row[f"signed_{y}_mw"]) for y in years if row[f"signed_{y}_mw"] >= 0.5]
         if not when:
-            parts.append(f"signs no {row['offer']} in any period")
+            parts.append(f"no {row['offer']}")
             continue
-        text = f"signs {row['offer']}: {joined([f'{num(v, 0)} MW in {y}' for y, v in when])}"
-        past = [y for y, _ in when if y + term_yr > end]
-        if past:
-            text += (
-                f" (the {num(term_yr, 0)}-year contracts signed in "
-                f"{joined([str(y) for y in past])} run past {end}, where the pathway counts no "
-                "cost or value)"
-            )
+        text = f"{row['offer']}: {joined([f'{num(v, 0)} MW in {y}' for y, v in when])}"
         if row["cap_bound"]:
             text += (
-                f", reaching its cap of {num(row['max_capacity_mw'], 0)} MW: a cap, not a choice"
+                f" (reaching its cap of {num(row['max_capacity_mw'], 0)} MW: a cap, not a choice)"
             )
         parts.append(text)
-    return "; ".join(parts)
+    return "signs " + "; ".join(parts)
