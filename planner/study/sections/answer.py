@@ -19,6 +19,7 @@ from planner.study.parts import offer_price, price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
 from planner.study.sections.competitors import competitor_words
+from planner.study.sections.flexibility import flexible_words
 from planner.study.sites import PreparedSite
 from planner.study.words import (
     OPTIMAL,
@@ -64,6 +65,7 @@ def answer(doc: Document, r: StudyResults) -> None:
             text += f" At {bench.label} it pays under {where}."
         text += _risk_words(r, site)
         text += competitor_words(r, site)
+        text += flexible_words(r, site)
         items.append(text)
     doc.bullets(items)
     offered = _offered(r)
@@ -77,7 +79,14 @@ def answer(doc: Document, r: StudyResults) -> None:
     doc.para(
         f"Conditions: fusion competes here with {', '.join(offered)} and the grid ({firm}); a "
         "break-even is the price of the first MW leaving the least-cost portfolio (part 1); the "
-        "plan under risk is part 5, its probabilities assumptions of the study file."
+        "plan under risk is part 5, its probabilities "
+        + (
+            "judged from the public record of part 5.1 and kept in the study file"
+            if spec.credibility is not None
+            else "assumptions of the study file"
+        )
+        + ("; part 6 follows a campus as it grows over the pathway's periods" if r.pathway else "")
+        + "."
     )
 
 

@@ -32,7 +32,7 @@ def conclusions(
     sens: pd.DataFrame | None,
 ) -> None:
     spec = r.study.spec
-    doc.heading("6. Conclusions per site")
+    doc.heading("8. Conclusions per site")
     variants = list(spec.frontier.variants) if spec.frontier else []
     bare = variant(variants, False, False)
     firm = variant(variants, True, True) or variant(variants, True, False)

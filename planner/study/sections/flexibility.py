@@ -232,3 +232,24 @@ def _sentences(site: PreparedSite, table: pd.DataFrame) -> list[str]:
                 "lies outside the prices searched (or a search failed), so no share is given."
             )
     return out
+
+
+def flexible_words(r: StudyResults, site: PreparedSite) -> str:
+    """One sentence (with a leading space) for the first screen: the break-even with the most
+    flexible share studied against the rigid load; empty without the part or the values."""
+    costs = r.flexible_costs.get(site.name)
+    be = r.flexible_breakeven.get(site.name)
+    if costs is None or be is None or not len(costs):
+        return ""
+    table = value_table(site, costs, be)
+    top = float(table["share"].max())
+    first = table.drop_duplicates("share").set_index("share")
+    if top <= 0 or 0.0 not in first.index:
+        return ""
+    b0, bt = first.loc[0.0], first.loc[top]
+    if not (np.isfinite(b0["breakeven_usd_per_mwh"]) and np.isfinite(bt["breakeven_usd_per_mwh"])):
+        return ""
+    return (
+        f" With {pct(100 * top, 0)} of the load flexible (part 7) the break-even is "
+        f"{bt['breakeven_cell']} $/MWh against {b0['breakeven_cell']} with a rigid load."
+    )
