@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.study import cases
-from planner.study.parts import Context
+from planner.study.parts import Context, with_and_without_fusion
 from planner.study.sites import PreparedSite
 
 NONE = "none"
@@ -48,31 +47,12 @@ def competitors_part(
     reused for ``none``)."""
     part = ctx.study.spec.competitors
     assert part is not None
-    by_case = competitor_cases(ctx, site)
-    off = cases.fusion_off(site.instance)
-    scenarios = []
-    for name, ov in by_case.items():
-        scenarios.append({"name": name, "overrides": ov})
-        scenarios.append({"name": f"{name}__no_fusion", "overrides": {**ov, **off}})
-    costs = ctx.sweep(
+    return with_and_without_fusion(
+        ctx,
         site,
         "competitors",
-        {
-            "description": f"{site.name}: fusion against each clean-firm offer, one policy",
-            "overrides": {"policy": part.policy.policy()},
-            "scenarios": scenarios,
-        },
+        f"{site.name}: fusion against each clean-firm offer, one policy",
+        part.policy,
+        competitor_cases(ctx, site),
+        reference_breakeven,
     )
-    split = costs["scenario"].str.partition("__")
-    costs.insert(1, "case", split[0])
-    costs.insert(2, "fusion_allowed", split[2] != "no_fusion")
-    rows = []
-    for name, ov in by_case.items():
-        if name == NONE and reference_breakeven is not None and len(reference_breakeven):
-            row = reference_breakeven.iloc[[0]].copy()
-        else:
-            folder = ctx.out / site.name / "competitors_breakeven" / name
-            row = ctx.breakeven(site, folder, [part.policy], ov)
-        row.insert(0, "case", name)
-        rows.append(row)
-    return costs, pd.concat(rows, ignore_index=True)

@@ -284,18 +284,41 @@ def sensitivity_part(
     """
     part = ctx.study.spec.sensitivities
     assert part is not None
-    by_case = sensitivity_overrides(ctx, site)
-    off = cases.fusion_off(site.instance)
-    scenarios = []
-    for name, ov in by_case.items():
-        scenarios.append({"name": name, "overrides": ov})
-        scenarios.append({"name": f"{name}__no_fusion", "overrides": {**ov, **off}})
-    costs = ctx.sweep(
+    return with_and_without_fusion(
+        ctx,
         site,
         "sensitivity",
+        f"{site.name}: cost at one policy, one input changed at a time",
+        part.policy,
+        sensitivity_overrides(ctx, site),
+        reference_breakeven,
+    )
+
+
+def with_and_without_fusion(
+    ctx: Context,
+    site: PreparedSite,
+    name: str,
+    description: str,
+    policy: PolicyCase,
+    by_case: Mapping[str, dict[str, Any]],
+    reference_breakeven: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cases of one part at one policy: one sweep ``name`` of every case with and without
+    fusion (costs, with ``case`` and ``fusion_allowed`` columns), then one break-even search
+    per case under ``<out>/<site>/<name>_breakeven/<case>``. The first case is the reference:
+    ``reference_breakeven`` (a part-1 row at the same policy), when given, is its break-even."""
+    off = cases.fusion_off(site.instance)
+    scenarios = []
+    for case, ov in by_case.items():
+        scenarios.append({"name": case, "overrides": ov})
+        scenarios.append({"name": f"{case}__no_fusion", "overrides": {**ov, **off}})
+    costs = ctx.sweep(
+        site,
+        name,
         {
-            "description": f"{site.name}: cost at one policy, one input changed at a time",
-            "overrides": {"policy": part.policy.policy()},
+            "description": description,
+            "overrides": {"policy": policy.policy()},
             "scenarios": scenarios,
         },
     )
@@ -303,12 +326,21 @@ def sensitivity_part(
     costs.insert(1, "case", split[0])
     costs.insert(2, "fusion_allowed", split[2] != "no_fusion")
     rows = []
-    for name, ov in by_case.items():
-        if name == "reference" and reference_breakeven is not None and len(reference_breakeven):
+    for i, (case, ov) in enumerate(by_case.items()):
+        if i == 0 and reference_breakeven is not None and len(reference_breakeven):
             row = reference_breakeven.iloc[[0]].copy()
         else:
-            folder = ctx.out / site.name / "sensitivity_breakeven" / name
-            row = ctx.breakeven(site, folder, [part.policy], ov)
-        row.insert(0, "case", name)
+            row = ctx.breakeven(
+                site, ctx.out / site.name / f"{name}_breakeven" / case, [policy], ov
+            )
+        row.insert(0, "case", case)
         rows.append(row)
     return costs, pd.concat(rows, ignore_index=True)
+
+
+def part1_row(
+    breakeven_by_site: Mapping[str, pd.DataFrame], site: PreparedSite, policy: PolicyCase
+) -> pd.DataFrame | None:
+    """Part 1's break-even row of ``site`` at ``policy`` (None when part 1 did not run)."""
+    table = breakeven_by_site.get(site.name)
+    return None if table is None else table[table["policy_label"] == policy.label]

@@ -52,19 +52,13 @@ def solve_all(
                     results.delivery_late[site.name] = late
             if spec.sensitivities is not None:
                 with ctx.timed("sensitivities", site.name):
-                    reference = None
-                    if site.name in results.breakeven:
-                        be = results.breakeven[site.name]
-                        reference = be[be["policy_label"] == spec.sensitivities.policy.label]
+                    reference = parts.part1_row(results.breakeven, site, spec.sensitivities.policy)
                     costs, be_table = parts.sensitivity_part(ctx, site, reference)
                     results.sensitivity_costs[site.name] = costs
                     results.sensitivity_breakeven[site.name] = be_table
             if spec.competitors is not None:
                 with ctx.timed("against the other clean firm", site.name):
-                    reference = None
-                    if site.name in results.breakeven:
-                        be = results.breakeven[site.name]
-                        reference = be[be["policy_label"] == spec.competitors.policy.label]
+                    reference = parts.part1_row(results.breakeven, site, spec.competitors.policy)
                     costs, be_table = competitors.competitors_part(ctx, site, reference)
                     results.competitor_costs[site.name] = costs
                     results.competitor_breakeven[site.name] = be_table
@@ -73,10 +67,7 @@ def solve_all(
                     results.risk_plan[site.name] = risk_plan.risk_plan_part(ctx, site)
             if spec.flexible_load is not None:
                 with ctx.timed("flexible load", site.name):
-                    reference = None
-                    if site.name in results.breakeven:
-                        be = results.breakeven[site.name]
-                        reference = be[be["policy_label"] == spec.flexible_load.policy.label]
+                    reference = parts.part1_row(results.breakeven, site, spec.flexible_load.policy)
                     costs, be_table = flexible.flexible_part(ctx, site, reference)
                     results.flexible_costs[site.name] = costs
                     results.flexible_breakeven[site.name] = be_table
