@@ -56,7 +56,11 @@ def competitors_long(r: StudyResults, site: PreparedSite) -> pd.DataFrame:
                 "case": case,
                 "label": "none (part 1)"
                 if case == NONE
-                else ("all together" if case == ALL else f"{case} ({offer_terms(site, case)})"),
+                else (
+                    "every clean-firm offer together"
+                    if case == ALL
+                    else f"{case} ({offer_terms(site, case)})"
+                ),
                 "status_without": o.get("status", "missing"),
                 "status_with": w.get("status", "missing"),
                 "clean_firm_mw": firm_mw,
