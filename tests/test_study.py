@@ -92,9 +92,18 @@ TINY = {
                 "late": 0.25,
                 "never": 0.25,
                 "reason": "A test's odds.",
-            }
+            },
+            {
+                "name": "grim",
+                "label": "grim odds",
+                "on_time": 0.2,
+                "late": 0.3,
+                "never": 0.5,
+                "reason": "A darker test's odds.",
+            },
         ],
         "cvar_alpha": 0.5,
+        "other_sets_prices_usd_per_mwh": [10],
     },
     "competitors": {"policy": {"hourly_cfe_target": 0.9}, "options": ["geothermal", "gas_ccs"]},
     "credibility": {
@@ -117,7 +126,10 @@ TINY = {
             },
         ],
     },
-    "validate_full_hourly": True,
+    "validation": {
+        "policies": [{"hourly_cfe_target": 0.9}],
+        "breakeven_policies": [{"hourly_cfe_target": 0.9}],
+    },
     "assumptions": ["A tiny test."],
 }
 
@@ -202,6 +214,7 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
     expected = {
         "sites",
         "validation",
+        "validation_breakeven",
         "breakeven",
         "frontier_default",
         "premium_comparison",
@@ -226,18 +239,22 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
 
 
 def test_the_risk_plans_are_the_stored_two_stage_solves(run: dict[str, object]) -> None:
-    """The on-time plan, the plan for the set of probabilities and its CVaR variant: each from
-    the part's sweep store, the hedging figures >= 0 (EVPI without penalties on both sides)."""
+    """The on-time plan and the first set's plan at every price; the CVaR variant and the
+    second set at ``other_sets_prices_usd_per_mwh`` only: each from the part's sweep stores,
+    the hedging figures >= 0 (EVPI without penalties on both sides)."""
     out = run["out"]
     assert isinstance(out, Path)
-    stored = pd.read_csv(out / "default" / "risk_plan" / "results.csv")
+    stored = pd.concat(
+        pd.read_csv(out / "default" / name / "results.csv")
+        for name in ("risk_plan", "risk_plan_sets")
+    )
     price = "fusion.helion.energy_price_usd_per_mwh"
     assert sorted(zip(stored[price], stored["scenario"], strict=True)) == [
         (10.0, "even"),
         (10.0, "even__cvar"),
+        (10.0, "grim"),
         (10.0, "on_time_plan"),
         (112.5, "even"),
-        (112.5, "even__cvar"),
         (112.5, "on_time_plan"),
     ]
     assert (stored["status"] == "optimal").all()
@@ -248,10 +265,10 @@ def test_the_risk_plans_are_the_stored_two_stage_solves(run: dict[str, object]) 
     two_stage = plans[plans["key"] != "on_time_plan"]
     assert (two_stage["evpi_musd_per_yr"] >= -1e-6).all()  # to the solver tolerance: 1 $/yr
     assert (two_stage["vss_musd_per_yr"] >= -1e-6).all()
-    # the CVaR plan costs at least the risk-neutral one in expectation, at each price
-    for _, at in two_stage.groupby("price_usd_per_mwh"):
-        neutral, averse = at.sort_values("key")["expected_cost_musd_per_yr"].tolist()
-        assert averse >= neutral - 1e-6
+    # the CVaR plan costs at least the risk-neutral one in expectation
+    at = two_stage[two_stage["price_usd_per_mwh"] == 10.0].set_index("key")
+    cost = at["expected_cost_musd_per_yr"]
+    assert cost["even__cvar"] >= cost["even"] - 1e-6
 
 
 def test_the_credibility_section_shows_the_facts_and_reads_the_history(
@@ -266,7 +283,10 @@ def test_the_credibility_section_shows_the_facts_and_reads_the_history(
         and "1 of the 1 recorded delays is 3 years or longer" in markdown
     )
     odds = _tables(markdown)["credibility_odds"]
-    assert odds == [["even odds", "0.50", "0.25", "0.25", "A test's odds."]]
+    assert odds == [
+        ["even odds", "0.50", "0.25", "0.25", "A test's odds."],
+        ["grim odds", "0.20", "0.30", "0.50", "A darker test's odds."],
+    ]
 
 
 def test_the_competitor_cases_agree_with_the_other_parts(run: dict[str, object]) -> None:
@@ -348,8 +368,62 @@ def test_a_second_run_resumes_from_the_stores(run: dict[str, object]) -> None:
     assert again.points_before == held == count_points(out)  # nothing solved again
     first = _tables(str(run["markdown"]))
     second = _tables(Path(str(doc)).read_text(encoding="utf-8"))
-    for name in first.keys() - {"runtime", "validation"}:  # seconds differ between runs
+    # seconds differ between runs
+    for name in first.keys() - {"runtime", "validation", "validation_breakeven"}:
         assert first[name] == second[name], name
+
+
+def test_the_accuracy_section_compares_the_breakeven_over_every_hour(
+    run: dict[str, object],
+) -> None:
+    """Part 1's break-even at the listed policy beside the same search over every hour (its
+    own store); the difference is their subtraction, and each error row is one policy."""
+    out, results = run["out"], run["results"]
+    assert isinstance(out, Path)
+    table = results.validation_breakeven  # type: ignore[attr-defined]
+    part1 = results.breakeven["default"]  # type: ignore[attr-defined]
+    row = table.iloc[0]
+    assert row["policy_label"] == "hourly 90 %"
+    mine = part1[part1["policy_label"] == "hourly 90 %"]["breakeven_usd_per_mwh"].iloc[0]
+    assert row["representative_breakeven_usd_per_mwh"] == pytest.approx(mine, nan_ok=True)
+    searched = pd.read_csv(out / "default" / "validation_breakeven" / "breakeven.csv")
+    assert row["full_hourly_breakeven_usd_per_mwh"] == pytest.approx(
+        searched["breakeven_usd_per_mwh"].iloc[0], nan_ok=True
+    )
+    assert row["error_usd_per_mwh"] == pytest.approx(
+        row["representative_breakeven_usd_per_mwh"] - row["full_hourly_breakeven_usd_per_mwh"],
+        nan_ok=True,
+    )
+    assert set(results.validation["policy_label"]) == {"hourly 90 %"}  # type: ignore[attr-defined]
+    assert "hourly CFE target the annual cost is within" in str(run["markdown"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"risk_plan": {**TINY["risk_plan"], "other_sets_prices_usd_per_mwh": [55]}},
+            "other_sets_prices_usd_per_mwh [55.0]: not in prices_usd_per_mwh",
+        ),
+        (
+            {
+                "validation": {
+                    "policies": [{"hourly_cfe_target": 0.9}],
+                    "breakeven_policies": [{"hourly_cfe_target": 0.5}],
+                }
+            },
+            "validation.breakeven_policies ['hourly 50 %']: each must be a policy of",
+        ),
+    ],
+)
+def test_validation_and_plan_prices_outside_their_parts_are_refused(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({**TINY, **change}), encoding="utf-8")
+    with pytest.raises(StudyError) as err:
+        load_study(path)
+    assert message in str(err.value)
 
 
 def test_study_file_errors_are_all_reported(tmp_path: Path) -> None:

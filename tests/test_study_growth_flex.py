@@ -51,7 +51,6 @@ CONFIG = {
         "as_shipped": True,
         "overrides": {"fusion.fusion_foak.max_capacity_mw": 1000},
     },
-    "validate_full_hourly": False,
 }
 
 

@@ -29,10 +29,6 @@ def _cost(row: Mapping[str, Any]) -> float:
     return float(row["cost_usd_per_mwh_load"]) if _ok(row) else np.nan
 
 
-def _get(row: Mapping[str, Any] | None, column: str) -> float:
-    return float(row[column]) if row is not None else np.nan
-
-
 # -- part 1 ----------------------------------------------------------------------------------
 def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per site and policy: break-even, half-width, contracted MW at the bracket's lower
@@ -357,44 +353,3 @@ def sensitivity_long(
         out["cost_without_fusion_usd_per_mwh"] - out["cost_with_fusion_usd_per_mwh"]
     )
     return out
-
-
-# -- validation ------------------------------------------------------------------------------
-def validation_summary(validation: pd.DataFrame) -> pd.DataFrame:
-    """Per site: objective error, the largest capacity error (relative to that quantity, and
-    in MW or MWh relative to the largest capacity of its unit), and the solve times."""
-    rows = []
-    for site, sub in validation.groupby("site", sort=False):
-        if "quantity" not in sub or sub["quantity"].isna().all():
-            rows.append({"site": site, "status": sub["status"].iloc[0]})
-            continue
-        obj = sub[sub["quantity"] == "objective_usd"].iloc[0]
-        caps = sub[sub["quantity"] != "objective_usd"].copy()
-        caps["abs_error"] = (caps["representative"] - caps["full_hourly"]).abs()
-        # both below the noise of an interior-point solve: no capacity, no error
-        noise = (caps["representative"].abs() < NOISE) & (caps["full_hourly"].abs() < NOISE)
-        caps.loc[noise, "abs_error"] = 0.0
-        caps["unit"] = caps["quantity"].str.endswith("_energy_mwh").map({True: "MWh", False: "MW"})
-        largest_mw = float(caps.loc[caps["unit"] == "MW", "full_hourly"].abs().max())
-        largest = caps.groupby("unit")["full_hourly"].transform(lambda s: s.abs().max())
-        # a unit whose capacities are all tiny is measured against the largest power capacity
-        scale = np.maximum(largest, largest_mw)
-        caps["error_of_largest"] = caps["abs_error"] / scale.where(scale > 0, np.nan)
-        worst = None
-        if caps["error_of_largest"].notna().any():
-            worst = caps.loc[caps["error_of_largest"].idxmax()]
-        rows.append(
-            {
-                "site": site,
-                "status": obj["status"],
-                "objective_error_pct": 100 * float(obj["error_rel"]),
-                "worst_quantity": worst["quantity"] if worst is not None else "",
-                "worst_representative": _get(worst, "representative"),
-                "worst_full_hourly": _get(worst, "full_hourly"),
-                "worst_error_of_largest_pct": 100 * _get(worst, "error_of_largest"),
-                "representative_s": float(obj["representative_s"]),
-                "full_hourly_s": float(obj["full_hourly_s"]),
-                "speed_up": float(obj["full_hourly_s"]) / float(obj["representative_s"]),
-            }
-        )
-    return pd.DataFrame(rows)

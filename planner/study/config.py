@@ -28,6 +28,7 @@ from planner.study.competitor_config import CompetitorsPart
 from planner.study.credibility import Credibility
 from planner.study.growth_config import FlexibleLoadPart, PathwayPart, pathway_problems
 from planner.study.policy_case import PolicyCase
+from planner.study.validation_config import ValidationPart
 
 
 class StudyError(InstanceError):
@@ -178,6 +179,15 @@ class RiskPlanPart(Schema):
     cvar_alpha: Number | None = Field(
         None, gt=0, lt=1, description="also plan the first set minimising expected cost + CVaR"
     )
+    other_sets_prices_usd_per_mwh: list[Number | None] | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "prices at which the sets after the first and the CVaR plan are planned, each one "
+            "of prices_usd_per_mwh (null in the list: the offer's price; omitted: every price); "
+            "the on-time plan and the first set are planned at every price"
+        ),
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RiskPlanPart:
@@ -188,6 +198,14 @@ class RiskPlanPart(Schema):
             raise ValueError(
                 f"late_years ({self.late_years}) must be below window_years ({self.window_years})"
             )
+        others = self.other_sets_prices_usd_per_mwh
+        if others is not None:
+            stray = [p for p in others if p not in self.prices_usd_per_mwh]
+            if stray:
+                raise ValueError(
+                    f"other_sets_prices_usd_per_mwh {stray}: not in prices_usd_per_mwh "
+                    f"{self.prices_usd_per_mwh}"
+                )
         return self
 
 
@@ -266,9 +284,8 @@ class StudySpec(Schema):
     flexible_load: FlexibleLoadPart | None = Field(
         None, description="fusion's value when part of the load can move (part 7)"
     )
-    validate_full_hourly: bool = Field(
-        True,
-        description="solve one point per site over every hour to measure the aggregation error",
+    validation: ValidationPart | None = Field(
+        None, description="points solved over every hour too: the aggregation error"
     )
     assumptions: list[str] = Field(default_factory=list, description="stated in every conclusion")
 
@@ -280,6 +297,14 @@ class StudySpec(Schema):
                 raise ValueError(
                     f"risk_plan.probability_sets {bare}: give each a reason (the credibility "
                     "block states the facts the odds are judged from)"
+                )
+        if self.validation is not None and self.validation.breakeven_policies:
+            known = {p.label for p in self.breakeven.policies} if self.breakeven else set()
+            stray = [p.label for p in self.validation.breakeven_policies if p.label not in known]
+            if stray:
+                raise ValueError(
+                    f"validation.breakeven_policies {stray}: each must be a policy of "
+                    "breakeven.policies (part 1's break-even is the one compared)"
                 )
         return self
 

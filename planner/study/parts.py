@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from planner.inputs.instance import Instance
 from planner.study import cases
 from planner.study.config import PolicyCase, Study
 from planner.study.sites import PreparedSite
@@ -88,14 +89,16 @@ class Context:
         folder: Path,
         policies: list[PolicyCase],
         overrides: Mapping[str, Any],
+        instance: Instance | None = None,
     ) -> pd.DataFrame:
         """Break-even price of the site's offer for each policy (one search each, sharing
-        rounds), with a ``policy_label`` column."""
+        rounds), with a ``policy_label`` column; on ``instance`` (e.g. the site over every hour)
+        instead of the site's representative days if given."""
         part = self.study.spec.breakeven
         tol = part.tol_usd_per_mwh if part is not None else 0.5
         top = part.max_price_usd_per_mwh if part is not None else 10_000.0
         result = breakeven(
-            site.instance,
+            site.instance if instance is None else instance,
             site.offer,
             by={"policy": [p.policy() for p in policies]},
             overrides=dict(overrides),

@@ -35,6 +35,7 @@ class StudyResults:
     pathway: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Growth to 2030-2035: case name -> answer (:func:`planner.study.growth.pathway_part`)."""
     validation: pd.DataFrame | None = None
+    validation_breakeven: pd.DataFrame | None = None
     timings: list[dict[str, Any]] = field(default_factory=list)
     executor: str = ""
     started_at: str = ""

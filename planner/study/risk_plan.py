@@ -8,7 +8,11 @@ and wind added after the outcome, at a premium, after a lead time) in each outco
 policy in every outcome. "Late" is the plant missing ``late_years`` of the ``window_years`` the
 modelled year stands for (a derate of that share of its energy); "never" is an operation date
 beyond the horizon. With ``cvar_alpha`` the first set is also planned minimising expected cost
-plus the CVaR of the outcomes' costs.
+plus the CVaR of the outcomes' costs. Each two-stage plan is four solves of the three outcomes
+together (the plan; EVPI's plan without penalties and its wait-and-see problem; the on-time
+plan fixed in every outcome, for VSS) and one of the on-time outcome, about five times the
+time of one solve each (measured in docs/performance.md): ``other_sets_prices_usd_per_mwh``
+plans the sets after the first, and the CVaR plan, at fewer prices.
 """
 
 from __future__ import annotations
@@ -72,24 +76,57 @@ def risk_plan_part(ctx: Context, site: PreparedSite) -> pd.DataFrame:
             f"fusion.{offer}.contract_start_date": start,
             f"fusion.{offer}.delivery_penalty_usd_per_mwh": part.penalty_usd_per_mwh,
         }
-    plans = [{"name": ON_TIME_PLAN, "overrides": {}}]
-    for i, probs in enumerate(part.probability_sets):
-        plans.append(
-            {"name": probs.name, "overrides": {"scenarios": scenario_set(part, site, probs, False)}}
+    first, *others = part.probability_sets
+    plans = [
+        {"name": ON_TIME_PLAN, "overrides": {}},
+        {"name": first.name, "overrides": {"scenarios": scenario_set(part, site, first, False)}},
+    ]
+    more = [
+        {"name": p.name, "overrides": {"scenarios": scenario_set(part, site, p, False)}}
+        for p in others
+    ]
+    if part.cvar_alpha is not None:
+        more.insert(
+            0,
+            {
+                "name": f"{first.name}__cvar",
+                "overrides": {"scenarios": scenario_set(part, site, first, True)},
+            },
         )
-        if i == 0 and part.cvar_alpha is not None:
-            plans.append(
-                {
-                    "name": f"{probs.name}__cvar",
-                    "overrides": {"scenarios": scenario_set(part, site, probs, True)},
-                }
-            )
     base = offer_price(site)
-    prices = list(dict.fromkeys(base if p is None else float(p) for p in part.prices_usd_per_mwh))
+
+    def priced(values: list[float | None]) -> list[float]:
+        return list(dict.fromkeys(base if p is None else float(p) for p in values))
+
+    prices = priced(part.prices_usd_per_mwh)
+    at = (
+        prices
+        if part.other_sets_prices_usd_per_mwh is None
+        else priced(part.other_sets_prices_usd_per_mwh)
+    )
+    description = f"{site.name}: fusion signed before the outcome"
+    tables = [_plans(ctx, site, "risk_plan", fixed, prices, plans, f"{description}, {first.label}")]
+    if more:
+        tables.append(
+            _plans(ctx, site, "risk_plan_sets", fixed, at, more, f"{description}, other sets")
+        )
+    return pd.concat(tables, ignore_index=True)
+
+
+def _plans(
+    ctx: Context,
+    site: PreparedSite,
+    name: str,
+    fixed: dict[str, Any],
+    prices: list[float],
+    plans: list[dict[str, Any]],
+    description: str,
+) -> pd.DataFrame:
+    """One sweep of ``plans`` at ``prices`` (stored under ``<out>/<site>/<name>/``)."""
     spec = {
-        "description": f"{site.name}: fusion signed before the outcome, per probability set",
+        "description": description,
         "overrides": fixed,
         "parameters": [{"path": price_path(site), "values": prices}],
         "scenarios": plans,
     }
-    return ctx.sweep(site, "risk_plan", spec)
+    return ctx.sweep(site, name, spec)

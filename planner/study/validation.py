@@ -1,12 +1,15 @@
-"""The study's accuracy check: one point per site solved on the study's representative periods
-and over every hour, in parallel; each answer stored under a hash of both instances."""
+"""The study's accuracy check (the ``validation`` block): each site at each listed policy solved
+on the study's representative periods and over every hour, in parallel, each answer stored
+under a hash of both instances; and the break-even price searched over every hour, stored and
+resumable like every search, beside part 1's."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -15,19 +18,12 @@ from planner.hashing import content_hash
 from planner.inputs.instance import Instance, load_instance
 from planner.results.compare import aggregation_error
 from planner.solve import solve
-from planner.study.parts import Context, delivery_prices, price_path
+from planner.study.parts import Context
+from planner.study.policy_case import PolicyCase
 from planner.study.sites import PreparedSite
+from planner.study.validation_config import ValidationPart
 from planner.sweep.backends import run_calls
 from planner.version import __version__
-
-
-def validation_overrides(ctx: Context, site: PreparedSite) -> dict[str, Any]:
-    """The point checked against every hour: the on-time delivery-risk case at the first price
-    (without that part: the site as prepared)."""
-    part = ctx.study.spec.delivery_risk
-    if part is None:
-        return {}
-    return {"policy": part.policy.policy(), price_path(site): delivery_prices(ctx, site)[0]}
 
 
 def compare_full(
@@ -62,17 +58,35 @@ def compare_full(
     return out
 
 
-def validation_part(ctx: Context, sites: Sequence[PreparedSite]) -> pd.DataFrame:
-    """The aggregation error of one point per site against the same point over every hour,
-    sites in parallel; each answer is kept in ``<out>/validation/<site>.json`` under the hash
-    of both instances and the package version, so a re-run skips it."""
+def _slug(policy: PolicyCase) -> str:
+    return policy.label.replace(" %", "").replace(" ", "_").replace(".", "_")
+
+
+def _points(
+    ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
+) -> list[tuple[PreparedSite, PolicyCase]]:
+    """Every site at every policy, the strictest policies first (their full-year solves are
+    the longest: started first, they set the part's wall time least)."""
+    order = sorted(part.policies, key=lambda p: (not p.is_annual, p.share), reverse=True)
+    return [(site, policy) for policy in order for site in sites]
+
+
+def compare_points(
+    ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
+) -> pd.DataFrame:
+    """The aggregation error of each site at each policy of ``part`` (the offer's price)
+    against the same point over every hour, in parallel; each answer is kept in
+    ``<out>/validation/<site>_<policy>.json`` under the hash of both instances and the
+    package version, so a re-run skips it. One row per site, policy and quantity."""
     folder = ctx.out / "validation"
     folder.mkdir(parents=True, exist_ok=True)
     todo: dict[str, tuple[Any, ...]] = {}
     keys: dict[str, str] = {}
     answers: dict[str, dict[str, Any]] = {}
-    for site in sites:
-        ov = validation_overrides(ctx, site)
+    points = _points(ctx, sites, part)
+    for site, policy in points:
+        name = f"{site.name}_{_slug(policy)}"
+        ov = {"policy": policy.policy()}
         key = content_hash(
             {
                 "representative": site.instance.with_overrides(ov).spec.model_dump(),
@@ -80,15 +94,15 @@ def validation_part(ctx: Context, sites: Sequence[PreparedSite]) -> pd.DataFrame
                 "version": __version__,
             }
         )
-        keys[site.name] = key
-        path = folder / f"{site.name}.json"
+        keys[name] = key
+        path = folder / f"{name}.json"
         if path.exists():
             stored = json.loads(path.read_text())
             if stored.get("key") == key and "error" in stored:
-                answers[site.name] = stored
+                answers[name] = stored
                 continue
         full = site.full
-        todo[site.name] = (str(site.path), dict(full.raw), str(full.base_dir), full.source, ov)
+        todo[name] = (str(site.path), dict(full.raw), str(full.base_dir), full.source, ov)
     if todo:
         workers = max(1, min(ctx.workers, len(todo)))
         threads: int | None = None  # in process: HiGHS's own default
@@ -102,17 +116,17 @@ def validation_part(ctx: Context, sites: Sequence[PreparedSite]) -> pd.DataFrame
             (folder / f"{name}.json").write_text(json.dumps(result, indent=1, default=float) + "\n")
             answers[name] = result
     rows = []
-    for site in sites:
-        a = answers[site.name]
+    for site, policy in sorted(points, key=lambda sp: sites.index(sp[0])):
+        a = answers[f"{site.name}_{_slug(policy)}"]
+        head = {"site": site.name, "policy_label": policy.label, "status": a["status"]}
         if "error" not in a:
-            rows.append({"site": site.name, "status": a["status"]})
+            rows.append(head)
             continue
         err = pd.DataFrame(a["error"]).set_index("quantity")
         for quantity, r in err.iterrows():
             rows.append(
                 {
-                    "site": site.name,
-                    "status": a["status"],
+                    **head,
                     "quantity": quantity,
                     "representative": r["representative"],
                     "full_hourly": r["full_hourly"],
@@ -122,3 +136,83 @@ def validation_part(ctx: Context, sites: Sequence[PreparedSite]) -> pd.DataFrame
                 }
             )
     return pd.DataFrame(rows)
+
+
+def full_breakevens(
+    ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
+) -> dict[str, pd.DataFrame]:
+    """Each site's break-even at each of ``part.breakeven_policies``, searched over every hour
+    (stored under ``<out>/<site>/validation_breakeven/``), with a ``seconds`` column. With a
+    Dask client the sites' searches run at once, in threads that share its workers."""
+    policies = list(part.breakeven_policies)
+    if not policies:
+        return {}
+
+    def search(site: PreparedSite) -> pd.DataFrame:
+        started = time.perf_counter()
+        folder = ctx.out / site.name / "validation_breakeven"
+        table = ctx.breakeven(site, folder, policies, {}, instance=site.full)
+        table["seconds"] = time.perf_counter() - started
+        return table
+
+    if ctx.scheduler is not None and len(sites) > 1:
+        with ThreadPoolExecutor(max_workers=len(sites)) as pool:
+            found = list(pool.map(search, sites))
+    else:
+        found = [search(site) for site in sites]
+    return {site.name: table for site, table in zip(sites, found, strict=True)}
+
+
+def breakeven_comparison(
+    full: Mapping[str, pd.DataFrame],
+    representative: Mapping[str, pd.DataFrame],
+    policies: Sequence[PolicyCase],
+) -> pd.DataFrame:
+    """One row per site and policy: the break-even over every hour (``full``, by site) beside
+    part 1's on the representative days (``representative``, by site), their difference where
+    both are prices, and the every-hour search's solves and seconds."""
+    columns = ("breakeven_usd_per_mwh", "note", "cap_bound", "contracted_at_usd_per_mwh")
+    rows = []
+    for name, table in full.items():
+        rep = representative.get(name)
+        for policy in policies:
+            row: dict[str, Any] = {"site": name, "policy_label": policy.label}
+            f = table[table["policy_label"] == policy.label].iloc[0]
+            r = None if rep is None else rep[rep["policy_label"] == policy.label]
+            for prefix, source in (("representative_", r), ("full_hourly_", f)):
+                if isinstance(source, pd.DataFrame):
+                    source = source.iloc[0] if len(source) else None
+                for c in columns:
+                    row[prefix + c] = None if source is None else source[c]
+            row["full_hourly_s"] = float(f["seconds"])
+            row["error_usd_per_mwh"] = _difference(
+                row["representative_breakeven_usd_per_mwh"],
+                row["full_hourly_breakeven_usd_per_mwh"],
+            )
+            row["full_hourly_solves"] = int(f["solves"])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _difference(a: Any, b: Any) -> float:
+    """``a - b`` where both are prices (a censored search has none: NaN)."""
+    a = pd.to_numeric(pd.Series([a]), errors="coerce").iloc[0]
+    b = pd.to_numeric(pd.Series([b]), errors="coerce").iloc[0]
+    return float(a - b)
+
+
+def validation_part(
+    ctx: Context, sites: Sequence[PreparedSite]
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The solves of ``ctx.study.spec.validation``: (errors at each point, each site's
+    break-evens over every hour). With a Dask client both run at once on its workers, and the
+    pipeline starts this beside the other parts (its full-year solves are the study's longest:
+    started first, they leave no worker idle at the end)."""
+    part = ctx.study.spec.validation
+    assert part is not None
+    if ctx.scheduler is None:
+        return compare_points(ctx, sites, part), full_breakevens(ctx, sites, part)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        points = pool.submit(compare_points, ctx, sites, part)
+        breakevens = pool.submit(full_breakevens, ctx, sites, part)
+        return points.result(), breakevens.result()

@@ -14,6 +14,7 @@ from pathlib import Path
 from planner.study.document import Document
 from planner.study.results import StudyResults, count_points
 from planner.study.sections import (
+    accuracy,
     answer,
     breakeven,
     competitors,
@@ -34,7 +35,7 @@ def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -
     doc = Document(r.study.spec.title)
     answer.answer(doc, r)
     setting.setting(doc, r, solved_now, held)
-    setting.accuracy(doc, r)
+    accuracy.accuracy(doc, r)
     be = breakeven.breakeven(doc, r, fig_dir)
     competitors.competitors(doc, r)
     front = frontier.frontier(doc, r, fig_dir)

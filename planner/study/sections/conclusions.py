@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.formats import num, signed
+from planner.formats import joined, num, signed
 from planner.study import analysis as an
 from planner.study.config import Variant
 from planner.study.document import Document
@@ -126,16 +126,26 @@ def runtime(doc: Document, r: StudyResults) -> None:
     t = pd.DataFrame(r.timings)
     if not len(t):
         return
+    if "beside" not in t:
+        t["beside"] = False
+    t["beside"] = t["beside"].fillna(False).astype(bool)
     table = t.pivot_table(index="part", columns="site", values="seconds", aggfunc="sum", sort=False)
     table["total"] = table.sum(axis=1)
-    table.loc["total"] = table.sum(axis=0)
+    overlapping = sorted(set(t.loc[t["beside"], "part"]))
+    table.loc["total"] = table.drop(index=overlapping).sum(axis=0)
     shown = table.map(lambda v: num(v, 0)).reset_index()
     shown.columns = [str(c) for c in shown.columns]
+    note = ""
+    if overlapping:
+        note = (
+            f" {joined(overlapping)} ran beside the other parts, on the same workers: its time "
+            "overlaps theirs and is left out of the total row;"
+        )
     doc.table(
         "runtime",
         shown,
         table.reset_index(),
-        f"Wall time of this run, seconds, by part and site ({r.executor}; total "
+        f"Wall time of this run, seconds, by part and site ({r.executor};{note} total "
         f"{num(r.total_s / 60, 1)} min from the start to the writing of this document; a "
         "resumed run skips stored solves and is faster):",
     )

@@ -152,11 +152,18 @@ def _sentence(site: PreparedSite, plans: pd.DataFrame, price: float, penalty: fl
     base = float(on["fusion_mw"].iloc[0])
     low, high = float(others["fusion_mw"].min()), float(others["fusion_mw"].max())
     span = num(low, 1) if abs(high - low) < 0.05 else f"{num(low, 1)} to {num(high, 1)}"
+    evpi = others["evpi_musd_per_yr"]
+    worth = num(float(evpi.min()), 2)
+    if float(evpi.max()) - float(evpi.min()) >= 0.005:
+        worth += f" to {num(float(evpi.max()), 2)}"
+    plans_sign = (
+        f"the two-stage plans sign {span} MW"
+        if len(others) > 1
+        else f"the two-stage plan ({others['plan'].iloc[0]}) signs {span} MW"
+    )
     text = (
-        f"{head}: the on-time plan signs {num(base, 1)} MW of {site.offer}; the two-stage "
-        f"plans sign {span} MW, and knowing the outcome first would be worth "
-        f"{num(float(others['evpi_musd_per_yr'].min()), 2)} to "
-        f"{num(float(others['evpi_musd_per_yr'].max()), 2)} M$/yr."
+        f"{head}: the on-time plan signs {num(base, 1)} MW of {site.offer}; {plans_sign}, and "
+        f"knowing the outcome first would be worth {worth} M$/yr."
     )
     more = others[others["fusion_mw"] > base + 0.05]
     if penalty > 0 and len(more):

@@ -6,15 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.formats import num, pct, signed
+from planner.formats import num, pct
 from planner.shipped.results import key_figures
-from planner.study import analysis as an
 from planner.study.cases import long_duration_names
 from planner.study.config import Study
 from planner.study.document import Document
 from planner.study.results import StudyResults
 from planner.study.words import (
-    OPTIMAL,
     rel,
 )
 
@@ -132,68 +130,8 @@ def method_text(study: Study) -> str:
             )
     how = " and ".join(parts) if parts else "every hour of the year"
     return (
-        f"Every solve uses {how}; the accuracy of this against a solve of every hour is measured "
-        "on one point per site. All costs are annual: capacities are annualised at each "
-        "instance's discount rate and lifetime; a fusion PPA is take-or-pay on its available "
-        "energy (contracted MW x availability), paid whether used or curtailed."
+        f"Every solve uses {how}; the accuracy of this against a solve of every hour is "
+        "measured at the points of the accuracy section. All costs are annual: capacities are "
+        "annualised at each instance's discount rate and lifetime; a fusion PPA is take-or-pay "
+        "on its available energy (contracted MW x availability), paid whether used or curtailed."
     )
-
-
-def accuracy(doc: Document, r: StudyResults) -> None:
-    if r.validation is None or not len(r.validation):
-        return
-    summary = an.validation_summary(r.validation)
-    doc.heading("Accuracy of the representative periods", 3)
-    if "objective_error_pct" not in summary:
-        doc.para("The every-hour solves did not reach an optimum: no accuracy figure.")
-        doc.tables["validation"] = summary
-        return
-    worst = [
-        f"{q}: {num(a, 1)} vs {num(b, 1)} ({num(e, 1)} % of the largest capacity)"
-        if isinstance(q, str) and q
-        else "-"
-        for q, a, b, e in zip(
-            summary["worst_quantity"],
-            summary["worst_representative"],
-            summary["worst_full_hourly"],
-            summary["worst_error_of_largest_pct"],
-            strict=True,
-        )
-    ]
-    shown = pd.DataFrame(
-        {
-            "site": summary["site"],
-            "objective error": summary["objective_error_pct"].map(lambda v: signed(v, 2, " %")),
-            "largest capacity error": worst,
-            "representative, s": summary["representative_s"].map(num),
-            "every hour, s": summary["full_hourly_s"].map(num),
-            "speed-up": summary["speed_up"].map(lambda v: f"{num(v, 0)}x"),
-        }
-    )
-    point = (
-        "its delivery-risk on-time point (that policy, the first price)"
-        if r.study.spec.delivery_risk
-        else "the site as prepared"
-    )
-    doc.table(
-        "validation",
-        shown,
-        summary,
-        f"For each site, {point} is solved on the study's representative days and on every hour "
-        "and compared as `planner.solve(..., compare_full=True)` does "
-        "(`planner.results.aggregation_error`): the error is representative minus every hour; "
-        "the largest capacity error is relative to the largest capacity of its unit (MW or "
-        "MWh). Every quantity: `tables/validation_detail.csv`.",
-    )
-    doc.tables["validation_detail"] = r.validation
-    ok = summary[summary["status"] == OPTIMAL]
-    if len(ok):
-        top = ok.loc[ok["objective_error_pct"].abs().idxmax()]
-        doc.para(
-            f"The annual cost is within {num(abs(top['objective_error_pct']), 2)} % of the "
-            f"every-hour solve at every site (worst: {top['site']}); capacities move by up to "
-            f"{num(ok['worst_error_of_largest_pct'].max(), 1)} % of the largest capacity. The "
-            f"representative solves were {num(ok['speed_up'].min(), 0)} to "
-            f"{num(ok['speed_up'].max(), 0)} times faster than every hour (the every-hour solves "
-            "of two sites ran side by side)."
-        )

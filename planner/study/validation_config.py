@@ -1,0 +1,37 @@
+"""The study file's ``validation`` block: which points are solved over every hour as well as on
+the representative days (run by :mod:`planner.study.validation`)."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from planner.inputs.base import Schema
+from planner.study.policy_case import PolicyCase
+
+
+class ValidationPart(Schema):
+    """The accuracy check: points solved on the study's representative days and over every hour.
+
+    Each policy of ``policies`` is solved at the offer's price (cost and capacities compared);
+    each of ``breakeven_policies`` has its break-even price searched over every hour too (part
+    1's fast method, about three full-year solves) and compared with part 1's."""
+
+    policies: list[PolicyCase] = Field(
+        min_length=1,
+        description=(
+            "policies solved at the offer's price on both (list the study's highest target: "
+            "where the cost is decided)"
+        ),
+    )
+    breakeven_policies: list[PolicyCase] = Field(
+        default_factory=list,
+        description="policies whose break-even price is also searched over every hour",
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> ValidationPart:
+        for name in ("policies", "breakeven_policies"):
+            labels = [p.label for p in getattr(self, name)]
+            if len(set(labels)) != len(labels):
+                raise ValueError(f"{name}: each policy once, got {labels}")
+        return self
