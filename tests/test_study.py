@@ -10,6 +10,7 @@ stores without solving anything again.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from pathlib import Path
@@ -25,8 +26,11 @@ import planner
 from planner.study.analysis import delivery_long
 from planner.study.cases import sensitivity
 from planner.study.config import Sensitivity, StudyError, load_study
-from planner.study.results import count_points
+from planner.study.document import Document
+from planner.study.policy_case import PolicyCase
+from planner.study.results import StudyResults, count_points
 from planner.study.run import run_study
+from planner.study.sections.accuracy import accuracy
 
 ANNUAL = {"annual_matching_fraction": 1.0}
 TINY = {
@@ -396,6 +400,27 @@ def test_the_accuracy_section_compares_the_breakeven_over_every_hour(
     )
     assert set(results.validation["policy_label"]) == {"hourly 90 %"}  # type: ignore[attr-defined]
     assert "hourly CFE target the annual cost is within" in str(run["markdown"])
+
+
+def test_an_unmeasured_strictest_target_is_said(run: dict[str, object]) -> None:
+    """A frontier up to 100 % with the accuracy checked at 90 % only: the section says that
+    the strictest target's accuracy is not measured."""
+    results = run["results"]
+    assert isinstance(results, StudyResults)
+    study = results.study
+    assert study.spec.frontier is not None
+    frontier = study.spec.frontier.model_copy(
+        update={"policies": [*study.spec.frontier.policies, PolicyCase(hourly_cfe_target=1.0)]}
+    )
+    spec = study.spec.model_copy(update={"frontier": frontier})
+    changed = dataclasses.replace(results, study=dataclasses.replace(study, spec=spec))
+    doc = Document("t")
+    accuracy(doc, changed)
+    text = " ".join(b.text for b in doc.blocks)
+    assert "strictest target, a 100 % hourly CFE target, is not among these points" in text
+    doc = Document("t")
+    accuracy(doc, results)
+    assert "strictest target" not in " ".join(b.text for b in doc.blocks)
 
 
 @pytest.mark.parametrize(

@@ -90,10 +90,12 @@ class Context:
         policies: list[PolicyCase],
         overrides: Mapping[str, Any],
         instance: Instance | None = None,
+        time_limit_s: float | None = None,
     ) -> pd.DataFrame:
         """Break-even price of the site's offer for each policy (one search each, sharing
         rounds), with a ``policy_label`` column; on ``instance`` (e.g. the site over every hour)
-        instead of the site's representative days if given."""
+        instead of the site's representative days if given; ``time_limit_s``: HiGHS's limit
+        per solve (a search whose solve reaches it stops and says so)."""
         part = self.study.spec.breakeven
         tol = part.tol_usd_per_mwh if part is not None else 0.5
         top = part.max_price_usd_per_mwh if part is not None else 10_000.0
@@ -109,6 +111,7 @@ class Context:
             out=folder,
             scheduler=self.scheduler,
             progress=False,
+            time_limit_s=time_limit_s,
         )
         result.insert(0, "policy_label", [p.label for p in policies])
         return result

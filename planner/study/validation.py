@@ -33,10 +33,12 @@ def compare_full(
     full_source: str,
     overrides: dict[str, Any],
     threads: int | None,
+    time_limit_s: float | None = None,
 ) -> dict[str, Any]:
     """Solve one point on the study's representative-period instance (``path``) and over
     every hour (``full_raw``), in a worker process; return the aggregation error table
-    (:func:`planner.results.aggregation_error`) and the seconds of both solves."""
+    (:func:`planner.results.aggregation_error`) and the seconds of both solves; the solve
+    over every hour stops at ``time_limit_s`` (status ``time_limit``)."""
     options = {"threads": threads} if threads else None
     rep_inst = load_instance(path).with_overrides(overrides)
     full_inst = Instance.from_dict(full_raw, full_dir, full_source)
@@ -45,7 +47,7 @@ def compare_full(
     rep = solve(rep_inst, solver_options=options, baseline=False)
     rep_s = time.perf_counter() - started
     started = time.perf_counter()
-    full = solve(full_inst, solver_options=options, baseline=False)
+    full = solve(full_inst, solver_options=options, baseline=False, time_limit_s=time_limit_s)
     full_s = time.perf_counter() - started
     out: dict[str, Any] = {
         "status": rep.status if not rep.ok else full.status,
@@ -110,7 +112,8 @@ def compare_points(
             threads = 1
         elif workers > 1:
             threads = max(1, (os.cpu_count() or 1) // workers)
-        calls = {name: (*args, threads) for name, args in todo.items()}
+        limit = part.full_hourly_time_limit_s
+        calls = {name: (*args, threads, limit) for name, args in todo.items()}
         for name, result in run_calls(compare_full, calls, workers, ctx.scheduler).items():
             result["key"] = keys[name]
             (folder / f"{name}.json").write_text(json.dumps(result, indent=1, default=float) + "\n")
@@ -151,7 +154,8 @@ def full_breakevens(
     def search(site: PreparedSite) -> pd.DataFrame:
         started = time.perf_counter()
         folder = ctx.out / site.name / "validation_breakeven"
-        table = ctx.breakeven(site, folder, policies, {}, instance=site.full)
+        limit = part.full_hourly_time_limit_s
+        table = ctx.breakeven(site, folder, policies, {}, instance=site.full, time_limit_s=limit)
         table["seconds"] = time.perf_counter() - started
         return table
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from planner.inputs.base import Schema
+from planner.inputs.base import Number, Schema
 from planner.study.policy_case import PolicyCase
 
 
@@ -26,6 +26,14 @@ class ValidationPart(Schema):
     breakeven_policies: list[PolicyCase] = Field(
         default_factory=list,
         description="policies whose break-even price is also searched over every hour",
+    )
+    full_hourly_time_limit_s: Number | None = Field(
+        600,
+        gt=0,
+        description=(
+            "HiGHS time limit of each every-hour solve, seconds (null: none); a point past it "
+            "is reported as not finished, and solved again by the next run"
+        ),
     )
 
     @model_validator(mode="after")

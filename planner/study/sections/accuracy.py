@@ -94,7 +94,7 @@ def accuracy(doc: Document, r: StudyResults) -> None:
             "largest capacity error": worst,
             "representative, s": summary["representative_s"].map(num),
             "every hour, s": summary["full_hourly_s"].map(num),
-            "speed-up": summary["speed_up"].map(lambda v: f"{num(v, 0)}x"),
+            "speed-up": summary["speed_up"].map(lambda v: f"{num(v, 0)}x" if v == v else "-"),
         }
     )
     labels = list(dict.fromkeys(summary["policy_label"]))
@@ -114,14 +114,33 @@ def accuracy(doc: Document, r: StudyResults) -> None:
     doc.tables["validation_detail"] = r.validation
     for label in labels:
         doc.para(_policy_sentence(summary[summary["policy_label"] == label], label))
+    strictest = _strictest(r)
+    if strictest is not None and strictest not in labels:
+        doc.para(
+            f"The study's strictest target, {policy_words(strictest)}, is not among these "
+            "points: its accuracy is not measured by this run (add it to `validation.policies`)."
+        )
     _breakevens(doc, r)
+
+
+def _strictest(r: StudyResults) -> str | None:
+    """The label of the strictest hourly target of parts 1 and 2 (None: none is hourly)."""
+    spec = r.study.spec
+    policies = [*(spec.breakeven.policies if spec.breakeven else [])]
+    policies += [*(spec.frontier.policies if spec.frontier else [])]
+    hourly = [p for p in policies if not p.is_annual]
+    return max(hourly, key=lambda p: p.share).label if hourly else None
 
 
 def _policy_sentence(rows: pd.DataFrame, label: str) -> str:
     ok = rows[rows["status"] == OPTIMAL]
     head = f"Under {policy_words(label)}"
     if not len(ok):
-        return f"{head} no every-hour solve reached an optimum: no accuracy figure."
+        return (
+            f"{head} no every-hour solve reached an optimum ("
+            + ", ".join(sorted(set(rows["status"])))
+            + "): no accuracy figure."
+        )
     top = ok.loc[ok["objective_error_pct"].abs().idxmax()]
     within = ok[
         (ok["objective_error_pct"].abs() <= COST_TOLERANCE_PCT)
@@ -136,7 +155,11 @@ def _policy_sentence(rows: pd.DataFrame, label: str) -> str:
     )
     failed = rows[rows["status"] != OPTIMAL]
     if len(failed):
-        text += f" Not compared ({', '.join(failed['site'])}): a solve ended otherwise."
+        text += (
+            f" Not compared at {', '.join(failed['site'])}: a solve ended "
+            + ", ".join(sorted(set(failed["status"])))
+            + " (see the table)."
+        )
     if len(within) < len(ok):
         text += " Read the costs and sizes of this target as indicative, not as measured."
     return text

@@ -27,11 +27,17 @@ def setting(doc: Document, r: StudyResults, solved_now: int, held: int) -> None:
         "re-run after an interruption solves only what is missing). Nothing in it is typed by "
         "hand; change the study file or an instance and run `make study` again."
     )
+    checked = ""
+    if study.spec.validation is not None:
+        points = len(study.spec.validation.policies) * len(r.sites)
+        checked = (
+            f", plus two solves at each of the {points} points of the accuracy check (its "
+            "break-even searches over every hour are in the stores)"
+        )
     doc.para(
         f"The run took {num(r.total_s / 60.0, 1)} min ({num(r.total_s, 0)} s) of wall time "
         f"({r.executor}); the sweep stores hold {held} solved points, {solved_now} of them "
-        f"solved in this run{earlier}, plus two solves per site for the accuracy check. The "
-        "split by part is at the end."
+        f"solved in this run{earlier}{checked}. The split by part is at the end."
     )
     doc.heading("Setting: sites, the fusion PPA, the method")
     rows = []
