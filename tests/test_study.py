@@ -31,6 +31,7 @@ from planner.study.policy_case import PolicyCase
 from planner.study.results import StudyResults, count_points
 from planner.study.run import run_study
 from planner.study.sections.accuracy import accuracy
+from planner.study.validation import answer_stands
 
 ANNUAL = {"annual_matching_fraction": 1.0}
 TINY = {
@@ -584,3 +585,19 @@ def test_only_medoid_periods_are_written(tmp_path: Path) -> None:
     mean = {**common, REPRESENTATIVE: {"count": 2, "period_hours": 24, "values": "mean"}}
     with pytest.raises(ValueError, match="medoid periods only"):
         prepare(site, mean, tmp_path / "mean")
+
+
+@pytest.mark.parametrize(
+    ("stored", "limit_s", "stands"),
+    [
+        ({"status": "optimal", "error": {}}, 900.0, True),
+        ({"status": "time_limit", "full_hourly_s": 901.0}, 900.0, True),
+        ({"status": "time_limit", "full_hourly_s": 901.0}, 1800.0, False),  # a larger limit
+        ({"status": "time_limit", "full_hourly_s": 901.0}, None, False),  # no limit
+        ({"status": "infeasible", "full_hourly_s": 5.0}, 900.0, False),
+    ],
+)
+def test_a_stored_accuracy_point_is_solved_again_only_if_it_could_finish_now(
+    stored: dict[str, object], limit_s: float | None, stands: bool
+) -> None:
+    assert answer_stands(stored, limit_s) is stands

@@ -73,13 +73,24 @@ def _points(
     return [(site, policy) for policy in order for site in sites]
 
 
+def answer_stands(stored: Mapping[str, Any], limit_s: float | None) -> bool:
+    """A stored answer stands if it compared both solves, or if its every-hour solve already
+    ran at least ``limit_s`` without finishing (the same limit would stop it again; a larger
+    one, or none, solves it again)."""
+    if "error" in stored:
+        return True
+    ran_s = float(stored.get("full_hourly_s", 0.0))
+    return stored.get("status") == "time_limit" and limit_s is not None and ran_s >= limit_s
+
+
 def compare_points(
     ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
 ) -> pd.DataFrame:
     """The aggregation error of each site at each policy of ``part`` (the offer's price)
     against the same point over every hour, in parallel; each answer is kept in
     ``<out>/validation/<site>_<policy>.json`` under the hash of both instances and the
-    package version, so a re-run skips it. One row per site, policy and quantity."""
+    package version, so a re-run skips it (and one stopped by the same time limit). One row
+    per site, policy and quantity."""
     folder = ctx.out / "validation"
     folder.mkdir(parents=True, exist_ok=True)
     todo: dict[str, tuple[Any, ...]] = {}
@@ -100,7 +111,7 @@ def compare_points(
         path = folder / f"{name}.json"
         if path.exists():
             stored = json.loads(path.read_text())
-            if stored.get("key") == key and "error" in stored:
+            if stored.get("key") == key and answer_stands(stored, part.full_hourly_time_limit_s):
                 answers[name] = stored
                 continue
         full = site.full

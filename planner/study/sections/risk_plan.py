@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.formats import num
+from planner.formats import joined, num
 from planner.study.document import Document
 from planner.study.parts import price_path
 from planner.study.results import StudyResults
@@ -101,6 +101,21 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
         '("on-time plan fails": signed alone, that plan cannot hold the policy in every '
         "outcome even with recourse)."
     )
+    if part.other_sets_prices_usd_per_mwh is not None and (
+        len(part.probability_sets) > 1 or part.cvar_alpha is not None
+    ):
+        at = joined(
+            [
+                "the offer's price" if p is None else f"{num(p, 1)} $/MWh"
+                for p in part.other_sets_prices_usd_per_mwh
+            ]
+        )
+        doc.para(
+            f"The first set of odds ({part.probability_sets[0].label}) is planned at every "
+            f"price; the other sets and the CVaR plan at {at} only "
+            "(`risk_plan.other_sets_prices_usd_per_mwh`: a plan with its EVPI and VSS costs "
+            "about sixteen solves of the site, docs/performance.md)."
+        )
     credibility(doc, r)
     if r.study.spec.credibility is not None:
         doc.heading("5.2 The plans", 3)
