@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,28 @@ class StudyResults:
     total_s: float = 0.0
     points_before: int = 0
     """Points held by the stores under ``out`` before this run."""
+    slowest: dict[str, Any] = field(default_factory=dict)
+    """The longest time of each part and site, and of a whole run, over the runs that filled
+    the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
+
+
+def slowest_timings(path: Path, timings: list[dict[str, Any]], total_s: float) -> dict[str, Any]:
+    """Merge this run's ``timings`` and ``total_s`` into the record at ``path`` (JSON), keeping
+    for each part and site the longest time seen, and return the record: ``timings`` (rows as
+    in :attr:`StudyResults.timings`), ``total_s`` and ``started_at`` of the longest run."""
+    record: dict[str, Any] = {"timings": [], "total_s": 0.0}
+    if path.exists():
+        with contextlib.suppress(ValueError, OSError):
+            record = json.loads(path.read_text(encoding="utf-8"))
+    rows = {(r["part"], r["site"]): r for r in record.get("timings", [])}
+    for row in timings:
+        key = (row["part"], row["site"])
+        if key not in rows or row["seconds"] > rows[key]["seconds"]:
+            rows[key] = dict(row)
+    record["timings"] = list(rows.values())
+    record["total_s"] = max(float(record.get("total_s", 0.0)), total_s)
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return record
 
 
 def count_points(out: Path) -> int:

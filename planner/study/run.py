@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planner.study.config import load_study
 from planner.study.pipeline import solve_all
-from planner.study.results import StudyResults
+from planner.study.results import StudyResults, slowest_timings
 from planner.study.write import write_outputs
 
 DEFAULT_CONFIG = Path("instances/study/study.yaml")
@@ -33,5 +33,6 @@ def run_study(
     out.mkdir(parents=True, exist_ok=True)
     results = solve_all(study, out, workers, progress)
     results.total_s = time.perf_counter() - started  # loading the study included
+    results.slowest = slowest_timings(out / "runtime.json", results.timings, results.total_s)
     write_outputs(results, Path(doc), Path(html) if html is not None else out / "report.html")
     return results

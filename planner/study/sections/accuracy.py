@@ -98,6 +98,8 @@ def accuracy(doc: Document, r: StudyResults) -> None:
         }
     )
     labels = list(dict.fromkeys(summary["policy_label"]))
+    part = r.study.spec.validation
+    limit_s = part.full_hourly_time_limit_s if part is not None else None
     doc.table(
         "validation",
         shown,
@@ -113,7 +115,7 @@ def accuracy(doc: Document, r: StudyResults) -> None:
     )
     doc.tables["validation_detail"] = r.validation
     for label in labels:
-        doc.para(_policy_sentence(summary[summary["policy_label"] == label], label))
+        doc.para(_policy_sentence(summary[summary["policy_label"] == label], label, limit_s))
     strictest = _strictest(r)
     if strictest is not None and strictest not in labels:
         doc.para(
@@ -132,34 +134,42 @@ def _strictest(r: StudyResults) -> str | None:
     return max(hourly, key=lambda p: p.share).label if hourly else None
 
 
-def _policy_sentence(rows: pd.DataFrame, label: str) -> str:
+def _status_words(status: str, limit_s: float | None) -> str:
+    if status == "time_limit" and limit_s is not None:
+        return f"did not finish within the {num(limit_s, 0)} s time limit"
+    return f"ended {status}"
+
+
+def _policy_sentence(rows: pd.DataFrame, label: str, limit_s: float | None) -> str:
     ok = rows[rows["status"] == OPTIMAL]
     head = f"Under {policy_words(label)}"
+    failed = rows[rows["status"] != OPTIMAL]
+    why = "; ".join(
+        f"at {', '.join(sub['site'])} the every-hour solve {_status_words(status, limit_s)}"
+        for status, sub in failed.groupby("status", sort=True)
+    )
     if not len(ok):
-        return (
-            f"{head} no every-hour solve reached an optimum ("
-            + ", ".join(sorted(set(rows["status"])))
-            + "): no accuracy figure."
-        )
+        return f"{head} no site is compared: {why}."
     top = ok.loc[ok["objective_error_pct"].abs().idxmax()]
     within = ok[
         (ok["objective_error_pct"].abs() <= COST_TOLERANCE_PCT)
         & (ok["worst_error_of_largest_pct"] <= CAPACITY_TOLERANCE_PCT)
     ]
+    where = (
+        f"at every site (worst: {top['site']})"
+        if len(ok) == len(rows) and len(ok) > 1
+        else f"at {', '.join(ok['site'])}"
+    )
     text = (
         f"{head} the annual cost is within {num(abs(float(top['objective_error_pct'])), 2)} % "
-        f"of the every-hour solve at every site (worst: {top['site']}); capacities move by up "
-        f"to {num(float(ok['worst_error_of_largest_pct'].max()), 1)} % of the largest capacity; "
-        f"{len(within)} of {len(ok)} sites meet the target of {num(COST_TOLERANCE_PCT, 0)} % on "
-        f"cost and {num(CAPACITY_TOLERANCE_PCT, 0)} % on capacities."
+        f"of the every-hour solve {where}; capacities move by up to "
+        f"{num(float(ok['worst_error_of_largest_pct'].max()), 1)} % of the largest capacity; "
+        f"{len(within)} of the {len(ok)} sites compared meet the target of "
+        f"{num(COST_TOLERANCE_PCT, 0)} % on cost and {num(CAPACITY_TOLERANCE_PCT, 0)} % on "
+        "capacities."
     )
-    failed = rows[rows["status"] != OPTIMAL]
     if len(failed):
-        text += (
-            f" Not compared at {', '.join(failed['site'])}: a solve ended "
-            + ", ".join(sorted(set(failed["status"])))
-            + " (see the table)."
-        )
+        text += f" Not compared: {why}."
     if len(within) < len(ok):
         text += " Read the costs and sizes of this target as indicative, not as measured."
     return text
@@ -169,6 +179,9 @@ def _cell(row: pd.Series, prefix: str) -> str:
     plain = {c.removeprefix(prefix): row[c] for c in row.index if c.startswith(prefix)}
     if plain.get("breakeven_usd_per_mwh") is None:
         plain["breakeven_usd_per_mwh"] = float("nan")
+    note = str(plain.get("note") or "")
+    if note.startswith("search stopped: solve failed"):
+        return "not finished (time limit)" if "time_limit" in note else "failed"
     return an.breakeven_cell(plain)
 
 
@@ -186,7 +199,6 @@ def _breakevens(doc: Document, r: StudyResults) -> None:
             "every hour, $/MWh": [_cell(row, "full_hourly_") for _, row in table.iterrows()],
             "difference, $/MWh": table["error_usd_per_mwh"].map(lambda v: signed(v, 1, "")),
             "every-hour solves": table["full_hourly_solves"].map(lambda v: f"{int(v)}"),
-            "every hour, s": table["full_hourly_s"].map(num),
         }
     )
     doc.table(
@@ -195,21 +207,26 @@ def _breakevens(doc: Document, r: StudyResults) -> None:
         table,
         "The break-even price of part 1 (representative days) against the same search over "
         "every hour (`validation.breakeven_policies`; part 1's fast method: a reduced-cost "
-        "estimate confirmed either side). A difference is given only where both are prices; "
-        "'cap-bound' and '>' are shown as such.",
+        "estimate confirmed either side; every-hour solves: those that finished). A difference "
+        "is given only where both are prices; 'cap-bound', '>' and a search stopped by the "
+        "time limit are shown as such.",
     )
     known = table.dropna(subset=["error_usd_per_mwh"])
     if len(known):
         top = known.loc[known["error_usd_per_mwh"].abs().idxmax()]
-        doc.para(
-            f"The representative days move the break-even by at most "
-            f"{num(abs(float(top['error_usd_per_mwh'])), 1)} $/MWh ({top['site']}, "
-            f"{policy_words(str(top['policy_label']))}), against every hour."
+        where = (
+            f"at most {num(abs(float(top['error_usd_per_mwh'])), 1)} $/MWh ({top['site']}, "
+            f"{policy_words(str(top['policy_label']))})"
+            if len(known) > 1
+            else f"{signed(float(top['error_usd_per_mwh']), 1, ' $/MWh')} at {top['site']} "
+            f"under {policy_words(str(top['policy_label']))}"
         )
+        doc.para(f"Against every hour, the representative days move the break-even by {where}.")
     censored = table[table["error_usd_per_mwh"].isna()]
     if len(censored):
         doc.para(
-            "No difference where a side is not a price: "
+            "No difference where a side is not a price (site, policy: representative days vs "
+            "every hour): "
             + "; ".join(
                 f"{row['site']}, {row['policy_label']}: {_cell(row, 'representative_')} vs "
                 f"{_cell(row, 'full_hourly_')}"
