@@ -28,7 +28,7 @@ from planner.study.cases import sensitivity
 from planner.study.config import Sensitivity, StudyError, load_study
 from planner.study.document import Document
 from planner.study.policy_case import PolicyCase
-from planner.study.results import StudyResults, count_points
+from planner.study.results import StudyResults, count_points, slowest_timings
 from planner.study.run import run_study
 from planner.study.sections.accuracy import accuracy
 from planner.study.validation import answer_stands
@@ -601,3 +601,19 @@ def test_a_stored_accuracy_point_is_solved_again_only_if_it_could_finish_now(
     stored: dict[str, object], limit_s: float | None, stands: bool
 ) -> None:
     assert answer_stands(stored, limit_s) is stands
+
+
+def test_the_run_time_record_keeps_the_longest_time_of_each_part(tmp_path: Path) -> None:
+    """A first run solves (100 s), a resumed one skips (1 s): the record keeps 100 s for that
+    part, adds a part seen only later, and keeps the longest whole run."""
+    path = tmp_path / "runtime.json"
+    first = [{"part": "frontier", "site": "a", "seconds": 100.0}]
+    slowest_timings(path, first, 120.0)
+    again = [
+        {"part": "frontier", "site": "a", "seconds": 1.0},
+        {"part": "pathway", "site": "all sites", "seconds": 5.0},
+    ]
+    record = slowest_timings(path, again, 6.0)
+    seconds = {(r["part"], r["site"]): r["seconds"] for r in record["timings"]}
+    assert seconds == {("frontier", "a"): 100.0, ("pathway", "all sites"): 5.0}
+    assert record["total_s"] == 120.0
