@@ -605,15 +605,22 @@ def test_a_stored_accuracy_point_is_solved_again_only_if_it_could_finish_now(
 
 def test_the_run_time_record_keeps_the_longest_time_of_each_part(tmp_path: Path) -> None:
     """A first run solves (100 s), a resumed one skips (1 s): the record keeps 100 s for that
-    part, adds a part seen only later, and keeps the longest whole run."""
+    part, adds a part seen only later, and keeps the longest whole run; a part the latest run
+    did not run is dropped, and a record of another study file starts again."""
     path = tmp_path / "runtime.json"
-    first = [{"part": "frontier", "site": "a", "seconds": 100.0}]
-    slowest_timings(path, first, 120.0)
+    first = [
+        {"part": "frontier", "site": "a", "seconds": 100.0},
+        {"part": "sensitivities", "site": "a", "seconds": 50.0},
+    ]
+    slowest_timings(path, first, 120.0, "study-1")
     again = [
         {"part": "frontier", "site": "a", "seconds": 1.0},
         {"part": "pathway", "site": "all sites", "seconds": 5.0},
     ]
-    record = slowest_timings(path, again, 6.0)
+    record = slowest_timings(path, again, 6.0, "study-1")
     seconds = {(r["part"], r["site"]): r["seconds"] for r in record["timings"]}
     assert seconds == {("frontier", "a"): 100.0, ("pathway", "all sites"): 5.0}
     assert record["total_s"] == 120.0
+    other = slowest_timings(path, again, 6.0, "study-2")
+    assert {r["seconds"] for r in other["timings"]} == {1.0, 5.0}
+    assert other["total_s"] == 6.0

@@ -49,13 +49,14 @@ class Context:
             print(f"[study] {text}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
-    def timed(self, part: str, site: str) -> Iterator[None]:
-        """Record the wall time of one part for one site."""
+    def timed(self, part: str, site: str, beside: bool = False) -> Iterator[None]:
+        """Record the wall time of one part for one site (``beside``: it runs beside the other
+        parts, on the same workers, so its time overlaps theirs)."""
         started = time.perf_counter()
         self.say(f"{site}: {part} ...")
         yield
         seconds = time.perf_counter() - started
-        self.timings.append({"part": part, "site": site, "seconds": seconds})
+        self.timings.append({"part": part, "site": site, "seconds": seconds, "beside": beside})
         self.say(f"{site}: {part} done in {seconds:.0f} s")
 
     def sweep(self, site: PreparedSite, part: str, spec: dict[str, Any]) -> pd.DataFrame:

@@ -97,14 +97,8 @@ def _timed_validation(
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """:func:`validation_part`, its wall time recorded (``beside``: it ran beside the other
     parts, on the same workers: its time overlaps theirs)."""
-    started = time.perf_counter()
-    ctx.say("all sites: validation (full hourly solves) ...")
-    answer = validation_part(ctx, sites)
-    seconds = time.perf_counter() - started
-    part = "validation (full hourly solves)"
-    ctx.timings.append({"part": part, "site": "all sites", "seconds": seconds, "beside": beside})
-    ctx.say(f"all sites: {part} done in {seconds:.0f} s")
-    return answer
+    with ctx.timed("validation (full hourly solves)", "all sites", beside=beside):
+        return validation_part(ctx, sites)
 
 
 __all__ = ["solve_all"]

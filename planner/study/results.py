@@ -48,21 +48,29 @@ class StudyResults:
     the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
 
 
-def slowest_timings(path: Path, timings: list[dict[str, Any]], total_s: float) -> dict[str, Any]:
-    """Merge this run's ``timings`` and ``total_s`` into the record at ``path`` (JSON), keeping
-    for each part and site the longest time seen, and return the record: ``timings`` (rows as
-    in :attr:`StudyResults.timings`), ``total_s`` and ``started_at`` of the longest run."""
-    record: dict[str, Any] = {"timings": [], "total_s": 0.0}
+def slowest_timings(
+    path: Path, timings: list[dict[str, Any]], total_s: float, study_key: str
+) -> dict[str, Any]:
+    """Merge this run's ``timings`` and ``total_s`` into the record at ``path`` (JSON) and
+    return it: for each part and site of this run the longest time seen (a part this run did
+    not run is dropped), ``total_s`` the longest run. A record made for another study file
+    (``study_key``, a hash of its content) is started again."""
+    record: dict[str, Any] = {}
     if path.exists():
         with contextlib.suppress(ValueError, OSError):
             record = json.loads(path.read_text(encoding="utf-8"))
-    rows = {(r["part"], r["site"]): r for r in record.get("timings", [])}
+    if record.get("study_key") != study_key:
+        record = {}
+    seen = {(r["part"], r["site"]): r for r in record.get("timings", [])}
+    rows = []
     for row in timings:
-        key = (row["part"], row["site"])
-        if key not in rows or row["seconds"] > rows[key]["seconds"]:
-            rows[key] = dict(row)
-    record["timings"] = list(rows.values())
-    record["total_s"] = max(float(record.get("total_s", 0.0)), total_s)
+        stored = seen.get((row["part"], row["site"]))
+        rows.append(dict(stored if stored and stored["seconds"] > row["seconds"] else row))
+    record = {
+        "study_key": study_key,
+        "timings": rows,
+        "total_s": max(float(record.get("total_s", 0.0)), total_s),
+    }
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
 

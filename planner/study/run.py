@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from planner.hashing import content_hash
 from planner.study.config import load_study
 from planner.study.pipeline import solve_all
 from planner.study.results import StudyResults, slowest_timings
@@ -33,6 +34,9 @@ def run_study(
     out.mkdir(parents=True, exist_ok=True)
     results = solve_all(study, out, workers, progress)
     results.total_s = time.perf_counter() - started  # loading the study included
-    results.slowest = slowest_timings(out / "runtime.json", results.timings, results.total_s)
+    study_key = content_hash(study.spec.model_dump())
+    results.slowest = slowest_timings(
+        out / "runtime.json", results.timings, results.total_s, study_key
+    )
     write_outputs(results, Path(doc), Path(html) if html is not None else out / "report.html")
     return results

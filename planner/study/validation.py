@@ -65,7 +65,7 @@ def _slug(policy: PolicyCase) -> str:
 
 
 def _points(
-    ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
+    sites: Sequence[PreparedSite], part: ValidationPart
 ) -> list[tuple[PreparedSite, PolicyCase]]:
     """Every site at every policy, the strictest policies first (their full-year solves are
     the longest: started first, they set the part's wall time least)."""
@@ -96,7 +96,7 @@ def compare_points(
     todo: dict[str, tuple[Any, ...]] = {}
     keys: dict[str, str] = {}
     answers: dict[str, dict[str, Any]] = {}
-    points = _points(ctx, sites, part)
+    points = _points(sites, part)
     for site, policy in points:
         name = f"{site.name}_{_slug(policy)}"
         ov = {"policy": policy.policy()}
@@ -191,29 +191,25 @@ def breakeven_comparison(
     for name, table in full.items():
         rep = representative.get(name)
         for policy in policies:
-            row: dict[str, Any] = {"site": name, "policy_label": policy.label}
             f = table[table["policy_label"] == policy.label].iloc[0]
-            r = None if rep is None else rep[rep["policy_label"] == policy.label]
-            for prefix, source in (("representative_", r), ("full_hourly_", f)):
-                if isinstance(source, pd.DataFrame):
-                    source = source.iloc[0] if len(source) else None
-                for c in columns:
-                    row[prefix + c] = None if source is None else source[c]
+            found = None if rep is None else rep[rep["policy_label"] == policy.label]
+            r = found.iloc[0] if found is not None and len(found) else None
+            row: dict[str, Any] = {"site": name, "policy_label": policy.label}
+            for c in columns:
+                row[f"representative_{c}"] = None if r is None else r[c]
+                row[f"full_hourly_{c}"] = f[c]
             row["full_hourly_s"] = float(f["seconds"])
-            row["error_usd_per_mwh"] = _difference(
-                row["representative_breakeven_usd_per_mwh"],
-                row["full_hourly_breakeven_usd_per_mwh"],
+            row["error_usd_per_mwh"] = _price(row["representative_breakeven_usd_per_mwh"]) - _price(
+                row["full_hourly_breakeven_usd_per_mwh"]
             )
             row["full_hourly_solves"] = int(f["solves"])
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _difference(a: Any, b: Any) -> float:
-    """``a - b`` where both are prices (a censored search has none: NaN)."""
-    a = pd.to_numeric(pd.Series([a]), errors="coerce").iloc[0]
-    b = pd.to_numeric(pd.Series([b]), errors="coerce").iloc[0]
-    return float(a - b)
+def _price(value: Any) -> float:
+    """A break-even as a number: NaN where the search gave none (censored, failed, missing)."""
+    return float("nan") if value is None else float(value)
 
 
 def validation_part(
