@@ -7,8 +7,9 @@
   set's 100-hour iron-air (:func:`planner.shipped.blocks.iron_air`);
 - :func:`sensitivity`: factors on solar cost, storage cost, the grid's fossil share and the
   datacenter's size; hourly inputs changed this way are written to a CSV file and referenced;
-- :func:`fixed_builds` / :func:`kept_builds`: the capacities of an on-time solve as fixed or
-  lower bounds, for the delivery-risk cases.
+- :func:`fixed_builds` / :func:`kept_builds`: every capacity of an on-time solve but the
+  fusion contract (clean firm, solar, wind, storage) as fixed or lower bounds, for the
+  delivery-risk cases.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.inputs.catalogue import FUSION
+from planner.inputs.catalogue import FUSION, Kind, Limit, listed
 from planner.inputs.instance import Instance
 from planner.shipped.blocks import iron_air
 from planner.shipped.yaml_writer import C
@@ -158,40 +159,57 @@ def _band(value: float) -> tuple[float, float]:
     return max(0.0, value * (1 - BAND) - BAND), value * (1 + BAND) + BAND
 
 
-def built(inst: Instance, record: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-    """Solar MW and storage MW / MWh of a solved record (``<name>_capacity_mw`` columns),
-    noise taken as 0."""
-    solar = {s.name: clean_mw(record.get(f"{s.name}_capacity_mw")) for s in inst.spec.solar}
-    power = {k.name: clean_mw(record.get(f"{k.name}_capacity_mw")) for k in inst.spec.storage}
-    energy = {k.name: clean_mw(record.get(f"{k.name}_energy_mwh")) for k in inst.spec.storage}
-    for name in power:  # a storage without power or without energy is none at all
-        if power[name] == 0.0 or energy[name] == 0.0:
-            power[name] = energy[name] = 0.0
-    return {"solar": solar, "power": power, "energy": energy}
+def _build_kinds() -> list[Kind]:
+    """The kinds whose capacities an on-time solve decides besides the fusion contract: every
+    kind whose limits bound its capacities from both sides (clean firm, solar, wind, storage),
+    each capacity column matched with its limit in order."""
+    return [
+        k
+        for k in listed()
+        if k is not FUSION
+        and k.physical
+        and len(k.capacity_columns) == len(k.limits)
+        and all(lim.lower is not None and lim.upper is not None for lim in k.limits)
+    ]
+
+
+def built(inst: Instance, record: Mapping[str, Any]) -> dict[str, list[tuple[Limit, float]]]:
+    """Every capacity an on-time solve decided besides the fusion contract, by override path
+    prefix (``wind.<name>``, ``storage.<name>``), each with the limit that bounds it and its
+    value in a solved record (``<name>_<capacity column>``), noise taken as 0. A resource
+    with one of its capacities at 0 (a storage without power or without energy) is none at
+    all."""
+    out: dict[str, list[tuple[Limit, float]]] = {}
+    for k in _build_kinds():
+        for item in getattr(inst.spec, k.key):
+            values = [
+                (limit, clean_mw(record.get(f"{item.name}_{column}")))
+                for column, limit in zip(k.capacity_columns, k.limits, strict=True)
+            ]
+            if any(v == 0.0 for _, v in values):
+                values = [(limit, 0.0) for limit, _ in values]
+            out[f"{k.key}.{item.name}"] = values
+    return out
 
 
 def fixed_builds(inst: Instance, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Solar and storage fixed (within a 1e-6 band) at the capacities of ``record``."""
-    b = built(inst, record)
+    """Every capacity but the fusion contract (clean firm, solar, wind, storage power and
+    energy) fixed, within a 1e-6 band, at its value in ``record``."""
     out: dict[str, Any] = {}
-    for name, mw in b["solar"].items():
-        out[f"solar.{name}.min_capacity_mw"], out[f"solar.{name}.max_capacity_mw"] = _band(mw)
-    for name, mw in b["power"].items():
-        out[f"storage.{name}.min_power_mw"], out[f"storage.{name}.max_power_mw"] = _band(mw)
-        low, high = _band(b["energy"][name])
-        out[f"storage.{name}.min_energy_mwh"], out[f"storage.{name}.max_energy_mwh"] = low, high
+    for prefix, values in built(inst, record).items():
+        for limit, value in values:
+            low, high = _band(value)
+            out[f"{prefix}.{limit.lower}"], out[f"{prefix}.{limit.upper}"] = low, high
     return out
 
 
 def kept_builds(inst: Instance, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Solar and storage at least the capacities of ``record`` (more may be added)."""
-    b = built(inst, record)
+    """Every capacity but the fusion contract at least its value in ``record`` (more may be
+    added)."""
     out: dict[str, Any] = {}
-    for name, mw in b["solar"].items():
-        out[f"solar.{name}.min_capacity_mw"] = _band(mw)[0]
-    for name, mw in b["power"].items():
-        out[f"storage.{name}.min_power_mw"] = _band(mw)[0]
-        out[f"storage.{name}.min_energy_mwh"] = _band(b["energy"][name])[0]
+    for prefix, values in built(inst, record).items():
+        for limit, value in values:
+            out[f"{prefix}.{limit.lower}"] = _band(value)[0]
     return out
 
 

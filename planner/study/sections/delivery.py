@@ -33,11 +33,11 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
         else "kept (hard: if it cannot be met, the case is `infeasible`)"
     )
     strategies = {
-        "fixed": "**fixed**: the contract and every build (solar, storage) stay as planned for "
-        "on-time delivery; the hourly target is dropped in the affected years (it can no longer "
+        "fixed": "**fixed**: the contract and every other capacity (solar, wind, storage) stay as "
+        "planned for on-time delivery; the hourly target is dropped in the affected years (it can no longer "
         "be met) and the CFE score reached is reported",
-        "top_up": "**top-up**: the contract stays, solar and storage may be added (never removed) "
-        f"and the target is {kept}; additions are charged at their annualised cost in the "
+        "top_up": "**top-up**: the contract stays, solar, wind and storage may be added (never "
+        f"removed) and the target is {kept}; additions are charged at their annualised cost in the "
         "affected years only (as if leased)",
     }
     doc.para(
