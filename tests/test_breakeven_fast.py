@@ -11,6 +11,9 @@ import pytest
 from conftest import ROOT, fusion, grid, tiny
 
 import planner
+from planner.study.analysis import breakeven_long
+from planner.study.policy_case import PolicyCase
+from planner.study.sections.breakeven import target_binds
 
 TWO_HOURS = grid(price=[40.0, 60.0], ci=0.5, cfe=0.5)
 """The grid of every tiny case: 40 then 60 $/MWh, half carbon-free, no import limit."""
@@ -48,6 +51,31 @@ def test_take_or_pay_in_three_solves(tmp_path: Path) -> None:
     assert row["capacity_mw_contracted"] == pytest.approx(100.0, rel=1e-5)
     assert not row["cap_bound"]
     assert row["note"] == ""
+    # the optimum where the offer leaves: the half-clean grid alone, nothing procured
+    assert row["hourly_cfe_score_without_offer"] == pytest.approx(0.5, abs=1e-6)
+    assert row["annual_match_fraction_without_offer"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_slack_target_is_told_from_a_binding_one(tmp_path: Path) -> None:
+    """With the grid 50 % carbon-free and fusion the only other clean supply: under a 40 %
+    hourly target the grid alone meets it with room (score 0.5 > 0.4: slack), so the
+    break-even is the market's 50 $/MWh as without a policy; under 60 % nothing but fusion can
+    meet it, so it is contracted at every price and there is no optimum without it (None)."""
+    policies = [PolicyCase(hourly_cfe_target=0.4), PolicyCase(hourly_cfe_target=0.6)]
+    result = planner.breakeven(
+        two_hours(fusion(max_capacity_mw=100.0)),
+        "helion",
+        by={"policy": [p.policy() for p in policies]},
+        workers=1,
+        out=tmp_path,
+        progress=False,
+        max_price=1000.0,
+    )
+    result.insert(0, "policy_label", [p.label for p in policies])
+    long = breakeven_long({"tiny": result})
+    assert long["breakeven_usd_per_mwh"].iloc[0] == pytest.approx(50.0, abs=0.5)
+    assert long["note"].iloc[1].startswith("contracted up to")
+    assert target_binds(long, policies) == [False, None]
 
 
 def test_soft_cfe_target_and_capacity_charge(tmp_path: Path) -> None:

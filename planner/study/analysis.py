@@ -32,7 +32,8 @@ def _cost(row: Mapping[str, Any]) -> float:
 # -- part 1 ----------------------------------------------------------------------------------
 def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per site and policy: break-even, half-width, contracted MW at the bracket's lower
-    end, and why a value is missing (``note``)."""
+    end, why a value is missing (``note``), and the hourly CFE score and annual match of the
+    optimum where the offer leaves (the bracket's upper end)."""
     rows = []
     for site, table in results.items():
         for order, (_, r) in enumerate(table.iterrows()):
@@ -50,6 +51,12 @@ def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     "capped": str(r.get("capped_at_max_price") or "").replace("nan", ""),
                     "solves": r["solves"],
                     "note": r["note"] if isinstance(r["note"], str) else "",
+                    "hourly_cfe_score_without_offer": float(
+                        r.get("hourly_cfe_score_without_offer", np.nan)
+                    ),
+                    "annual_match_fraction_without_offer": float(
+                        r.get("annual_match_fraction_without_offer", np.nan)
+                    ),
                 }
             )
     return pd.DataFrame(rows)

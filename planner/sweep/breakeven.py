@@ -219,6 +219,7 @@ class _Search:
         half_width = np.nan
         if not note and lower is not None and upper is not None:
             value, half_width = 0.5 * (lower + upper), 0.5 * (upper - lower)
+        without = self.seen[hi][1] if hi is not None else {}
         return {
             **{k: display(v) for k, v in self.values.items()},
             "offer": self.offer,
@@ -232,6 +233,11 @@ class _Search:
             "solves": len(self.seen),
             "method": self.method,
             "note": note,
+            # the optimum at the upper end, the offer left out: does the policy bind there?
+            "hourly_cfe_score_without_offer": float(without.get("hourly_cfe_score", np.nan)),
+            "annual_match_fraction_without_offer": float(
+                without.get("annual_match_fraction", np.nan)
+            ),
         }
 
 
@@ -282,7 +288,12 @@ def breakeven(
         if the offer is contracted at no price in range, or at every price),
         ``half_width_usd_per_mwh``, the bracket ends, ``capacity_mw_contracted`` at its lower
         end, ``ranging_estimate_usd_per_mwh``, the number of ``solves`` and the ``method``; ``note``
-        also says when the offer is cap-bound just below the break-even.
+        also says when the offer is cap-bound just below the break-even;
+        ``hourly_cfe_score_without_offer`` and ``annual_match_fraction_without_offer``: those
+        of the optimum at the upper end (the offer left out), which show whether the policy
+        binds where the offer leaves (a score above its target: it does not, and the
+        break-even is the offer's value against the other resources, not a price of the
+        policy).
     """
     inst = instance_of(instance)
     names = [o.name for o in inst.spec.fusion]

@@ -14,6 +14,7 @@ from planner.study import figures as figs
 from planner.study.cases import long_duration_names
 from planner.study.config import Benchmark
 from planner.study.document import Document
+from planner.study.policy_case import PolicyCase
 from planner.study.results import StudyResults
 from planner.study.sites import PreparedSite
 from planner.study.words import (
@@ -77,12 +78,16 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
         "policy is met without fusion. Next to it, the MW contracted at the offer's own price "
         f"(part 2, the site's storage types). Reference prices: {joined(refs)}."
     )
+    long["target_binds"] = target_binds(long, list(spec.breakeven.policies))
     policies = list(dict.fromkeys(long.sort_values("order")["policy"]))
     shown = pd.DataFrame({"policy": policies})
     for site in dict.fromkeys(long["site"]):
         part = long[long["site"] == site].set_index("policy").reindex(policies)
         price = num(part["offer_price_usd_per_mwh"].iloc[0], 1)
-        shown[f"{site}: break-even, $/MWh"] = [an.breakeven_cell(row) for _, row in part.iterrows()]
+        shown[f"{site}: break-even, $/MWh"] = [
+            an.breakeven_cell(row) + (" (slack)" if row["target_binds"] is False else "")
+            for _, row in part.iterrows()
+        ]
         shown[f"{site}: MW at {price} $/MWh"] = (
             part["mw_at_offer_price"].map(lambda v: num(v, 0)).to_list()
         )
@@ -92,7 +97,9 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
         long,
         "Break-even price of the fusion PPA, and MW contracted at the offer price (`> x`: "
         "contracted at every price tried, because the policy cannot be met without fusion or "
-        "only at a higher cost; `never`: not contracted even free):",
+        "only at a higher cost; `never`: not contracted even free; `slack`: the policy does "
+        "not bind where fusion leaves the portfolio, which meets it without fusion and with "
+        "room to spare):",
     )
     fig = figs.breakeven_by_policy(long, policies, benches, spec.breakeven.max_price_usd_per_mwh)
     doc.figure(
@@ -102,7 +109,56 @@ def breakeven(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | N
     )
     for site in dict.fromkeys(long["site"]):
         doc.para(_breakeven_sentence(site, long[long["site"] == site], benches))
+        slack = _slack_sentence(site, long[long["site"] == site])
+        if slack:
+            doc.para(slack)
     return long
+
+
+SLACK = 5e-4
+"""A target counts as binding unless the optimum exceeds it by more than this share of demand
+(the interior-point solver's tolerance on a score, with room)."""
+
+
+def target_binds(long: pd.DataFrame, policies: Sequence[PolicyCase]) -> list[bool | None]:
+    """Per row: does the row's policy bind where the offer leaves the portfolio (the optimum at
+    the search's upper end: its hourly CFE score, or annual match, at most the target plus
+    :data:`SLACK`)? None where the search has no such solve (censored or failed)."""
+    by_label = {p.label: p for p in policies}
+    out: list[bool | None] = []
+    for _, row in long.iterrows():
+        policy = by_label.get(row["policy"])
+        column = "annual_match_fraction" if policy and policy.is_annual else "hourly_cfe_score"
+        score = row.get(f"{column}_without_offer", np.nan)
+        if policy is None or score is None or not np.isfinite(score):
+            out.append(None)
+        else:
+            out.append(bool(score <= policy.share + SLACK))
+    return out
+
+
+def _slack_sentence(site: str, part: pd.DataFrame) -> str:
+    """Which policies do not bind at the site where fusion leaves, and what that means."""
+    slack = part[part["target_binds"].map(lambda b: b is False)].sort_values("order")
+    if not len(slack):
+        return ""
+    values = [an.breakeven_cell(row) for _, row in slack.iterrows()]
+    same = len(set(values)) == 1
+    hourly = slack["hourly_cfe_score_without_offer"]
+    annual = slack["annual_match_fraction_without_offer"]
+    reached = (
+        f"{num(100 * hourly.min(), 1)} % hourly CFE"
+        + (f" to {num(100 * hourly.max(), 1)} %" if hourly.max() - hourly.min() > SLACK else "")
+        + f" and {num(100 * annual.min(), 0)} % annual matching"
+    )
+    return (
+        f"**{site}**: {policies_words(list(slack['policy']))} "
+        f"{'does' if len(slack) == 1 else 'do'} not bind where fusion leaves the portfolio: "
+        f"without fusion the least-cost portfolio already reaches {reached}. The break-even "
+        f"under {'it' if len(slack) == 1 else 'them'} "
+        f"({values[0] if same else ', '.join(values)} $/MWh) is fusion's value against the "
+        "other resources and the wholesale market, not a price of the policy."
+    )
 
 
 def _breakeven_sentence(site: str, part: pd.DataFrame, benches: Sequence[Benchmark]) -> str:
