@@ -424,6 +424,25 @@ def test_an_unmeasured_strictest_target_is_said(run: dict[str, object]) -> None:
     assert "is not among these points" not in " ".join(b.text for b in doc.blocks)
 
 
+def test_a_site_left_out_of_the_check_is_named(run: dict[str, object]) -> None:
+    """``validation.sites`` without the tiny study's one site: the section names it as not
+    checked, and the setting counts no point for it."""
+    results = run["results"]
+    assert isinstance(results, StudyResults)
+    study = results.study
+    assert study.spec.validation is not None
+    part = study.spec.validation.model_copy(update={"sites": ["elsewhere"]})
+    spec = study.spec.model_copy(update={"validation": part})
+    changed = dataclasses.replace(results, study=dataclasses.replace(study, spec=spec))
+    doc = Document("t")
+    accuracy(doc, changed)
+    text = " ".join(b.text for b in doc.blocks)
+    assert "default is not checked over every hour by this run (`validation.sites`" in text
+    doc = Document("t")
+    accuracy(doc, results)
+    assert "not checked over every hour" not in " ".join(b.text for b in doc.blocks)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -439,6 +458,10 @@ def test_an_unmeasured_strictest_target_is_said(run: dict[str, object]) -> None:
                 }
             },
             "validation.breakeven_policies ['hourly 50 %']: each must be a policy of",
+        ),
+        (
+            {"validation": {**TINY["validation"], "sites": ["atlantis"]}},
+            "validation.sites: ['atlantis'] are not sites of the study (have: default)",
         ),
     ],
 )

@@ -221,6 +221,7 @@ def validation_part(
     started first, they leave no worker idle at the end)."""
     part = ctx.study.spec.validation
     assert part is not None
+    sites = [s for s in sites if part.checks(s.name)]
     if ctx.scheduler is None:
         return compare_points(ctx, sites, part), full_breakevens(ctx, sites, part)
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -27,6 +27,13 @@ class ValidationPart(Schema):
         default_factory=list,
         description="policies whose break-even price is also searched over every hour",
     )
+    sites: list[str] | None = Field(
+        None,
+        description=(
+            "the sites checked (null: every site); a site left out is named in the document "
+            "as not checked by this run"
+        ),
+    )
     full_hourly_time_limit_s: Number | None = Field(
         600,
         gt=0,
@@ -36,10 +43,16 @@ class ValidationPart(Schema):
         ),
     )
 
+    def checks(self, site: str) -> bool:
+        """Whether site ``site`` is checked (listed in ``sites``, or ``sites`` is None)."""
+        return self.sites is None or site in self.sites
+
     @model_validator(mode="after")
     def _unique(self) -> ValidationPart:
         for name in ("policies", "breakeven_policies"):
             labels = [p.label for p in getattr(self, name)]
             if len(set(labels)) != len(labels):
                 raise ValueError(f"{name}: each policy once, got {labels}")
+        if self.sites is not None and (not self.sites or len(set(self.sites)) != len(self.sites)):
+            raise ValueError(f"sites: each site once, at least one, got {self.sites}")
         return self

@@ -116,6 +116,14 @@ def accuracy(doc: Document, r: StudyResults) -> None:
     doc.tables["validation_detail"] = r.validation
     for label in labels:
         doc.para(_policy_sentence(summary[summary["policy_label"] == label], label, limit_s))
+    left_out = [s.name for s in r.sites if part is not None and not part.checks(s.name)]
+    if left_out:
+        doc.para(
+            f"{joined(left_out)} {'is' if len(left_out) == 1 else 'are'} not checked over every "
+            "hour by this run (`validation.sites` in the study file lists the sites checked): "
+            "the accuracy of their representative days is not measured here; the study file "
+            "says why."
+        )
     strictest = _strictest(r)
     if strictest is not None and strictest not in labels:
         doc.para(

@@ -29,7 +29,8 @@ def setting(doc: Document, r: StudyResults, solved_now: int, held: int) -> None:
     )
     checked = ""
     if study.spec.validation is not None:
-        points = len(study.spec.validation.policies) * len(r.sites)
+        part = study.spec.validation
+        points = len(part.policies) * sum(part.checks(s.name) for s in r.sites)
         checked = (
             f", plus two solves at each of the {points} points of the accuracy check (its "
             "break-even searches over every hour are in the stores)"
