@@ -24,7 +24,12 @@ from planner.solver.numerics import (
     compute_scaling,
 )
 from planner.solver.run import run_highs
-from planner.solver.settings import DEFAULT_SOLVER_OPTIONS, SolveSettings
+from planner.solver.settings import (
+    DEFAULT_SOLVER_OPTIONS,
+    DUALIZE_ROWS_PER_COLUMN,
+    SolveSettings,
+    shaped_options,
+)
 
 SIMPLEX = {"solver": "simplex"}
 """Vertex solutions, exact to round-off: scaled and unscaled solves must agree closely."""
@@ -228,3 +233,28 @@ def test_check_is_in_every_result() -> None:
     assert res.numerics["check_tolerance"] == pytest.approx(1e-6)
     assert res.numerics["max_balance_residual_mw"] <= 1e-6 * 100
     assert {"matrix_min_input", "cost_max_scaled", "rhs_max_input"} <= set(res.numerics.index)
+
+
+# -- interior point on the dual ------------------------------------------------------------------
+def test_interior_point_dualizes_only_a_tall_lp_it_was_not_told_about() -> None:
+    """The shape rule of :func:`shaped_options`: interior point dualizes an LP of at least
+    DUALIZE_ROWS_PER_COLUMN rows per column, unless the caller set a strategy; simplex never."""
+    ipm = dict(DEFAULT_SOLVER_OPTIONS)
+    tall = int(DUALIZE_ROWS_PER_COLUMN * 100)
+    assert shaped_options(ipm, tall, 100)["ipx_dualize_strategy"] == 1
+    assert "ipx_dualize_strategy" not in shaped_options(ipm, tall - 1, 100)
+    assert (
+        shaped_options({**ipm, "ipx_dualize_strategy": 0}, tall, 100)["ipx_dualize_strategy"] == 0
+    )
+    assert "ipx_dualize_strategy" not in shaped_options(SIMPLEX, tall, 100)
+
+
+def test_the_dual_interior_point_reaches_the_same_optimum() -> None:
+    """The storage case solved by interior point on the LP and on its dual (forced both ways):
+    the same objective to 1e-7, and the run says which it was."""
+    lp = compiled_lp(storage_case())
+    runs = {k: solve_lp(lp, {**DEFAULT_SOLVER_OPTIONS, "ipx_dualize_strategy": k}) for k in (0, 1)}
+    assert all(r.status == "optimal" for r in runs.values())
+    assert runs[1].objective == pytest.approx(runs[0].objective, rel=1e-7)
+    assert runs[1].stats["ipx_dualized"] == 1.0
+    assert runs[0].stats["ipx_dualized"] == 0.0

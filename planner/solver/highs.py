@@ -33,7 +33,12 @@ from planner.solver.numerics import (
     check_solution,
     compute_scaling,
 )
-from planner.solver.settings import ALLOWED_OPTIONS, crossover_off, scales_by_default
+from planner.solver.settings import (
+    ALLOWED_OPTIONS,
+    crossover_off,
+    scales_by_default,
+    shaped_options,
+)
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +214,7 @@ def solve_lp(
     started = time.perf_counter()
     scaling = _scaling_of(lp, options, scale)
     scaled = lp if scaling.is_identity else scaling.apply(lp)
+    options = shaped_options(options, *lp.shape)
     highs = new_highs()
     highs.setOptionValue("output_flag", tee)
     for key, value in options.items():
@@ -266,7 +272,8 @@ def solve_lp(
         check=check,
         handoff_s=handoff_s,
         highs_s=highs_s,
-        stats=iteration_stats(info, retried),
+        stats=iteration_stats(info, retried)
+        | {"ipx_dualized": float(options.get("ipx_dualize_strategy") == 1)},
     )
 
 

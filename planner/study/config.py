@@ -386,14 +386,8 @@ def load_study(path: str | Path) -> Study:
             problems.append(f"{where}.instance: site {inst.name!r} is listed twice")
         overrides = dict(site.overrides)
         sites.append(LoadedSite(inst.name, site_path, site.offer, overrides, inst, resolved))
-    checked = spec.validation.sites if spec.validation is not None else None
-    if checked is not None and len(sites) == len(spec.sites):  # names known only if all loaded
-        unknown = [n for n in checked if n not in {s.name for s in sites}]
-        if unknown:
-            problems.append(
-                f"{source}: validation.sites: {unknown} are not sites of the study (have: "
-                f"{', '.join(s.name for s in sites)})"
-            )
+    if spec.validation is not None and len(sites) == len(spec.sites):  # all names known
+        problems += spec.validation.site_problems([s.name for s in sites], source)
     if spec.pathway is not None:
         problems += pathway_problems(spec.pathway, path.parent, source, spec.overrides)
     if problems:

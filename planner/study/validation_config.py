@@ -47,6 +47,16 @@ class ValidationPart(Schema):
         """Whether site ``site`` is checked (listed in ``sites``, or ``sites`` is None)."""
         return self.sites is None or site in self.sites
 
+    def site_problems(self, names: list[str], source: str) -> list[str]:
+        """``sites`` that are not among the study's site ``names``."""
+        unknown = [n for n in self.sites or [] if n not in names]
+        if not unknown:
+            return []
+        return [
+            f"{source}: validation.sites: {unknown} are not sites of the study (have: "
+            f"{', '.join(names)})"
+        ]
+
     @model_validator(mode="after")
     def _unique(self) -> ValidationPart:
         for name in ("policies", "breakeven_policies"):
