@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import yaml
 from _table import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,6 +123,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     from planner.solver.settings import DEFAULT_SOLVER_OPTIONS
 
     inst = planner.load_instance(case["instance"])
+    if case.get("set"):
+        inst = inst.with_overrides(case["set"])
     if case.get("hours"):
         inst = inst.with_overrides({"time.hours": int(case["hours"])})
     name = case["name"]
@@ -169,6 +172,13 @@ def main() -> None:
     parser.add_argument("instances", nargs="*", help="instance files (default: default.yaml)")
     parser.add_argument("--only", nargs="*", help="case names (default: all)")
     parser.add_argument("--hours", type=int, help="model only the first HOURS hours")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=YAML",
+        help="override an instance field, e.g. --set 'policy={hourly_cfe_target: 0.95}'",
+    )
     parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,12 +190,18 @@ def main() -> None:
     ]
     names = [n for n in CASES if n != "default" and (not args.only or n in args.only)]
     order = ["default", *names[: len(names) // 2], "default", *names[len(names) // 2 :], "default"]
+    changes: dict[str, Any] = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--set {item!r}: give PATH=YAML")
+        changes[key] = yaml.safe_load(value)
     rows = []
     for path in instances:
         reference = None
         for name in order:
             row = {"instance": Path(path).stem, "case": name}
-            row |= child({"instance": path, "name": name, "hours": args.hours})
+            row |= child({"instance": path, "name": name, "hours": args.hours, "set": changes})
             objective = row.get("objective_usd")
             if name == "default" and reference is None and objective is not None:
                 reference = objective
