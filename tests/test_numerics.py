@@ -3,6 +3,7 @@ conditioned are warned about, and solutions that violate their constraints are r
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -240,7 +241,7 @@ def test_interior_point_dualizes_only_a_tall_lp_it_was_not_told_about() -> None:
     """The shape rule of :func:`shaped_options`: interior point dualizes an LP of at least
     DUALIZE_ROWS_PER_COLUMN rows per column, unless the caller set a strategy; simplex never."""
     ipm = dict(DEFAULT_SOLVER_OPTIONS)
-    tall = int(DUALIZE_ROWS_PER_COLUMN * 100)
+    tall = math.ceil(DUALIZE_ROWS_PER_COLUMN * 100)
     assert shaped_options(ipm, tall, 100)["ipx_dualize_strategy"] == 1
     assert "ipx_dualize_strategy" not in shaped_options(ipm, tall - 1, 100)
     assert (

@@ -100,14 +100,14 @@ def scales_by_default(options: Mapping[str, Any]) -> bool:
     return str(options.get("solver", "choose")) in SCALED_SOLVERS
 
 
-DUALIZE_ROWS_PER_COLUMN = 1.25
+DUALIZE_ROWS_PER_COLUMN = 1.1
 """Interior point solves the dual LP when the LP has at least this many rows per column and the
 caller has not set ``ipx_dualize_strategy`` (:func:`shaped_options`).
 
 Measured (docs/performance.md, "Interior point on the dual"): the study's representative-day
-LPs (1.4-1.6 rows per column) took 28-40 % less HiGHS time dualized, at the same optimum to
-1e-8; the full-year default instance (0.85 rows per column) took 10 % more. IPX's own test
-(its default, strategy 2) dualizes neither."""
+LPs (1.24-1.55 rows per column) took 15-40 % less HiGHS time dualized, at the same optimum to
+1.2e-8 relative; the full-year default instance (0.85 rows per column) took 10-16 % more;
+nothing between was measured. IPX's own test (its default, strategy 2) dualizes neither."""
 
 
 def shaped_options(options: Mapping[str, Any], rows: int, columns: int) -> dict[str, Any]:
