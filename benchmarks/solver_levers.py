@@ -57,7 +57,7 @@ CASES: dict[str, dict[str, Any]] = {
         "run_crossover": "off",
         "user_objective_scale": -10,
     },
-    "ipx, dualize off": {"solver": "ipx", "run_crossover": "off", "ipx_dualize_strategy": 0},
+    "ipx, dualize off": {"solver": "ipx", "run_crossover": "off", "ipx_dualize_strategy": -1},
     "ipx, dualize on": {"solver": "ipx", "run_crossover": "off", "ipx_dualize_strategy": 1},
     "ipx, optimality tolerance 1e-7": {
         "solver": "ipx",
@@ -155,7 +155,7 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
 
 def child(case: dict[str, Any]) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, __file__, "--case", json.dumps(case)],
+        [sys.executable, __file__, "--case", json.dumps(case, default=str)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -60,12 +60,20 @@ def test_a_slack_target_is_told_from_a_binding_one(tmp_path: Path) -> None:
     """With the grid 50 % carbon-free and fusion the only other clean supply: under a 40 %
     hourly target the grid alone meets it with room (score 0.5 > 0.4: slack), so the
     break-even is the market's 50 $/MWh as without a policy; under 60 % nothing but fusion can
-    meet it, so it is contracted at every price and there is no optimum without it (None)."""
-    policies = [PolicyCase(hourly_cfe_target=0.4), PolicyCase(hourly_cfe_target=0.6)]
+    meet it, so it is contracted at every price and there is no optimum without it (None).
+    Under a soft 100 % target at 30 $/MWh of shortfall (100 - F MWh over the two hours) a MW
+    saves 100 $ of imports and 30 $ of penalty for 2 p: break-even 65, and without fusion the
+    score is 0.5, below the target: it binds (True). A failed search is never called slack."""
+    policies = [
+        PolicyCase(hourly_cfe_target=0.4),
+        PolicyCase(hourly_cfe_target=0.6),
+        PolicyCase(hourly_cfe_target=1.0),
+    ]
+    soft = {"hourly_cfe_target": 1.0, "hourly_cfe_penalty_usd_per_mwh": 30.0}
     result = planner.breakeven(
         two_hours(fusion(max_capacity_mw=100.0)),
         "helion",
-        by={"policy": [p.policy() for p in policies]},
+        by={"policy": [p.policy() for p in policies[:2]] + [soft]},
         workers=1,
         out=tmp_path,
         progress=False,
@@ -75,7 +83,12 @@ def test_a_slack_target_is_told_from_a_binding_one(tmp_path: Path) -> None:
     long = breakeven_long({"tiny": result})
     assert long["breakeven_usd_per_mwh"].iloc[0] == pytest.approx(50.0, abs=0.5)
     assert long["note"].iloc[1].startswith("contracted up to")
-    assert target_binds(long, policies) == [False, None]
+    assert long["breakeven_usd_per_mwh"].iloc[2] == pytest.approx(65.0, abs=0.5)
+    assert target_binds(long, policies) == [False, None, True]
+    failed = long.iloc[[0]].assign(
+        breakeven_usd_per_mwh=np.nan, note="search stopped: solve failed at 50 $/MWh: time_limit"
+    )
+    assert target_binds(failed, policies) == [None]
 
 
 def test_soft_cfe_target_and_capacity_charge(tmp_path: Path) -> None:

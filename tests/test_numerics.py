@@ -3,7 +3,6 @@ conditioned are warned about, and solutions that violate their constraints are r
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -241,7 +240,7 @@ def test_interior_point_dualizes_only_a_tall_lp_it_was_not_told_about() -> None:
     """The shape rule of :func:`shaped_options`: interior point dualizes an LP of at least
     DUALIZE_ROWS_PER_COLUMN rows per column, unless the caller set a strategy; simplex never."""
     ipm = dict(DEFAULT_SOLVER_OPTIONS)
-    tall = math.ceil(DUALIZE_ROWS_PER_COLUMN * 100)
+    tall = round(DUALIZE_ROWS_PER_COLUMN * 100)  # exactly at the ratio: dualized
     assert shaped_options(ipm, tall, 100)["ipx_dualize_strategy"] == 1
     assert "ipx_dualize_strategy" not in shaped_options(ipm, tall - 1, 100)
     assert (
@@ -251,11 +250,35 @@ def test_interior_point_dualizes_only_a_tall_lp_it_was_not_told_about() -> None:
 
 
 def test_the_dual_interior_point_reaches_the_same_optimum() -> None:
-    """The storage case solved by interior point on the LP and on its dual (forced both ways):
-    the same objective to 1e-7, and the run says which it was."""
+    """The storage case solved by interior point on the LP and on its dual (forced both ways:
+    -1 never, 1 always): the same objective to 1e-7; the stats say the shape rule chose
+    nothing there (the caller did), and with the defaults it chose by the LP's shape."""
     lp = compiled_lp(storage_case())
-    runs = {k: solve_lp(lp, {**DEFAULT_SOLVER_OPTIONS, "ipx_dualize_strategy": k}) for k in (0, 1)}
+    runs = {k: solve_lp(lp, {**DEFAULT_SOLVER_OPTIONS, "ipx_dualize_strategy": k}) for k in (-1, 1)}
     assert all(r.status == "optimal" for r in runs.values())
-    assert runs[1].objective == pytest.approx(runs[0].objective, rel=1e-7)
-    assert runs[1].stats["ipx_dualized"] == 1.0
-    assert runs[0].stats["ipx_dualized"] == 0.0
+    assert runs[1].objective == pytest.approx(runs[-1].objective, rel=1e-7)
+    assert runs[1].stats["ipx_dualized_by_shape"] == runs[-1].stats["ipx_dualized_by_shape"] == 0
+    rows, columns = lp.shape
+    tall = rows / columns >= DUALIZE_ROWS_PER_COLUMN
+    default = solve_lp(lp, DEFAULT_SOLVER_OPTIONS)
+    assert default.stats["ipx_dualized_by_shape"] == float(tall)
+    assert default.objective == pytest.approx(runs[-1].objective, rel=1e-7)
+
+
+def test_a_tall_lp_is_solved_on_its_dual_by_default() -> None:
+    """min x1 + 2 x2 s.t. x1 >= 1, x2 >= 2, x1 + x2 >= 4 (three rows, two columns: 1.5 rows
+    per column): the optimum is x1 = 2, x2 = 2, objective 6, reached on the dual as chosen by
+    the shape rule, and the same with the rule opted out (-1)."""
+    matrix = sp.csc_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    inf = np.full(3, np.inf)
+    lp = LinearProgram(
+        np.array([1.0, 2.0]), np.zeros(2), inf[:2], np.array([1.0, 2, 4]), inf, matrix
+    )
+    dual = solve_lp(lp, DEFAULT_SOLVER_OPTIONS)
+    plain = solve_lp(lp, {**DEFAULT_SOLVER_OPTIONS, "ipx_dualize_strategy": -1})
+    assert dual.stats["ipx_dualized_by_shape"] == 1.0
+    assert plain.stats["ipx_dualized_by_shape"] == 0.0
+    for run in (dual, plain):
+        assert run.status == "optimal"
+        assert run.objective == pytest.approx(6.0, rel=1e-7)
+        assert run.x == pytest.approx([2.0, 2.0], rel=1e-6)

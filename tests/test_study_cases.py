@@ -17,11 +17,12 @@ def _site() -> object:
         key: [{"name": f"{key}_1", **BY_KEY[key].example}]
         for key in ("clean_firm", "solar", "wind", "storage")
     }
-    return tiny(4, fusion=[fusion()], grid=grid(), **items)
+    return tiny(4, fusion=[fusion(), fusion("second")], grid=grid(), **items)
 
 
 RECORD = {
     "helion_capacity_mw": 40.0,
+    "second_capacity_mw": 15.0,
     "clean_firm_1_capacity_mw": 30.0,
     "solar_1_capacity_mw": 20.0,
     "wind_1_capacity_mw": 50.0,
@@ -31,26 +32,28 @@ RECORD = {
 
 
 def test_fixed_builds_fix_every_capacity_but_the_contract() -> None:
-    """Wind and clean firm are fixed like solar and storage (wind was left free before, so a
-    late plant could re-size it); the fusion contract is the caller's to fix."""
-    out = fixed_builds(_site(), RECORD)  # type: ignore[arg-type]
+    """Wind, clean firm and a second fusion offer are fixed like solar and storage (wind was
+    left free before, so a late plant could re-size it); the studied contract is the caller's
+    to fix."""
+    out = fixed_builds(_site(), RECORD, "helion")  # type: ignore[arg-type]
     expected = {
         "clean_firm.clean_firm_1.": ("min_capacity_mw", "max_capacity_mw", 30.0),
         "solar.solar_1.": ("min_capacity_mw", "max_capacity_mw", 20.0),
         "wind.wind_1.": ("min_capacity_mw", "max_capacity_mw", 50.0),
         "storage.storage_1.": ("min_power_mw", "max_power_mw", 10.0),
+        "fusion.second.": ("min_capacity_mw", "max_capacity_mw", 15.0),
     }
     for prefix, (low, high, mw) in expected.items():
         assert out[prefix + low] == pytest.approx(mw * (1 - BAND) - BAND)
         assert out[prefix + high] == pytest.approx(mw * (1 + BAND) + BAND)
     assert out["storage.storage_1.min_energy_mwh"] == pytest.approx(40.0 * (1 - BAND) - BAND)
-    assert not any(path.startswith("fusion.") for path in out)
-    assert len(out) == 10  # two bounds of each of the five capacities
+    assert not any(path.startswith("fusion.helion.") for path in out)
+    assert len(out) == 12  # two bounds of each of the six capacities
 
 
 def test_kept_builds_are_floors_and_a_storage_without_energy_is_none() -> None:
     record = {**RECORD, "storage_1_energy_mwh": 0.0, "wind_1_capacity_mw": None}
-    out = kept_builds(_site(), record)  # type: ignore[arg-type]
+    out = kept_builds(_site(), record, "helion")  # type: ignore[arg-type]
     assert out["storage.storage_1.min_power_mw"] == 0.0
     assert out["storage.storage_1.min_energy_mwh"] == 0.0
     assert out["wind.wind_1.min_capacity_mw"] == 0.0  # missing: nothing built

@@ -214,7 +214,9 @@ def solve_lp(
     started = time.perf_counter()
     scaling = _scaling_of(lp, options, scale)
     scaled = lp if scaling.is_identity else scaling.apply(lp)
-    options = shaped_options(options, *lp.shape)
+    shaped = shaped_options(options, *lp.shape)
+    by_shape = "ipx_dualize_strategy" in shaped and "ipx_dualize_strategy" not in options
+    options = shaped
     highs = new_highs()
     highs.setOptionValue("output_flag", tee)
     for key, value in options.items():
@@ -272,8 +274,7 @@ def solve_lp(
         check=check,
         handoff_s=handoff_s,
         highs_s=highs_s,
-        stats=iteration_stats(info, retried)
-        | {"ipx_dualized": float(options.get("ipx_dualize_strategy") == 1)},
+        stats=iteration_stats(info, retried) | {"ipx_dualized_by_shape": float(by_shape)},
     )
 
 

@@ -113,10 +113,12 @@ nothing between was measured. IPX's own test (its default, strategy 2) dualizes 
 def shaped_options(options: Mapping[str, Any], rows: int, columns: int) -> dict[str, Any]:
     """``options`` with ``ipx_dualize_strategy`` = 1 (dualize) for an interior-point solve of
     an LP of at least :data:`DUALIZE_ROWS_PER_COLUMN` rows per column, unless the caller chose
-    a strategy."""
+    a strategy (HiGHS's values: -1 never, 0 choose, 1 always, 2 IPX's own test, its
+    default, 3 Filippo's test; -1 is the way to opt out)."""
     out = dict(options)
     ipm = str(out.get("solver")) in ("ipm", "ipx")
-    if ipm and "ipx_dualize_strategy" not in out and rows >= DUALIZE_ROWS_PER_COLUMN * columns:
+    tall = columns > 0 and rows / columns >= DUALIZE_ROWS_PER_COLUMN
+    if ipm and "ipx_dualize_strategy" not in out and tall:
         out["ipx_dualize_strategy"] = 1
     return out
 

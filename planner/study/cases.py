@@ -8,8 +8,8 @@
 - :func:`sensitivity`: factors on solar cost, storage cost, the grid's fossil share and the
   datacenter's size; hourly inputs changed this way are written to a CSV file and referenced;
 - :func:`fixed_builds` / :func:`kept_builds`: every capacity of an on-time solve but the
-  fusion contract (clean firm, solar, wind, storage) as fixed or lower bounds, for the
-  delivery-risk cases.
+  studied fusion contract (other fusion offers, clean firm, solar, wind, storage) as fixed or
+  lower bounds, for the delivery-risk cases.
 """
 
 from __future__ import annotations
@@ -160,28 +160,31 @@ def _band(value: float) -> tuple[float, float]:
 
 
 def _build_kinds() -> list[Kind]:
-    """The kinds whose capacities an on-time solve decides besides the fusion contract: every
-    kind whose limits bound its capacities from both sides (clean firm, solar, wind, storage),
-    each capacity column matched with its limit in order."""
+    """The kinds whose capacities an on-time solve decides: every kind whose limits bound its
+    capacities from both sides (fusion, clean firm, solar, wind, storage), each capacity column
+    matched with its limit in order."""
     return [
         k
         for k in listed()
-        if k is not FUSION
-        and k.physical
+        if k.physical
         and len(k.capacity_columns) == len(k.limits)
         and all(lim.lower is not None and lim.upper is not None for lim in k.limits)
     ]
 
 
-def built(inst: Instance, record: Mapping[str, Any]) -> dict[str, list[tuple[Limit, float]]]:
-    """Every capacity an on-time solve decided besides the fusion contract, by override path
-    prefix (``wind.<name>``, ``storage.<name>``), each with the limit that bounds it and its
-    value in a solved record (``<name>_<capacity column>``), noise taken as 0. A resource
-    with one of its capacities at 0 (a storage without power or without energy) is none at
-    all."""
+def built(
+    inst: Instance, record: Mapping[str, Any], offer: str
+) -> dict[str, list[tuple[Limit, float]]]:
+    """Every capacity an on-time solve decided but fusion offer ``offer`` (the contract, the
+    caller's to fix: :func:`contract`), by override path prefix (``wind.<name>``,
+    ``storage.<name>``), each with the limit that bounds it and its value in a solved record
+    (``<name>_<capacity column>``), noise taken as 0. A resource with one of its capacities at
+    0 (a storage without power or without energy) is none at all."""
     out: dict[str, list[tuple[Limit, float]]] = {}
     for k in _build_kinds():
         for item in getattr(inst.spec, k.key):
+            if k is FUSION and item.name == offer:
+                continue
             values = [
                 (limit, clean_mw(record.get(f"{item.name}_{column}")))
                 for column, limit in zip(k.capacity_columns, k.limits, strict=True)
@@ -192,22 +195,23 @@ def built(inst: Instance, record: Mapping[str, Any]) -> dict[str, list[tuple[Lim
     return out
 
 
-def fixed_builds(inst: Instance, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Every capacity but the fusion contract (clean firm, solar, wind, storage power and
-    energy) fixed, within a 1e-6 band, at its value in ``record``."""
+def fixed_builds(inst: Instance, record: Mapping[str, Any], offer: str) -> dict[str, Any]:
+    """Every capacity but the contract of fusion offer ``offer`` (other fusion offers, clean
+    firm, solar, wind, storage power and energy) fixed, within a 1e-6 band, at its value in
+    ``record``."""
     out: dict[str, Any] = {}
-    for prefix, values in built(inst, record).items():
+    for prefix, values in built(inst, record, offer).items():
         for limit, value in values:
             low, high = _band(value)
             out[f"{prefix}.{limit.lower}"], out[f"{prefix}.{limit.upper}"] = low, high
     return out
 
 
-def kept_builds(inst: Instance, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Every capacity but the fusion contract at least its value in ``record`` (more may be
-    added)."""
+def kept_builds(inst: Instance, record: Mapping[str, Any], offer: str) -> dict[str, Any]:
+    """Every capacity but the contract of fusion offer ``offer`` at least its value in
+    ``record`` (more may be added)."""
     out: dict[str, Any] = {}
-    for prefix, values in built(inst, record).items():
+    for prefix, values in built(inst, record, offer).items():
         for limit, value in values:
             out[f"{prefix}.{limit.lower}"] = _band(value)[0]
     return out

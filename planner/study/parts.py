@@ -234,7 +234,7 @@ def delivery_part(ctx: Context, site: PreparedSite) -> tuple[pd.DataFrame, pd.Da
         events += [(f"availability_{round(100 * a)}", float(a)) for a in part.availability]
         for strategy in part.strategies:
             if strategy == "fixed":
-                ov = {**signed_contract, **cases.fixed_builds(inst, row), "policy": {}}
+                ov = {**signed_contract, **cases.fixed_builds(inst, row, site.offer), "policy": {}}
             else:
                 penalty = part.shortfall_penalty_usd_per_mwh
                 soft = {}
@@ -242,7 +242,11 @@ def delivery_part(ctx: Context, site: PreparedSite) -> tuple[pd.DataFrame, pd.Da
                     field = "annual_matching" if part.policy.is_annual else "hourly_cfe"
                     soft = {f"{field}_penalty_usd_per_mwh": penalty}
                 target = {**part.policy.policy(), **soft}
-                ov = {**signed_contract, **cases.kept_builds(inst, row), "policy": target}
+                ov = {
+                    **signed_contract,
+                    **cases.kept_builds(inst, row, site.offer),
+                    "policy": target,
+                }
             for event, availability in events:
                 scenarios.append(
                     {

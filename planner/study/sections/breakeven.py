@@ -123,14 +123,16 @@ SLACK = 5e-4
 def target_binds(long: pd.DataFrame, policies: Sequence[PolicyCase]) -> list[bool | None]:
     """Per row: does the row's policy bind where the offer leaves the portfolio (the optimum at
     the search's upper end: its hourly CFE score, or annual match, at most the target plus
-    :data:`SLACK`)? None where the search has no such solve (censored or failed)."""
+    :data:`SLACK`)? None where the search found no break-even (censored, never contracted,
+    failed)."""
     by_label = {p.label: p for p in policies}
     out: list[bool | None] = []
     for _, row in long.iterrows():
         policy = by_label.get(row["policy"])
         column = "annual_match_fraction" if policy and policy.is_annual else "hourly_cfe_score"
         score = row.get(f"{column}_without_offer", np.nan)
-        if policy is None or score is None or not np.isfinite(score):
+        found = row["note"] == "" and np.isfinite(row["breakeven_usd_per_mwh"])
+        if policy is None or not found or score is None or not np.isfinite(score):
             out.append(None)
         else:
             out.append(bool(score <= policy.share + SLACK))

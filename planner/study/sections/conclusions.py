@@ -111,7 +111,7 @@ def _delivery_conclusion(d: pd.DataFrame, years: int) -> list[str]:
             t = top.iloc[0]
             if np.isfinite(t["delta_pv_musd"]):
                 parts.append(
-                    f"holding the target by adding solar and storage changes the cost by "
+                    f"holding the target by adding solar, wind and storage changes the cost by "
                     f"{signed(t['delta_pv_musd'], 1)} M$ ({signed(t['delta_pv_pct'], 1, ' %')})"
                 )
             else:

@@ -33,12 +33,13 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
         else "kept (hard: if it cannot be met, the case is `infeasible`)"
     )
     strategies = {
-        "fixed": "**fixed**: the contract and every other capacity (solar, wind, storage) stay as "
+        "fixed": "**fixed**: the contract and every other capacity (solar, wind, storage and any "
+        "other resource offered) stay as "
         "planned for on-time delivery; the hourly target is dropped in the affected years (it "
         "can no longer be met) and the CFE score reached is reported",
-        "top_up": "**top-up**: the contract stays, solar, wind and storage may be added (never "
-        f"removed) and the target is {kept}; additions are charged at their annualised cost in the "
-        "affected years only (as if leased)",
+        "top_up": "**top-up**: the contract stays, every other capacity (solar, wind, storage) "
+        f"may grow, never shrink, and the target is {kept}; additions are charged at their "
+        "annualised cost in the affected years only (as if leased)",
     }
     doc.para(
         "The contract is sized for on-time delivery: the site is solved under "
