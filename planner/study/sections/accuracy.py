@@ -172,9 +172,13 @@ def _policy_sentence(rows: pd.DataFrame, label: str, limit_s: float | None) -> s
         f"{head} the annual cost is within {num(abs(float(top['objective_error_pct'])), 2)} % "
         f"of the every-hour solve {where}; capacities move by up to "
         f"{num(float(ok['worst_error_of_largest_pct'].max()), 1)} % of the largest capacity; "
-        f"{len(within)} of the {len(ok)} sites compared meet the target of "
-        f"{num(COST_TOLERANCE_PCT, 0)} % on cost and {num(CAPACITY_TOLERANCE_PCT, 0)} % on "
-        "capacities."
+        + (
+            f"{len(within)} of the {len(ok)} sites compared meet"
+            if len(ok) > 1
+            else f"the site {'meets' if len(within) else 'does not meet'}"
+        )
+        + f" the target of {num(COST_TOLERANCE_PCT, 0)} % on cost and "
+        f"{num(CAPACITY_TOLERANCE_PCT, 0)} % on capacities."
     )
     if len(failed):
         text += f" Not compared: {why}."
