@@ -403,44 +403,42 @@ def test_the_accuracy_section_compares_the_breakeven_over_every_hour(
     assert "hourly CFE target the annual cost is within" in str(run["markdown"])
 
 
+def _accuracy_text(results: StudyResults, **spec_update: object) -> str:
+    """The accuracy section of ``results`` with these fields of its study file changed."""
+    study = results.study
+    spec = study.spec.model_copy(update=spec_update)
+    changed = dataclasses.replace(results, study=dataclasses.replace(study, spec=spec))
+    doc = Document("t")
+    accuracy(doc, changed)
+    return " ".join(b.text for b in doc.blocks)
+
+
 def test_an_unmeasured_strictest_target_is_said(run: dict[str, object]) -> None:
     """A frontier up to 100 % with the accuracy checked at 90 % only: the section says that
     the strictest target's accuracy is not measured."""
     results = run["results"]
     assert isinstance(results, StudyResults)
-    study = results.study
-    assert study.spec.frontier is not None
-    frontier = study.spec.frontier.model_copy(
-        update={"policies": [*study.spec.frontier.policies, PolicyCase(hourly_cfe_target=1.0)]}
+    frontier = results.study.spec.frontier
+    assert frontier is not None
+    wider = frontier.model_copy(
+        update={"policies": [*frontier.policies, PolicyCase(hourly_cfe_target=1.0)]}
     )
-    spec = study.spec.model_copy(update={"frontier": frontier})
-    changed = dataclasses.replace(results, study=dataclasses.replace(study, spec=spec))
-    doc = Document("t")
-    accuracy(doc, changed)
-    text = " ".join(b.text for b in doc.blocks)
+    text = _accuracy_text(results, frontier=wider)
     assert "strictest target, a 100 % hourly CFE target, is not among these points" in text
-    doc = Document("t")
-    accuracy(doc, results)
-    assert "is not among these points" not in " ".join(b.text for b in doc.blocks)
+    assert "is not among these points" not in _accuracy_text(results)
 
 
 def test_a_site_left_out_of_the_check_is_named(run: dict[str, object]) -> None:
     """``validation.sites`` without the tiny study's one site: the section names it as not
-    checked, and the setting counts no point for it."""
+    checked; with every site checked it names none."""
     results = run["results"]
     assert isinstance(results, StudyResults)
-    study = results.study
-    assert study.spec.validation is not None
-    part = study.spec.validation.model_copy(update={"sites": ["elsewhere"]})
-    spec = study.spec.model_copy(update={"validation": part})
-    changed = dataclasses.replace(results, study=dataclasses.replace(study, spec=spec))
-    doc = Document("t")
-    accuracy(doc, changed)
-    text = " ".join(b.text for b in doc.blocks)
+    validation = results.study.spec.validation
+    assert validation is not None
+    part = validation.model_copy(update={"sites": ["elsewhere"]})
+    text = _accuracy_text(results, validation=part)
     assert "default is not checked over every hour by this run (`validation.sites`" in text
-    doc = Document("t")
-    accuracy(doc, results)
-    assert "not checked over every hour" not in " ".join(b.text for b in doc.blocks)
+    assert "not checked over every hour" not in _accuracy_text(results)
 
 
 @pytest.mark.parametrize(
