@@ -183,3 +183,22 @@ def test_adding_a_resource_checklist_names_every_file_it_asks_for() -> None:
     assert named, "the checklist names no file"
     missing = [p for p in named if "<kind>" not in p and not (ROOT / p).exists()]
     assert not missing, missing
+
+
+def test_sized_pairs_each_capacity_with_its_two_sided_limit() -> None:
+    """What a solve sizes and a caller may fix: one MW capacity per offer and renewable, power
+    and energy for storage, nothing for the grid and certificates (one-sided limits); the
+    override paths follow the instance's sections."""
+    by_key = {k.key: k for k in KINDS}
+    for key in ("fusion", "clean_firm", "solar", "wind"):
+        assert [(c, lim.lower, lim.upper) for c, lim in by_key[key].sized] == [
+            ("capacity_mw", "min_capacity_mw", "max_capacity_mw")
+        ]
+    storage = [(c, lim.lower, lim.upper) for c, lim in by_key["storage"].sized]
+    assert storage == [
+        ("capacity_mw", "min_power_mw", "max_power_mw"),
+        ("energy_mwh", "min_energy_mwh", "max_energy_mwh"),
+    ]
+    assert by_key["grid"].sized == () and by_key["certificates"].sized == ()
+    assert by_key["storage"].path("li_ion", "max_power_mw") == "storage.li_ion.max_power_mw"
+    assert by_key["grid"].path("grid", "import_limit_mw") == "grid.import_limit_mw"

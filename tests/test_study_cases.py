@@ -59,3 +59,11 @@ def test_kept_builds_are_floors_and_a_storage_without_energy_is_none() -> None:
     assert out["wind.wind_1.min_capacity_mw"] == 0.0  # missing: nothing built
     assert out["solar.solar_1.min_capacity_mw"] == pytest.approx(20.0 * (1 - BAND) - BAND)
     assert not any("max_" in path for path in out)
+
+
+def test_a_record_without_a_capacity_column_is_refused() -> None:
+    """A record that does not hold a resource's capacity (a different site's record, a renamed
+    resource) must not fix that resource at 0 without a word."""
+    record = {k: v for k, v in RECORD.items() if k != "wind_1_capacity_mw"}
+    with pytest.raises(KeyError, match="no wind_1_capacity_mw"):
+        fixed_builds(_site(), record, "helion")  # type: ignore[arg-type]

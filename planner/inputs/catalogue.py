@@ -108,6 +108,22 @@ class Kind:
         """Dispatch columns of resource ``name`` (of one role, if given)."""
         return [f"{name}_{o.suffix}" for o in self.outputs if role is None or o.role == role]
 
+    def path(self, name: str, field: str) -> str:
+        """The override path of input ``field`` of item ``name``: ``storage.li_ion.max_power_mw``
+        (or ``grid.import_limit_mw`` for a single section)."""
+        return f"{self.key}.{name}.{field}" if self.many else f"{self.key}.{field}"
+
+    @property
+    def sized(self) -> tuple[tuple[str, Limit], ...]:
+        """Each capacity column with the limit that bounds it from both sides (a min and a max
+        field): the capacities a solve sizes and a caller may fix. Empty where the two do not
+        pair up (the grid, certificates)."""
+        pairs = tuple(zip(self.capacity_columns, self.limits, strict=False))
+        whole = len(self.capacity_columns) == len(self.limits)
+        if not whole or any(lim.lower is None or lim.upper is None for _, lim in pairs):
+            return ()
+        return pairs
+
     def switch_off(self, name: str) -> dict[str, Any]:
         """Overrides that keep item ``name`` in the instance but let it build or contract
         nothing: every limited capacity bounded to 0."""
@@ -115,8 +131,7 @@ class Kind:
         for limit in self.limits:
             for bounded in (limit.upper, limit.lower):
                 if bounded is not None:
-                    path = f"{self.key}.{name}.{bounded}" if self.many else f"{self.key}.{bounded}"
-                    out[path] = 0.0
+                    out[self.path(name, bounded)] = 0.0
         return out
 
 

@@ -214,9 +214,9 @@ def solve_lp(
     started = time.perf_counter()
     scaling = _scaling_of(lp, options, scale)
     scaled = lp if scaling.is_identity else scaling.apply(lp)
-    shaped = shaped_options(options, *lp.shape)
-    by_shape = "ipx_dualize_strategy" in shaped and "ipx_dualize_strategy" not in options
-    options = shaped
+    chosen = options.get("ipx_dualize_strategy")
+    options = shaped_options(options, *lp.shape)
+    by_shape = options.get("ipx_dualize_strategy") != chosen
     highs = new_highs()
     highs.setOptionValue("output_flag", tee)
     for key, value in options.items():

@@ -159,39 +159,32 @@ def _band(value: float) -> tuple[float, float]:
     return max(0.0, value * (1 - BAND) - BAND), value * (1 + BAND) + BAND
 
 
-def _build_kinds() -> list[Kind]:
-    """The kinds whose capacities an on-time solve decides: every kind whose limits bound its
-    capacities from both sides (fusion, clean firm, solar, wind, storage), each capacity column
-    matched with its limit in order."""
-    return [
-        k
-        for k in listed()
-        if k.physical
-        and len(k.capacity_columns) == len(k.limits)
-        and all(lim.lower is not None and lim.upper is not None for lim in k.limits)
-    ]
-
-
 def built(
     inst: Instance, record: Mapping[str, Any], offer: str
-) -> dict[str, list[tuple[Limit, float]]]:
-    """Every capacity an on-time solve decided but fusion offer ``offer`` (the contract, the
-    caller's to fix: :func:`contract`), by override path prefix (``wind.<name>``,
-    ``storage.<name>``), each with the limit that bounds it and its value in a solved record
-    (``<name>_<capacity column>``), noise taken as 0. A resource with one of its capacities at
-    0 (a storage without power or without energy) is none at all."""
-    out: dict[str, list[tuple[Limit, float]]] = {}
-    for k in _build_kinds():
+) -> list[tuple[Kind, str, list[tuple[Limit, float]]]]:
+    """Every capacity an on-time solve decided (:attr:`~planner.inputs.catalogue.Kind.sized`:
+    fusion, clean firm, solar, wind, storage) but fusion offer ``offer`` (the contract, the
+    caller's to fix: :func:`contract`): (kind, item name, each capacity's limit and its value
+    in a solved record, ``<name>_<capacity column>``), noise and a missing value (None, NaN)
+    taken as 0; a record without such a column raises KeyError. A resource with one of its
+    capacities at 0 (a storage without power or without energy) is none at all."""
+    out: list[tuple[Kind, str, list[tuple[Limit, float]]]] = []
+    for k in listed():
+        if not k.physical or not k.sized:
+            continue
         for item in getattr(inst.spec, k.key):
             if k is FUSION and item.name == offer:
                 continue
+            columns = [f"{item.name}_{column}" for column, _ in k.sized]
+            missing = [c for c in columns if c not in record]
+            if missing:  # a capacity the record does not hold must not be fixed at 0 silently
+                raise KeyError(f"{inst.name}: the solved record has no {', '.join(missing)}")
             values = [
-                (limit, clean_mw(record.get(f"{item.name}_{column}")))
-                for column, limit in zip(k.capacity_columns, k.limits, strict=True)
+                (limit, clean_mw(record[c])) for c, (_, limit) in zip(columns, k.sized, strict=True)
             ]
             if any(v == 0.0 for _, v in values):
                 values = [(limit, 0.0) for limit, _ in values]
-            out[f"{k.key}.{item.name}"] = values
+            out.append((k, item.name, values))
     return out
 
 
@@ -200,10 +193,11 @@ def fixed_builds(inst: Instance, record: Mapping[str, Any], offer: str) -> dict[
     firm, solar, wind, storage power and energy) fixed, within a 1e-6 band, at its value in
     ``record``."""
     out: dict[str, Any] = {}
-    for prefix, values in built(inst, record, offer).items():
+    for k, name, values in built(inst, record, offer):
         for limit, value in values:
+            assert limit.lower is not None and limit.upper is not None  # Kind.sized
             low, high = _band(value)
-            out[f"{prefix}.{limit.lower}"], out[f"{prefix}.{limit.upper}"] = low, high
+            out[k.path(name, limit.lower)], out[k.path(name, limit.upper)] = low, high
     return out
 
 
@@ -211,13 +205,14 @@ def kept_builds(inst: Instance, record: Mapping[str, Any], offer: str) -> dict[s
     """Every capacity but the contract of fusion offer ``offer`` at least its value in
     ``record`` (more may be added)."""
     out: dict[str, Any] = {}
-    for prefix, values in built(inst, record, offer).items():
+    for k, name, values in built(inst, record, offer):
         for limit, value in values:
-            out[f"{prefix}.{limit.lower}"] = _band(value)[0]
+            assert limit.lower is not None  # Kind.sized
+            out[k.path(name, limit.lower)] = _band(value)[0]
     return out
 
 
 def contract(offer: str, capacity_mw: float) -> dict[str, Any]:
     """A signed contract: the offer's capacity fixed at ``capacity_mw``."""
     mw = clean_mw(capacity_mw)
-    return {f"fusion.{offer}.min_capacity_mw": mw, f"fusion.{offer}.max_capacity_mw": mw}
+    return {FUSION.path(offer, "min_capacity_mw"): mw, FUSION.path(offer, "max_capacity_mw"): mw}

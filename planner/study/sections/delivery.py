@@ -34,9 +34,9 @@ def delivery(doc: Document, r: StudyResults, fig_dir: Path) -> pd.DataFrame | No
     )
     strategies = {
         "fixed": "**fixed**: the contract and every other capacity (solar, wind, storage and any "
-        "other resource offered) stay as "
-        "planned for on-time delivery; the hourly target is dropped in the affected years (it "
-        "can no longer be met) and the CFE score reached is reported",
+        "other resource offered) stay as planned for on-time delivery; the hourly target is "
+        "dropped in the affected years (it can no longer be met) and the CFE score reached is "
+        "reported",
         "top_up": "**top-up**: the contract stays, every other capacity (solar, wind, storage) "
         f"may grow, never shrink, and the target is {kept}; additions are charged at their "
         "annualised cost in the affected years only (as if leased)",
