@@ -52,8 +52,10 @@ class _Entry:
     warm_solves: int = 0
 
 
-KEEP = 4
-"""Structures kept per process (a sweep point and its grid-only baseline are two)."""
+KEEP = 12
+"""Structures kept per process: a sweep point and its grid-only baseline are two; a two-stage
+plan and its hedging solves four; the study's sites, solved at the same time on the same
+workers, each have their own."""
 
 _KEPT: dict[str, _Entry] = {}
 

@@ -263,6 +263,12 @@ class StudySpec(Schema):
     name: str = Field(pattern=NAME_PATTERN, description="study name")
     title: str = Field(min_length=1, description="title of the document")
     workers: Count = Field(2, gt=0, description="parallel solves")
+    reuse_model: bool = Field(
+        True,
+        description="warm-start simplex from the last solve of the same LP structure in each "
+        "worker, for every solve on the representative periods (a sweep's reuse_model; every "
+        "fifth warm solve is checked against a cold one); the solves over every hour stay cold",
+    )
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="dotted path -> value, applied to every solve"
     )

@@ -111,6 +111,7 @@ def _breakevens(
             out=ctx.out / site.name / "flexible_breakeven",
             scheduler=ctx.scheduler,
             progress=False,
+            reuse_model=ctx.study.spec.reuse_model,
         )
         shares = [_share_of(v) for v in found["demand.flexibility"]]
         assert shares == [float(part.shares[i]) for i in searched], shares  # one row per value

@@ -49,14 +49,22 @@ class Context:
             print(f"[study] {text}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
-    def timed(self, part: str, site: str, beside: bool = False) -> Iterator[None]:
-        """Record the wall time of one part for one site (``beside``: it runs beside the other
-        parts, on the same workers, so its time overlaps theirs)."""
+    def timed(self, part: str, site: str) -> Iterator[None]:
+        """Record the wall time of one part for one site (``concurrent``: with a shared
+        cluster the sites' parts run at the same time, on the same workers, and their times
+        overlap)."""
         started = time.perf_counter()
         self.say(f"{site}: {part} ...")
         yield
         seconds = time.perf_counter() - started
-        self.timings.append({"part": part, "site": site, "seconds": seconds, "beside": beside})
+        self.timings.append(
+            {
+                "part": part,
+                "site": site,
+                "seconds": seconds,
+                "concurrent": self.scheduler is not None,
+            }
+        )
         self.say(f"{site}: {part} done in {seconds:.0f} s")
 
     def sweep(self, site: PreparedSite, part: str, spec: dict[str, Any]) -> pd.DataFrame:
@@ -69,6 +77,7 @@ class Context:
             "name": f"{part}_{site.name}",
             "base": os.path.relpath(site.path.resolve(), folder.resolve()),  # the prepared site
             "baseline": False,
+            "reuse_model": self.study.spec.reuse_model,
             **spec,
         }
         header = (
@@ -96,7 +105,9 @@ class Context:
         """Break-even price of the site's offer for each policy (one search each, sharing
         rounds), with a ``policy_label`` column; on ``instance`` (e.g. the site over every hour)
         instead of the site's representative days if given; ``time_limit_s``: HiGHS's limit
-        per solve (a search whose solve reaches it stops and says so)."""
+        per solve (a search whose solve reaches it stops and says so). Solves on the
+        representative periods reuse the model if the study says so; over every hour they are
+        solved cold (interior point: a full year's cold simplex would take far longer)."""
         part = self.study.spec.breakeven
         tol = part.tol_usd_per_mwh if part is not None else 0.5
         top = part.max_price_usd_per_mwh if part is not None else 10_000.0
@@ -113,6 +124,7 @@ class Context:
             scheduler=self.scheduler,
             progress=False,
             time_limit_s=time_limit_s,
+            reuse_model=self.study.spec.reuse_model and instance is None,
         )
         result.insert(0, "policy_label", [p.label for p in policies])
         return result

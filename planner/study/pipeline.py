@@ -39,65 +39,94 @@ def solve_all(
         for loaded in study.sites:
             with ctx.timed("representative periods", loaded.name):
                 results.sites.append(prepare(loaded, spec.overrides, out / "instances"))
-        beside = None
-        if spec.validation is not None and client is not None:
-            beside = ThreadPoolExecutor(max_workers=1)
-            validating = beside.submit(_timed_validation, ctx, results.sites, True)
-        for site in results.sites:
-            if spec.breakeven is not None:
-                with ctx.timed("break-even", site.name):
-                    results.breakeven[site.name] = parts.breakeven_part(ctx, site)
-            if spec.frontier is not None:
-                with ctx.timed("frontier", site.name):
-                    results.frontier[site.name] = parts.frontier_part(ctx, site)
-            if spec.delivery_risk is not None:
-                with ctx.timed("delivery risk", site.name):
-                    on_time, late = parts.delivery_part(ctx, site)
-                    results.delivery_on_time[site.name] = on_time
-                    results.delivery_late[site.name] = late
-            if spec.sensitivities is not None:
-                with ctx.timed("sensitivities", site.name):
-                    reference = parts.part1_row(results.breakeven, site, spec.sensitivities.policy)
-                    costs, be_table = parts.sensitivity_part(ctx, site, reference)
-                    results.sensitivity_costs[site.name] = costs
-                    results.sensitivity_breakeven[site.name] = be_table
-            if spec.competitors is not None:
-                with ctx.timed("against the other clean firm", site.name):
-                    reference = parts.part1_row(results.breakeven, site, spec.competitors.policy)
-                    costs, be_table = competitors.competitors_part(ctx, site, reference)
-                    results.competitor_costs[site.name] = costs
-                    results.competitor_breakeven[site.name] = be_table
-            if spec.risk_plan is not None:
-                with ctx.timed("decision under delivery risk", site.name):
-                    results.risk_plan[site.name] = risk_plan.risk_plan_part(ctx, site)
-            if spec.flexible_load is not None:
-                with ctx.timed("flexible load", site.name):
-                    reference = parts.part1_row(results.breakeven, site, spec.flexible_load.policy)
-                    costs, be_table = flexible.flexible_part(ctx, site, reference)
-                    results.flexible_costs[site.name] = costs
-                    results.flexible_breakeven[site.name] = be_table
-        if spec.pathway is not None:
-            with ctx.timed("growth to 2030-2035 (pathway)", "all sites"):
-                results.pathway = growth.pathway_part(ctx)
-        if spec.validation is not None:
-            if beside is not None:
-                errors, full = validating.result()
-                beside.shutdown()
-            else:
-                errors, full = _timed_validation(ctx, results.sites, False)
+        if client is None:  # local process pools: one part after the other
+            validated = _timed_validation(ctx, results.sites) if spec.validation else None
+            for site in results.sites:
+                _site_parts(ctx, results, site)
+            if spec.pathway is not None:
+                _pathway(ctx, results)
+        else:
+            validated = _concurrently(ctx, results)
+        if validated is not None:
+            errors, full = validated
             results.validation = errors
-            policies = spec.validation.breakeven_policies
+            policies = spec.validation.breakeven_policies if spec.validation else []
             results.validation_breakeven = breakeven_comparison(full, results.breakeven, policies)
     results.total_s = time.perf_counter() - started
     return results
 
 
+def _concurrently(
+    ctx: Context, results: StudyResults
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None:
+    """Every site's parts, the pathway and the accuracy check at once, each in a thread of its
+    own submitting to the shared cluster: one site's last solves no longer leave a worker idle
+    while the next site waits. Returns the accuracy check's answer (None without one).
+
+    An error or Ctrl-C in any of them cancels the others' queued starts and is raised here;
+    the running ones end when the cluster closes."""
+    spec = ctx.study.spec
+    pool = ThreadPoolExecutor(max_workers=len(results.sites) + 2, thread_name_prefix="study")
+    try:
+        check = pool.submit(_timed_validation, ctx, results.sites) if spec.validation else None
+        jobs = [pool.submit(_site_parts, ctx, results, site) for site in results.sites]
+        if spec.pathway is not None:
+            jobs.append(pool.submit(_pathway, ctx, results))
+        for job in jobs:
+            job.result()
+        return check.result() if check is not None else None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _site_parts(ctx: Context, results: StudyResults, site: PreparedSite) -> None:
+    """The parts of one site, in order (sensitivities, competitors and flexible load start from
+    its part 1)."""
+    spec = ctx.study.spec
+    if spec.breakeven is not None:
+        with ctx.timed("break-even", site.name):
+            results.breakeven[site.name] = parts.breakeven_part(ctx, site)
+    if spec.frontier is not None:
+        with ctx.timed("frontier", site.name):
+            results.frontier[site.name] = parts.frontier_part(ctx, site)
+    if spec.delivery_risk is not None:
+        with ctx.timed("delivery risk", site.name):
+            on_time, late = parts.delivery_part(ctx, site)
+            results.delivery_on_time[site.name] = on_time
+            results.delivery_late[site.name] = late
+    if spec.sensitivities is not None:
+        with ctx.timed("sensitivities", site.name):
+            reference = parts.part1_row(results.breakeven, site, spec.sensitivities.policy)
+            costs, be_table = parts.sensitivity_part(ctx, site, reference)
+            results.sensitivity_costs[site.name] = costs
+            results.sensitivity_breakeven[site.name] = be_table
+    if spec.competitors is not None:
+        with ctx.timed("against the other clean firm", site.name):
+            reference = parts.part1_row(results.breakeven, site, spec.competitors.policy)
+            costs, be_table = competitors.competitors_part(ctx, site, reference)
+            results.competitor_costs[site.name] = costs
+            results.competitor_breakeven[site.name] = be_table
+    if spec.risk_plan is not None:
+        with ctx.timed("decision under delivery risk", site.name):
+            results.risk_plan[site.name] = risk_plan.risk_plan_part(ctx, site)
+    if spec.flexible_load is not None:
+        with ctx.timed("flexible load", site.name):
+            reference = parts.part1_row(results.breakeven, site, spec.flexible_load.policy)
+            costs, be_table = flexible.flexible_part(ctx, site, reference)
+            results.flexible_costs[site.name] = costs
+            results.flexible_breakeven[site.name] = be_table
+
+
+def _pathway(ctx: Context, results: StudyResults) -> None:
+    with ctx.timed("growth to 2030-2035 (pathway)", "all sites"):
+        results.pathway = growth.pathway_part(ctx)
+
+
 def _timed_validation(
-    ctx: Context, sites: list[PreparedSite], beside: bool
+    ctx: Context, sites: list[PreparedSite]
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """:func:`validation_part`, its wall time recorded (``beside``: it ran beside the other
-    parts, on the same workers: its time overlaps theirs)."""
-    with ctx.timed("validation (full hourly solves)", "all sites", beside=beside):
+    """:func:`validation_part`, its wall time recorded."""
+    with ctx.timed("validation (full hourly solves)", "all sites"):
         return validation_part(ctx, sites)
 
 

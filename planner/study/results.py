@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,8 @@ class StudyResults:
     total_s: float = 0.0
     points_before: int = 0
     """Points held by the stores under ``out`` before this run."""
+    warm: dict[str, float] = field(default_factory=dict)
+    """How the stored points were solved (:func:`warm_checks`)."""
     slowest: dict[str, Any] = field(default_factory=dict)
     """The longest time of each part and site, and of a whole run, over the runs that filled
     the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
@@ -85,3 +88,31 @@ def count_points(out: Path) -> int:
             except sqlite3.Error:
                 continue
     return total
+
+
+def warm_checks(out: Path) -> dict[str, float]:
+    """Over every point stored under ``out``: ``points``, ``warm`` (warm-started from the
+    previous solve of the same structure, ``reuse_model``), ``checked`` (of those, solved again
+    cold and compared) and ``max_check_rel`` (the largest relative difference of the two
+    objectives; NaN if none was checked)."""
+    points = warm = checked = 0
+    worst = float("nan")
+    for path in out.rglob("points.sqlite"):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            try:
+                rows = db.execute("SELECT record FROM points").fetchall()
+            except sqlite3.Error:
+                continue
+        for (text,) in rows:
+            try:
+                record = json.loads(text)
+            except ValueError:
+                continue
+            points += 1
+            if record.get("warm_start") == 1.0:
+                warm += 1
+            rel = record.get("warm_check_rel")
+            if isinstance(rel, (int, float)) and math.isfinite(rel):
+                checked += 1
+                worst = rel if not math.isfinite(worst) else max(worst, rel)
+    return {"points": points, "warm": warm, "checked": checked, "max_check_rel": worst}

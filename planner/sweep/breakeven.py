@@ -75,6 +75,7 @@ def breakeven(
     time_limit_s: float | None = None,
     progress: bool | None = None,
     method: str = "fast",
+    reuse_model: bool = False,
 ) -> pd.DataFrame:
     """Highest energy price ($/MWh) at which the optimum still contracts fusion ``offer``.
 
@@ -97,6 +98,9 @@ def breakeven(
     method:
         ``fast`` (default: the reduced cost at one price, confirmed either side: three solves
         for a take-or-pay offer) or ``bisect`` (the bracketing search, about ten solves).
+    reuse_model:
+        Warm-start each solve from the last one of the same LP structure in its worker
+        (:mod:`planner.solver.warm`; a sweep file's ``reuse_model``).
 
     Returns
     -------
@@ -209,6 +213,7 @@ def breakeven(
                 solver_options=solver_options,
                 time_limit_s=time_limit_s,
                 baseline=False,
+                reuse_model=reuse_model,
             )
             table = runner.run(sweep, export_tables=False)
             for (search, price), (_, record) in zip(batch, table.iterrows(), strict=True):

@@ -149,6 +149,7 @@ class Sweep:
         solver_options: Mapping[str, Any] | None = None,
         time_limit_s: float | None = None,
         baseline: bool = True,
+        reuse_model: bool = False,
     ) -> Sweep:
         """A sweep over one loaded instance: one point per mapping of ``cases`` (path -> value).
 
@@ -182,6 +183,7 @@ class Sweep:
             time_limit_s=time_limit_s,
             baseline=baseline,
             fixed=fixed,
+            reuse_model=reuse_model,
         )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.formats import joined, num, signed
+from planner.formats import num, signed
 from planner.study import analysis as an
 from planner.study.config import Variant
 from planner.study.document import Document
@@ -127,21 +127,25 @@ def runtime(doc: Document, r: StudyResults) -> None:
     t = pd.DataFrame(slowest["timings"])
     if not len(t):
         return
-    if "beside" not in t:
-        t["beside"] = False
-    t["beside"] = t["beside"].fillna(False).astype(bool)
+    concurrent = bool(t.get("concurrent", pd.Series(False, index=t.index)).fillna(False).any())
     table = t.pivot_table(index="part", columns="site", values="seconds", aggfunc="sum", sort=False)
-    table["total"] = table.sum(axis=1)
-    overlapping = sorted(set(t.loc[t["beside"], "part"]))
-    table.loc["total"] = table.drop(index=overlapping).sum(axis=0)
+    if concurrent:
+        # each site's parts ran one after another: a column adds up to its elapsed time; the
+        # columns overlap, so no sum across them
+        table.loc["total"] = table.sum(axis=0)
+        if "all sites" in table.columns:  # the pathway and the accuracy check overlap too
+            table.loc["total", "all sites"] = float("nan")
+        note = (
+            " the sites, the pathway and the accuracy check ran at the same time, on the same "
+            "workers: a site's parts ran one after another, so its total is its elapsed time, "
+            "and the columns overlap;"
+        )
+    else:
+        table["total"] = table.sum(axis=1)
+        table.loc["total"] = table.sum(axis=0)
+        note = ""
     shown = table.map(lambda v: num(v, 0)).reset_index()
     shown.columns = [str(c) for c in shown.columns]
-    note = ""
-    if overlapping:
-        note = (
-            f" {joined(overlapping)} ran beside the other parts, on the same workers: its time "
-            "overlaps theirs and is left out of the total row;"
-        )
     doc.table(
         "runtime",
         shown,
@@ -152,6 +156,21 @@ def runtime(doc: Document, r: StudyResults) -> None:
         f"{num(float(slowest['total_s']) / 60, 1)} min from its start to the writing of the "
         f"document; this one {num(r.total_s / 60, 1)} min.",
     )
+    warm = r.warm
+    if warm.get("warm"):
+        worst = float(warm["max_check_rel"])
+        check = (
+            f"{int(warm['checked'])} of them were solved again cold and compared: the objectives "
+            f"agree to {worst:.1e} (relative) at most"
+            if warm["checked"]
+            else "none of them was checked against a cold solve"
+        )
+        doc.para(
+            f"Of the {int(warm['points'])} stored solves, {int(warm['warm'])} were warm-started "
+            "from the previous solve of the same LP in their worker (the study's `reuse_model`: "
+            f"simplex from the kept basis); {check}. A warm solve ends on a vertex: where "
+            "several portfolios cost the same, it may pick another one than a cold solve."
+        )
 
 
 def _sensitivity_conclusion(sub: pd.DataFrame) -> list[str]:
