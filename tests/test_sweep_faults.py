@@ -466,6 +466,50 @@ def test_worker_death_fails_only_its_point(
     assert (again.attrs["stats"].skipped, again.attrs["stats"].solved) == (POINTS, 0)
 
 
+def test_a_death_in_a_shared_pool_fails_only_its_points_in_every_sweep(
+    folder: Path, reference: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Two sweeps at once on one shared pool of two workers (as the study runs its sites), each
+    with two points that kill their worker: every death breaks the pool for both sweeps, the
+    first sweep to see it replaces the pool, and each solves the points it lost again, alone.
+    Each sweep ends as one with a pool of its own: its two crashing points recorded as deaths,
+    the other three equal to the in-process reference; the pool is closed afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.sweep.shared_pool import SharedPool
+    from planner.sweep.spec import SweepError
+
+    shared = SharedPool(2)
+    outs = [tmp_path / "a", tmp_path / "b"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner_module, "solve_task", crashing_solve_task)
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            tables = list(
+                threads.map(
+                    lambda out: planner.run_sweep(
+                        folder / "sweep.yaml", out=out, scheduler=shared, progress=False
+                    ),
+                    outs,
+                )
+            )
+    shared.close()
+    with pytest.raises(SweepError, match="the shared worker pool is closed"):
+        shared.submit(os.getpid)
+    for table, out in zip(tables, outs, strict=True):
+        deaths = table.loc[[3, 4], "error"].tolist()
+        assert deaths[0] == "the worker process solving this point alone died (exit code 3)"
+        assert deaths[1].startswith("the worker process solving this point alone died (killed")
+        others = [0, 1, 2]
+        assert (table.loc[others, "status"] == "optimal").all()
+        pd.testing.assert_frame_equal(
+            comparable(table).loc[others],
+            comparable(reference).loc[others],
+            check_exact=True,
+            check_dtype=False,
+        )
+        check_store(out)
+
+
 # -- a store that is not this sweep's ----------------------------------------------------------
 def garbage(out: Path, reference_out: Path) -> None:
     (out / STORE_FILE).write_bytes(b"these are not the points you are looking for\n" * 100)

@@ -40,7 +40,8 @@ class Context:
     out: Path
     workers: int
     scheduler: Any = None
-    """A Dask client shared by every part (None: local process pools)."""
+    """The workers every part shares: a shared local pool or a Dask client (None: one
+    worker, in this process)."""
     progress: bool = True
     timings: list[dict[str, Any]] = field(default_factory=list)
 

@@ -1,9 +1,13 @@
 """Solve the whole study: every part for every site (:func:`solve_all`).
 
-Solves run on one Dask ``LocalCluster`` started once for the whole study (``workers``
-processes, one HiGHS thread each, :func:`planner.sweep.backends.local_dask`) when
-``distributed`` is installed, so that the many short sweeps and break-even searches do not each
-pay a process pool's start-up; otherwise on local process pools.
+Solves run on ``workers`` processes started once for the whole study, one HiGHS thread each,
+so that the many short sweeps and break-even searches do not each pay a pool's start-up: one
+local process pool shared by every part (:func:`planner.sweep.shared_pool.shared_pool`, the
+study file's ``executor: pool``, the default) or a Dask ``LocalCluster`` (``executor: dask``,
+:func:`planner.sweep.backends.local_dask`). With more than one worker the sites, the pathway
+and the accuracy check run at the same time, each in a thread submitting to those workers
+(a site's parts one after the other: some start from its part 1); with one, everything runs
+in order in this process.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from planner.study.results import StudyResults, count_points
 from planner.study.sites import PreparedSite, prepare
 from planner.study.validation import breakeven_comparison, validation_part
 from planner.sweep.backends import local_dask
+from planner.sweep.shared_pool import shared_pool
 
 
 def solve_all(
@@ -33,13 +38,14 @@ def solve_all(
     results = StudyResults(study, out, started_at=stamp)
     results.points_before = count_points(out)
     started = time.perf_counter()
-    with local_dask(workers) as (client, how):
+    workers_of = local_dask if spec.executor == "dask" else shared_pool
+    with workers_of(workers) as (client, how):
         results.executor = how
         ctx = Context(study, out, workers, client, progress, results.timings)
         for loaded in study.sites:
             with ctx.timed("representative periods", loaded.name):
                 results.sites.append(prepare(loaded, spec.overrides, out / "instances"))
-        if client is None:  # local process pools: one part after the other
+        if client is None:  # one worker: one part after the other
             validated = _timed_validation(ctx, results.sites) if spec.validation else None
             for site in results.sites:
                 _site_parts(ctx, results, site)

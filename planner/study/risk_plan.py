@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.study.config import ProbabilitySet, RiskPlanPart
 from planner.study.parts import Context, offer_price, price_path
+from planner.study.risk_config import ProbabilitySet, RiskPlanPart
 from planner.study.sites import PreparedSite
 
 ON_TIME_PLAN = "on_time_plan"

@@ -178,38 +178,48 @@ class LocalPool:
 
     def death_note(self) -> str:
         """How a worker of the broken pool died: its exit code or signal."""
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
-        deadline = time.monotonic() + 5
-        while True:
-            # The pool reaps the dead one and terminates (SIGTERM) the others from its own
-            # thread: wait until an exit code other than SIGTERM shows, or all are known.
-            codes = [p.exitcode for p in processes]
-            died = [c for c in codes if c not in (None, 0)]
-            culprit = next((c for c in died if c != -signal.SIGTERM), None)
-            if culprit is not None or None not in codes or time.monotonic() > deadline:
-                break
-            time.sleep(0.01)
-        return describe_exit(culprit if culprit is not None else (died[0] if died else None))
+        return pool_death_note(self._pool)
 
     def abort(self) -> None:
         """Stop at once: cancel queued tasks and terminate the workers."""
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # The executor has no public way to stop running tasks; its processes are terminated.
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in processes:
-            with contextlib.suppress(Exception):
-                p.terminate()
-        for p in processes:
-            with contextlib.suppress(Exception):
-                p.join(5)
+        terminate_pool(pool)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+def pool_death_note(pool: cf.ProcessPoolExecutor | None) -> str:
+    """How a worker of the broken ``pool`` died: its exit code or signal."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    deadline = time.monotonic() + 5
+    while True:
+        # The pool reaps the dead one and terminates (SIGTERM) the others from its own
+        # thread: wait until an exit code other than SIGTERM shows, or all are known.
+        codes = [p.exitcode for p in processes]
+        died = [c for c in codes if c not in (None, 0)]
+        culprit = next((c for c in died if c != -signal.SIGTERM), None)
+        if culprit is not None or None not in codes or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    return describe_exit(culprit if culprit is not None else (died[0] if died else None))
+
+
+def terminate_pool(pool: cf.ProcessPoolExecutor | None) -> None:
+    """Cancel ``pool``'s queued tasks and terminate its workers (the executor has no public
+    way to stop running tasks)."""
+    if pool is None:
+        return
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        with contextlib.suppress(Exception):
+            p.terminate()
+    for p in processes:
+        with contextlib.suppress(Exception):
+            p.join(5)
 
 
 CONNECT_TIMEOUT_S = 10
@@ -287,10 +297,15 @@ def describe_exit(code: int | None) -> str:
     return f"killed by signal {name}{note}"
 
 
-def make_backend(workers: int, scheduler: Any, count: int) -> Inline | LocalPool | DaskCluster:
-    """The backend for ``count`` calls: the Dask cluster ``scheduler`` if given, this process
-    for one worker, else a local pool of at most ``workers`` processes."""
+def make_backend(workers: int, scheduler: Any, count: int) -> Backend:
+    """The backend for ``count`` calls: the Dask cluster ``scheduler`` if given (or, if it has a
+    ``view()``, a share of that pool: :class:`planner.sweep.shared_pool.SharedPool`), this
+    process for one worker, else a local pool of at most ``workers`` processes."""
     if scheduler is not None:
+        view = getattr(scheduler, "view", None)
+        if callable(view):
+            backend: Backend = view()
+            return backend
         return DaskCluster(scheduler)
     if workers == 1:
         return Inline()
