@@ -253,7 +253,9 @@ def _hedging(
         notes.append(f"VSS: the on-time plan ended {status}")
         return out
     saved = fix_capacities(comp, values)
-    run = _solve(comp, settings)
+    # cold: warm-started from the plan's basis, simplex took 400 s to find this LP infeasible
+    # (the on-time plan often cannot serve every outcome) where interior point takes 2 s
+    run = _solve(comp, dataclasses.replace(settings, reuse=False))
     if run.status == "optimal":
         out["vss_usd"] = _risk_value(_case_costs(comp), p, spec) - plan_value
     else:

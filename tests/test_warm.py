@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import highspy
 import numpy as np
 import pytest
 import yaml
 from conftest import fusion, grid, tiny
 
 import planner
+from planner.solver import warm
+from planner.solver.highs import new_highs, set_time_limit
 from planner.solver.settings import SolveSettings
 from planner.solver.warm import CHECK_EVERY, forget
 
@@ -78,3 +81,76 @@ def test_a_sweep_with_reuse_matches_the_cold_sweep(tmp_path: Path) -> None:
     )
     assert set(warm["key"]).isdisjoint(cold["key"])  # a warm point is not a cold one
     assert warm["warm_start"].tolist()[1:] == [1.0, 1.0, 1.0]
+
+
+def _two_weeks(target: float) -> planner.Instance:
+    """336 hours of varied sun and prices: warm solves take hundreds of simplex iterations
+    (on the 4-hour instance the kept basis is often optimal at once, and HiGHS never looks at
+    its clock)."""
+    hours = 24 * 14
+    rng = np.random.default_rng(0)
+    sun = np.clip(np.sin(np.arange(hours) / 24 * 2 * np.pi - 1.5), 0, None)
+    solar = {"name": "pv", "capacity_factor": (sun * rng.uniform(0.5, 1, hours)).tolist()}
+    solar |= {"max_capacity_mw": 400, "capex_usd_per_kw": 900, "lifetime_yr": 25}
+    store = {"name": "b", "power_capex_usd_per_kw": 300, "energy_capex_usd_per_kwh": 200}
+    store |= {"lifetime_yr": 15, "charge_efficiency": 0.95, "discharge_efficiency": 0.95}
+    return tiny(
+        hours,
+        grid=grid(price=(40 + 30 * rng.random(hours)).tolist(), cfe=0.3),
+        fusion=[fusion(energy_price_usd_per_mwh=90, max_capacity_mw=80)],
+        solar=[solar],
+        storage=[store],
+        policy={"hourly_cfe_target": target},
+    )
+
+
+def test_a_warm_solve_past_its_cap_is_abandoned_for_a_cold_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A warm run whose limit is below the kept model's run clock stops at once (HiGHS: time
+    limit reached), as one past its cap does: the point is solved cold and its answer is the
+    cold one; its record says the warm try was dropped (warm_start 0, warm_abandoned_s > 0);
+    the model is no longer kept, so the next point starts cold again (nothing abandoned)."""
+    forget()
+    monkeypatch.setattr(warm, "set_time_limit", lambda h, s: h.setOptionValue("time_limit", 0.0))
+    seen = []
+    for target in (0.6, 0.8, 0.9):
+        inst = _two_weeks(target)
+        cold = planner.solve(inst, baseline=False)
+        res = planner.solve(inst, baseline=False, settings=SolveSettings(reuse=True))
+        assert res.ok and res.objective_usd == pytest.approx(cold.objective_usd, rel=1e-7)
+        seen.append((res.model_stats["warm_start"], res.model_stats["warm_abandoned_s"] > 0))
+    assert seen == [(0.0, False), (0.0, True), (0.0, False)]
+    forget()
+
+
+def test_set_time_limit_is_measured_from_the_run_clock() -> None:
+    """HiGHS's time_limit counts every run of one Highs object: after a few runs, a limit set
+    as the bare option below the clock's reading stops the next run at once, the same limit
+    set by :func:`set_time_limit` lets it finish."""
+    highs = new_highs()
+    highs.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    # min x + y  s.t.  x + 2y >= 2, 3x + y >= 3, x, y >= 0: optimum 1.4 at (0.8, 0.6)
+    highs.addVars(2, np.zeros(2), np.full(2, inf))
+    highs.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.ones(2))
+    for coeffs, rhs in (([1.0, 2.0], 2.0), ([3.0, 1.0], 3.0)):
+        highs.addRow(rhs, inf, 2, np.array([0, 1], dtype=np.int32), np.array(coeffs))
+    for _ in range(3):
+        highs.clearSolver()
+        highs.run()
+    clock = highs.getRunTime()
+    assert clock > 0
+    highs.clearSolver()
+    highs.setOptionValue("time_limit", clock / 2)
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    highs.clearSolver()
+    set_time_limit(highs, clock / 2)
+    assert highs.getOptionValue("time_limit")[1] >= clock + clock / 2
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(1.4)
+    before = highs.getOptionValue("time_limit")[1]
+    set_time_limit(highs, None)  # None leaves the option as it was
+    assert highs.getOptionValue("time_limit")[1] == before

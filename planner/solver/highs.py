@@ -221,11 +221,12 @@ def solve_lp(
     highs.setOptionValue("output_flag", tee)
     for key, value in options.items():
         highs.setOptionValue(key, value)
-    if time_limit_s is not None:
-        highs.setOptionValue("time_limit", float(time_limit_s))
     highs.passModel(highs_lp(scaled))
     handoff_s = time.perf_counter() - started
     started = time.perf_counter()
+    if time_limit_s is None and "time_limit" in options:  # a solver option: seconds as well
+        time_limit_s = float(options["time_limit"])
+    set_time_limit(highs, time_limit_s)
     run_interruptible(highs)
     retried = False
     status = _status(highs)
@@ -237,6 +238,7 @@ def solve_lp(
             highs.modelStatusToString(highs.getModelStatus()),
         )
         highs.setOptionValue("run_crossover", "on")
+        set_time_limit(highs, time_limit_s)
         run_interruptible(highs)
         retried = True
         status = _status(highs)
@@ -252,6 +254,7 @@ def solve_lp(
                 max(check.max_row_violation, check.max_col_violation),
             )
             highs.setOptionValue("run_crossover", "on")
+            set_time_limit(highs, time_limit_s)
             run_interruptible(highs)
             retried = True
             status = _status(highs)
@@ -276,6 +279,17 @@ def solve_lp(
         highs_s=highs_s,
         stats=iteration_stats(info, retried) | {"ipx_dualized_by_shape": float(by_shape)},
     )
+
+
+def set_time_limit(highs: highspy.Highs, seconds: float | None) -> None:
+    """Let the next ``run()`` of ``highs`` take ``seconds`` (None: leave the option as set).
+
+    HiGHS's ``time_limit`` is measured on the object's run clock, which adds up every
+    ``run()`` of the object: a kept model re-solved, or a retry with crossover, given the
+    option as such would stop at once once its earlier runs had used it up. The limit is set
+    from the clock's reading instead."""
+    if seconds is not None:
+        highs.setOptionValue("time_limit", highs.getRunTime() + float(seconds))
 
 
 def iteration_stats(info: Any, retried: bool) -> dict[str, float]:

@@ -6,6 +6,11 @@ previous optimal basis (docs/performance.md, "Sweeps re-use one model").
 ``highspy.Highs``. The next LP with the same shape and sparsity pattern is applied as
 differences (costs, column and row bounds, matrix values, the objective offset) and solved by
 simplex from the basis in place.
+A warm solve may take :data:`WARM_FACTOR` times the cold solve that made its structure's model
+(at least :data:`WARM_FLOOR_S`, at most the caller's limit): simplex from a kept basis is
+usually several times faster, but it can stall (seen: 400 s to prove infeasible a two-stage
+plan with its capacities fixed, which interior point does in 1 s). A warm solve that hits
+that cap is abandoned and the LP solved cold.
 Every ``check_every``-th warm solve, and every one that does not end optimal, is solved again
 cold (a new HiGHS model, the caller's options) and the two objectives compared; a
 disagreement beyond ``CHECK_REL`` raises (HiGHS has open warm-start issues, #3194 and #3294), a
@@ -30,6 +35,7 @@ from planner.solver.highs import (
     _status,
     iteration_stats,
     run_interruptible,
+    set_time_limit,
     solve_lp,
 )
 from planner.solver.numerics import LinearProgram, Scaling, check_solution
@@ -38,6 +44,10 @@ CHECK_EVERY = 5
 """A warm solve in this many is checked against a cold one."""
 CHECK_REL = 1e-6
 """Largest relative difference of the objectives of a warm and a cold solve."""
+WARM_FACTOR = 3.0
+"""A warm solve may take this many times the cold solve of its structure..."""
+WARM_FLOOR_S = 5.0
+"""...and at least this many seconds, before it is abandoned for a cold solve."""
 
 
 class WarmStartMismatch(RuntimeError):
@@ -49,6 +59,8 @@ class _Entry:
     key: str
     lp: LinearProgram
     highs: highspy.Highs
+    cold_s: float
+    """HiGHS seconds of the cold solve that made this model (the warm solves' cap)."""
     warm_solves: int = 0
 
 
@@ -92,18 +104,20 @@ def solve_warm(
     if entry is None:
         run = solve_lp(lp, simplex, time_limit_s, scale=False)
         if run.status == "optimal":
-            _keep(_Entry(key, lp, run.highs))
-        run.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan")}
+            _keep(_Entry(key, lp, run.highs, run.highs_s))
+        run.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan"), "warm_abandoned_s": 0.0}
         return run
     started = time.perf_counter()
     _apply_differences(entry.highs, entry.lp, lp)
-    if time_limit_s is not None:
-        entry.highs.setOptionValue("time_limit", float(time_limit_s))
+    cap_s = warm_cap_s(entry.cold_s)
+    capped = time_limit_s is None or cap_s < time_limit_s
+    set_time_limit(entry.highs, cap_s if capped else time_limit_s)
     handoff_s = time.perf_counter() - started
     started = time.perf_counter()
     run_interruptible(entry.highs)
     highs_s = time.perf_counter() - started
     status = _status(entry.highs)
+    abandoned = capped and status == "time_limit"
     entry.warm_solves += 1
     run = _run_of(entry.highs, lp, status, handoff_s, highs_s)
     checked = status != "optimal" or entry.warm_solves % check_every == 0
@@ -111,7 +125,12 @@ def solve_warm(
     if checked:
         cold = solve_lp(lp, options, time_limit_s)
         if status != "optimal":
-            cold.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan")}
+            cold.highs_s += highs_s  # the warm attempt's seconds count too
+            cold.stats |= {
+                "warm_start": 0.0,
+                "warm_check_rel": float("nan"),
+                "warm_abandoned_s": highs_s if abandoned else 0.0,
+            }
             return cold
         if cold.status == "optimal":
             rel = abs(run.objective - cold.objective) / max(1.0, abs(cold.objective))
@@ -122,8 +141,13 @@ def solve_warm(
                 )
     entry.lp = lp
     _keep(entry)
-    run.stats |= {"warm_start": 1.0, "warm_check_rel": rel}
+    run.stats |= {"warm_start": 1.0, "warm_check_rel": rel, "warm_abandoned_s": 0.0}
     return run
+
+
+def warm_cap_s(cold_s: float) -> float:
+    """Seconds a warm solve may take when the cold solve of its structure took ``cold_s``."""
+    return max(WARM_FLOOR_S, WARM_FACTOR * cold_s)
 
 
 def _keep(entry: _Entry) -> None:
