@@ -497,7 +497,12 @@ def test_a_death_in_a_shared_pool_fails_only_its_points_in_every_sweep(
         shared.submit(os.getpid)
     for table, out in zip(tables, outs, strict=True):
         deaths = table.loc[[3, 4], "error"].tolist()
-        assert deaths[0] == "the worker process solving this point alone died (exit code 3)"
+        # the exit code is read from the dead pool's processes: when the other sweep has
+        # replaced (terminated) that pool first, it is gone (a known race: the death stands)
+        assert deaths[0] in {
+            "the worker process solving this point alone died (exit code 3)",
+            "the worker process solving this point alone died (cause unknown)",
+        }
         assert deaths[1].startswith("the worker process solving this point alone died (killed")
         others = [0, 1, 2]
         assert (table.loc[others, "status"] == "optimal").all()
