@@ -224,8 +224,7 @@ def solve_lp(
     highs.passModel(highs_lp(scaled))
     handoff_s = time.perf_counter() - started
     started = time.perf_counter()
-    if time_limit_s is None and "time_limit" in options:  # a solver option: seconds as well
-        time_limit_s = float(options["time_limit"])
+    time_limit_s = limit_of(options, time_limit_s)
     set_time_limit(highs, time_limit_s)
     run_interruptible(highs)
     retried = False
@@ -279,6 +278,13 @@ def solve_lp(
         highs_s=highs_s,
         stats=iteration_stats(info, retried) | {"ipx_dualized_by_shape": float(by_shape)},
     )
+
+
+def limit_of(options: Mapping[str, Any], time_limit_s: float | None) -> float | None:
+    """Seconds a solve may take: ``time_limit_s``, else the ``time_limit`` solver option."""
+    if time_limit_s is None and "time_limit" in options:
+        return float(options["time_limit"])
+    return time_limit_s
 
 
 def set_time_limit(highs: highspy.Highs, seconds: float | None) -> None:

@@ -34,6 +34,7 @@ from planner.solver.highs import (
     _solution,
     _status,
     iteration_stats,
+    limit_of,
     run_interruptible,
     set_time_limit,
     solve_lp,
@@ -109,6 +110,7 @@ def solve_warm(
         return run
     started = time.perf_counter()
     _apply_differences(entry.highs, entry.lp, lp)
+    time_limit_s = limit_of(options, time_limit_s)
     cap_s = warm_cap_s(entry.cold_s)
     capped = time_limit_s is None or cap_s < time_limit_s
     set_time_limit(entry.highs, cap_s if capped else time_limit_s)

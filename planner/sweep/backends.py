@@ -132,6 +132,17 @@ class Inline:
         pass
 
 
+def new_process_pool(processes: int) -> cf.ProcessPoolExecutor:
+    """``processes`` spawned worker processes, each started by :func:`init_worker` (no state
+    inherited from this process; they stop when it dies)."""
+    return cf.ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+
+
 class LocalPool:
     """A spawn-context process pool, created on first use."""
 
@@ -142,12 +153,7 @@ class LocalPool:
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(os.getpid(),),
-            )
+            self._pool = new_process_pool(self.processes)
             self._check_start(self._pool)
         return self._pool.submit(fn, *args)
 

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from planner.sweep.backends import init_worker, pool_death_note, terminate_pool
+from planner.sweep.backends import new_process_pool, pool_death_note, terminate_pool
 from planner.sweep.spec import SweepError
 
 
@@ -88,12 +86,7 @@ class SharedPool:
     def _live(self) -> cf.ProcessPoolExecutor:
         """The current pool, started if there is none (call with the lock held)."""
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(os.getpid(),),
-            )
+            self._pool = new_process_pool(self.processes)
         return self._pool
 
     def _finished(self, alone: bool) -> None:
