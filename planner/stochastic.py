@@ -26,16 +26,21 @@ from planner.composite import (
     Case,
     Composite,
     build_cases,
-    capacities_of,
     case_results,
     fix_capacities,
     link_capacities,
     release_capacities,
 )
+from planner.hedging_outcomes import (
+    on_time_capacities,
+    penalty_income,
+    risk_value,
+    separate_value,
+    solve_composite,
+)
 from planner.inputs.instance import Instance
 from planner.inputs.policy import Policy
 from planner.inputs.scenarios import Scenarios
-from planner.model.build import build_model
 from planner.results.caps import cap_table, with_caps
 from planner.results.result import Result
 from planner.results.risk import RiskReport, cvar
@@ -46,7 +51,7 @@ from planner.scenario_cases import (
     recourse_warnings,
     scenario_cases,
 )
-from planner.solver.run import SolverRun, run_highs
+from planner.solver.run import SolverRun
 from planner.solver.settings import SolveSettings
 
 
@@ -86,12 +91,6 @@ def _risk_objective(comp: Composite, spec: Scenarios, costs: list[Any], tag: str
     )
 
 
-def _penalty_income(comp: Composite, k: int) -> Any | None:
-    """Case k's delivery penalties received (a negative cost), or None if it has none."""
-    terms = [t.expr for t in comp.regs[k].costs if t.component == "delivery_penalty"]
-    return pyo.quicksum(terms) if terms else None
-
-
 def _expected_targets(comp: Composite, base_policy: Policy) -> None:
     """``expected_hourly_cfe_target``, ``expected_annual_matching``: the base's targets on the
     probability-weighted sums of the outcomes."""
@@ -122,21 +121,6 @@ def _case_costs(comp: Composite) -> np.ndarray:
     return np.array([float(pyo.value(comp.cost(k))) for k in range(len(comp.cases))])
 
 
-def _risk_value(costs: np.ndarray, p: np.ndarray, spec: Scenarios) -> float:
-    expected = float(np.dot(p, costs))
-    if spec.risk.measure == "expected":
-        return expected
-    return expected + spec.risk.weight * cvar(costs, p, spec.risk.alpha)
-
-
-def _solve(comp: Composite, settings: SolveSettings) -> SolverRun:
-    run = run_highs(comp.m, settings)
-    if run.status == "optimal":
-        peak = max(float(np.max(c.inst.spec.demand.load_mw)) for c in comp.cases)
-        run.load_vars(comp.m, scale=peak)
-    return run
-
-
 def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
     """The two-stage plan of ``inst`` (which has ``scenarios``): the :class:`Result` of the
     plan, with :attr:`Result.risk` holding each outcome and the hedging figures."""
@@ -149,7 +133,7 @@ def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
     link_capacities(comp, names)
     add_objective(comp, spec, inst.spec.policy)
     build_s = time.perf_counter() - started
-    run = _solve(comp, settings)
+    run = solve_composite(comp, settings)
     timings = {"load_s": inst.load_seconds, "build_s": build_s, "highs_s": run.highs_s}
     if run.status != "optimal":
         return Result.failed(
@@ -170,7 +154,7 @@ def solve_stochastic(inst: Instance, settings: SolveSettings) -> Result:
         "horizon_years": inst.horizon_years,
         "expected_cost_usd": float(np.dot(p, costs)),
         "cvar_usd": cvar(costs, p, spec.risk.alpha),
-        "objective_usd": _risk_value(costs, p, spec),
+        "objective_usd": risk_value(costs, p, spec),
         "evpi_usd": float("nan"),
         "vss_usd": float("nan"),
     }
@@ -209,11 +193,18 @@ def _hedging(
     spec: Scenarios,
     notes: list[str],
 ) -> dict[str, float]:
-    """EVPI from the wait-and-see problem, VSS from the on-time plan fixed in every outcome."""
+    """EVPI from the wait-and-see problem, VSS from the on-time plan fixed in every outcome.
+    With each outcome's own targets both are solved outcome by outcome
+    (:mod:`planner.hedging_outcomes`); with expected-value targets, as one LP."""
     p = np.array([c.weight for c in comp.cases])
+    separable = _separable(spec)
     out: dict[str, float] = {}
-    income = [_penalty_income(comp, k) for k in range(len(comp.cases))]
-    if any(i is not None for i in income):
+    income = [penalty_income(comp, k) for k in range(len(comp.cases))]
+    penalties = any(i is not None for i in income)
+    plan_net: float | None = plan_value
+    ws_value: float | None = None
+    ws_status = "optimal"
+    if penalties:
         # a buyer who knew the outcome would sign a plant it knows is late only to collect
         # its penalty, and no seller who knew it too would sign: EVPI is that of the problem
         # without penalties, its plan and its wait-and-see problem both solved without them
@@ -222,49 +213,67 @@ def _hedging(
         _set_objective(comp, active=False)
         _risk_objective(comp, spec, net, "ws_")
         found: list[float | None] = []
-        for linked in (True, False):
+        for linked in (True, False) if not separable else (True,):
             if not linked:
                 comp.m.first_stage_equal.deactivate()
-            run = _solve(comp, settings)
+            run = solve_composite(comp, settings)
+            ws_status = run.status
             found.append(float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None)
         for name in ("ws_objective", "ws_excess_ge", "ws_excess", "ws_eta"):
             if comp.m.find_component(name) is not None:
                 comp.m.del_component(name)
         _set_objective(comp, active=True)
-        plan_net, ws_value = found
-        if plan_net is not None and ws_value is not None:
+        comp.m.first_stage_equal.activate()
+        plan_net = found[0]
+        if not separable:
+            ws_value = found[1]
+    elif not separable:
+        comp.m.first_stage_equal.deactivate()
+        run = solve_composite(comp, settings)
+        ws_status = run.status
+        if run.status == "optimal":
+            ws_value = risk_value(_case_costs(comp), p, spec)
+        comp.m.first_stage_equal.activate()
+    if separable and plan_net is not None:
+        ws_status, ws_value = separate_value(comp.cases, settings, spec, net=penalties)
+    if plan_net is not None and ws_value is not None:
+        out["evpi_usd"] = plan_net - ws_value
+        if penalties:
             notes.append(
                 "EVPI: of the problem without delivery penalties, its plan and its wait-and-see "
                 "outcomes (with foresight a buyer would sign a plant it knows is late only to "
                 "collect them)"
             )
     else:
-        comp.m.first_stage_equal.deactivate()
-        run = _solve(comp, settings)
-        plan_net = plan_value
-        ws_value = _risk_value(_case_costs(comp), p, spec) if run.status == "optimal" else None
-    if plan_net is not None and ws_value is not None:
-        out["evpi_usd"] = plan_net - ws_value
-    else:
-        notes.append(f"EVPI: a solve of the wait-and-see problem ended {run.status}")
-    comp.m.first_stage_equal.activate()
-    values, status = _on_time_plan(inst, settings, names)
+        notes.append(f"EVPI: a solve of the wait-and-see problem ended {ws_status}")
+    values, status = on_time_capacities(inst, settings, names)
     if values is None:
         notes.append(f"VSS: the on-time plan ended {status}")
         return out
-    saved = fix_capacities(comp, values)
-    # cold: warm-started from the plan's basis, simplex took 400 s to find this LP infeasible
-    # (the on-time plan often cannot serve every outcome) where interior point takes 2 s
-    run = _solve(comp, dataclasses.replace(settings, reuse=False))
-    if run.status == "optimal":
-        out["vss_usd"] = _risk_value(_case_costs(comp), p, spec) - plan_value
+    if separable:
+        status, fixed_value = separate_value(comp.cases, settings, spec, fixed=values)
+    else:
+        saved = fix_capacities(comp, values)
+        # cold: warm-started from the plan's basis, simplex took 400 s to find this LP
+        # infeasible (the on-time plan often cannot serve every outcome) where interior point
+        # takes 2 s
+        run = solve_composite(comp, dataclasses.replace(settings, reuse=False))
+        release_capacities(saved)
+        status = run.status
+        fixed_value = risk_value(_case_costs(comp), p, spec) if status == "optimal" else None
+    if fixed_value is not None:
+        out["vss_usd"] = fixed_value - plan_value
     else:
         out["vss_usd"] = float("inf")
         notes.append(
-            f"VSS: the on-time plan cannot serve every outcome even with recourse ({run.status})"
+            f"VSS: the on-time plan cannot serve every outcome even with recourse ({status})"
         )
-    release_capacities(saved)
     return out
+
+
+def _separable(spec: Scenarios) -> bool:
+    """Whether no row links two outcomes once the first stage is free or fixed."""
+    return spec.targets == "per_scenario"
 
 
 def _set_objective(comp: Composite, active: bool) -> None:
@@ -273,18 +282,6 @@ def _set_objective(comp: Composite, active: bool) -> None:
         component = comp.m.find_component(name)
         if component is not None:
             component.activate() if active else component.deactivate()
-
-
-def _on_time_plan(
-    inst: Instance, settings: SolveSettings, names: set[str]
-) -> tuple[dict[tuple[str, str, str], float] | None, str]:
-    """The first-stage capacities of the base instance solved alone (the on-time outcome)."""
-    m, _ = build_model(deterministic(inst), settings.formulation)
-    run = run_highs(m, settings)
-    if run.status != "optimal":
-        return None, run.status
-    run.load_vars(m, scale=float(np.max(inst.spec.demand.load_mw)))
-    return capacities_of(m, names), run.status
 
 
 def _plan_result(

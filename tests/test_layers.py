@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "planner.periods",
             "planner.composite",
             "planner.stochastic",
+            "planner.hedging_outcomes",
             "planner.scenario_cases",
             "planner.portfolio",
             "planner.pathway",

@@ -154,3 +154,36 @@ def test_set_time_limit_is_measured_from_the_run_clock() -> None:
     before = highs.getOptionValue("time_limit")[1]
     set_time_limit(highs, None)  # None leaves the option as it was
     assert highs.getOptionValue("time_limit")[1] == before
+
+
+def test_a_large_structure_is_made_by_interior_point_and_still_warm_starts(
+    monkeypatch: Any,
+) -> None:
+    """With CROSSOVER_ROWS at 0 every structure's cold solve is interior point with crossover:
+    the kept model is switched to simplex, and the next points of the price sweep are solved
+    warm from the crossover's basis, at the cold objectives."""
+    forget()
+    monkeypatch.setattr(warm, "CROSSOVER_ROWS", 0)
+    assert warm.cold_options({"solver": "ipm", "run_crossover": "off"}, 10) == {
+        "solver": "ipm",
+        "run_crossover": "on",
+    }
+    for i, price in enumerate([60, 90, 120, 150]):
+        inst = _instance(**{"fusion.helion.energy_price_usd_per_mwh": price})
+        cold = planner.solve(inst, baseline=False)
+        kept = planner.solve(inst, baseline=False, settings=SolveSettings(reuse=True))
+        assert kept.objective_usd == pytest.approx(cold.objective_usd, rel=1e-7)
+        assert kept.model_stats["warm_start"] == (0.0 if i == 0 else 1.0)
+        if i == 0:
+            assert kept.model_stats["ipm_iteration_count"] > 0
+        else:
+            assert kept.model_stats["ipm_iteration_count"] == 0
+    entry = next(iter(warm._KEPT.values()))
+    assert entry.highs.getOptionValue("solver")[1] == "simplex"
+    forget()
+
+
+def test_below_crossover_rows_the_cold_solve_is_simplex() -> None:
+    assert warm.cold_options({"solver": "ipm", "run_crossover": "off"}, 100) == {
+        "solver": "simplex"
+    }

@@ -45,6 +45,12 @@ CHECK_EVERY = 5
 """A warm solve in this many is checked against a cold one."""
 CHECK_REL = 1e-6
 """Largest relative difference of the objectives of a warm and a cold solve."""
+CROSSOVER_ROWS = 30_000
+"""From this many rows the cold solve of a kept structure is interior point with crossover,
+below it simplex. Measured on the study's LPs (docs/performance.md, "Cold solves of kept
+models"), HiGHS seconds of simplex against interior point with crossover: 5.5 against 8.4 at
+14,724 rows, 7.7 against 9.2 at 27,597, 26.7 against 20.9 at 37,941, 55.6 against 33.4 at
+44,196 (two-stage plans)."""
 WARM_FACTOR = 3.0
 """A warm solve may take this many times the cold solve of its structure..."""
 WARM_FLOOR_S = 5.0
@@ -100,11 +106,10 @@ def solve_warm(
     """
     key = structure_key(lp)
     entry = _KEPT.pop(key, None)
-    simplex = {**dict(options), "solver": "simplex"}
-    simplex.pop("run_crossover", None)
     if entry is None:
-        run = solve_lp(lp, simplex, time_limit_s, scale=False)
+        run = solve_lp(lp, cold_options(options, lp.shape[0]), time_limit_s, scale=False)
         if run.status == "optimal":
+            run.highs.setOptionValue("solver", "simplex")  # the warm solves: from its basis
             _keep(_Entry(key, lp, run.highs, run.highs_s))
         run.stats |= {"warm_start": 0.0, "warm_check_rel": float("nan"), "warm_abandoned_s": 0.0}
         return run
@@ -145,6 +150,17 @@ def solve_warm(
     _keep(entry)
     run.stats |= {"warm_start": 1.0, "warm_check_rel": rel, "warm_abandoned_s": 0.0}
     return run
+
+
+def cold_options(options: Mapping[str, Any], rows: int) -> dict[str, Any]:
+    """Options of the cold solve that makes a structure's kept model: simplex, or for an LP of
+    at least :data:`CROSSOVER_ROWS` rows interior point with crossover (both leave the basis
+    the warm solves start from)."""
+    out = {**dict(options), "solver": "simplex"}
+    out.pop("run_crossover", None)
+    if rows >= CROSSOVER_ROWS:
+        out |= {"solver": "ipm", "run_crossover": "on"}
+    return out
 
 
 def warm_cap_s(cold_s: float) -> float:
