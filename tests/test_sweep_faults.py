@@ -503,7 +503,10 @@ def test_a_death_in_a_shared_pool_fails_only_its_points_in_every_sweep(
             "the worker process solving this point alone died (exit code 3)",
             "the worker process solving this point alone died (cause unknown)",
         }
-        assert deaths[1].startswith("the worker process solving this point alone died (killed")
+        assert (
+            deaths[1].startswith("the worker process solving this point alone died (killed")
+            or deaths[1] == "the worker process solving this point alone died (cause unknown)"
+        )
         others = [0, 1, 2]
         assert (table.loc[others, "status"] == "optimal").all()
         pd.testing.assert_frame_equal(
