@@ -212,21 +212,20 @@ def _hedging(
         net = [comp.cost(k) - (i if i is not None else 0.0) for k, i in enumerate(income)]
         _set_objective(comp, active=False)
         _risk_objective(comp, spec, net, "ws_")
-        found: list[float | None] = []
-        for linked in (True, False) if not separable else (True,):
-            if not linked:
-                comp.m.first_stage_equal.deactivate()
-            run = solve_composite(comp, settings)
+        run = solve_composite(comp, settings)  # the plan without penalties: outcomes linked
+        ws_status = run.status
+        plan_net = float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None
+        if not separable and plan_net is not None:
+            comp.m.first_stage_equal.deactivate()
+            run = solve_composite(comp, settings)  # its wait-and-see problem
             ws_status = run.status
-            found.append(float(pyo.value(comp.m.ws_objective)) if run.status == "optimal" else None)
+            if run.status == "optimal":
+                ws_value = float(pyo.value(comp.m.ws_objective))
+            comp.m.first_stage_equal.activate()
         for name in ("ws_objective", "ws_excess_ge", "ws_excess", "ws_eta"):
             if comp.m.find_component(name) is not None:
                 comp.m.del_component(name)
         _set_objective(comp, active=True)
-        comp.m.first_stage_equal.activate()
-        plan_net = found[0]
-        if not separable:
-            ws_value = found[1]
     elif not separable:
         comp.m.first_stage_equal.deactivate()
         run = solve_composite(comp, settings)
