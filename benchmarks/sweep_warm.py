@@ -5,7 +5,7 @@ Two sweeps of the default instance in one process each way, one worker: the fusi
 price (20 points, 30 to 220 $/MWh: objective coefficients) and the hourly CFE target (10
 points, 55 to 100 %: a row bound). ``cold`` is planner's default (interior point per point,
 rebuilt); ``warm`` builds each point too but changes the kept HiGHS model in place and
-warm-starts simplex (planner.solver.warm), checking one point in five against a cold solve.
+warm-starts simplex (planner.solver.warm), checking one point in ten against a cold solve.
 Every warm objective is compared with the cold one. Writes ``out/bench/sweep_warm-<time>.csv``.
 """
 

@@ -162,7 +162,7 @@ class StudySpec(Schema):
         True,
         description="warm-start simplex from the last solve of the same LP structure in each "
         "worker, for every solve on the representative periods (a sweep's reuse_model; every "
-        "fifth warm solve is checked against a cold one); the solves over every hour stay cold",
+        "tenth warm solve is checked against a cold one); the solves over every hour stay cold",
     )
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="dotted path -> value, applied to every solve"
