@@ -114,7 +114,7 @@ def risk_plan(doc: Document, r: StudyResults) -> pd.DataFrame | None:
             f"The first set of odds ({part.probability_sets[0].label}) is planned at every "
             f"price; the other sets and the CVaR plan at {at} only "
             "(`risk_plan.other_sets_prices_usd_per_mwh`: a plan with its EVPI and VSS costs "
-            "about sixteen solves of the site, docs/performance.md)."
+            "about fourteen solves of the site, docs/performance.md)."
         )
     credibility(doc, r)
     if r.study.spec.credibility is not None:
