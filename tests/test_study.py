@@ -53,6 +53,10 @@ TINY = {
         "premium_pct": {"solar_storage": [3, 6]},
     },
     "breakeven": {"policies": [ANNUAL, {"hourly_cfe_target": 0.9}]},
+    "contract_curve": {
+        "policies": [ANNUAL, {"hourly_cfe_target": 0.9}],
+        "prices_usd_per_mwh": [10, 60, 5000],
+    },
     "frontier": {
         "policies": [ANNUAL, {"hourly_cfe_target": 0.8}, {"hourly_cfe_target": 0.9}],
         "variants": [
@@ -221,6 +225,7 @@ def test_every_table_number_is_in_the_stored_results(run: dict[str, object]) -> 
         "validation",
         "validation_breakeven",
         "breakeven",
+        "contract_curve",
         "frontier_default",
         "premium_comparison",
         "delivery_default",
@@ -353,6 +358,25 @@ def test_breakeven_and_frontier_come_from_the_sweep_stores(run: dict[str, object
         float(cell.split(" ")[0]) for row in tables["frontier_default"] for cell in row[1:]
     )
     assert cells == pytest.approx(costs)
+
+
+def test_the_contract_curve_is_the_stored_sweep(run: dict[str, object]) -> None:
+    """Part 1.2: one solve per policy and price in the part's store, its MW in the table (in
+    price order), and the check sentence only when nothing was found to warn about."""
+    markdown, out = run["markdown"], run["out"]
+    assert isinstance(markdown, str) and isinstance(out, Path)
+    sweep = pd.read_csv(out / "default" / "contract_curve" / "results.csv")
+    price = "fusion.helion.energy_price_usd_per_mwh"
+    assert sorted(zip(sweep["scenario"], sweep[price], strict=True)) == [
+        (c, p) for c in ("c0", "c1") for p in (10.0, 60.0, 5000.0)
+    ]
+    rows = _tables(markdown)["contract_curve"]
+    assert [row[1] for row in rows] == ["annual 100 %", "hourly 90 %"]
+    for i, row in enumerate(rows):
+        stored = sweep[sweep["scenario"] == f"c{i}"].sort_values(price)
+        shown = [float(cell.split(" ")[0].replace(",", "")) for cell in row[2:]]
+        assert shown == pytest.approx(stored["helion_capacity_mw"].clip(lower=0).round(0).tolist())
+    assert "the MW do not rise with the price" in markdown
 
 
 def test_no_placeholder_is_left_and_the_html_is_self_contained(run: dict[str, object]) -> None:

@@ -70,6 +70,27 @@ class BreakevenPart(Schema):
     max_price_usd_per_mwh: Number = Field(10_000.0, gt=0, description="highest price tried, $/MWh")
 
 
+class ContractCurvePart(Schema):
+    """Part 1.2: the MW of each site's offer in the least-cost portfolio at each price, under
+    each policy (the break-even curve; part 1 gives the price where the first MW leaves)."""
+
+    policies: list[PolicyCase] = Field(min_length=1, description="policies, in table order")
+    prices_usd_per_mwh: list[Number] = Field(
+        min_length=2, description="fusion energy prices solved, $/MWh, ascending"
+    )
+
+    @model_validator(mode="after")
+    def _ascending(self) -> ContractCurvePart:
+        prices = [float(p) for p in self.prices_usd_per_mwh]
+        if any(p < 0 for p in prices) or any(
+            b <= a for a, b in zip(prices, prices[1:], strict=False)
+        ):
+            raise ValueError(
+                f"prices_usd_per_mwh: give prices >= 0 in ascending order, got {prices}"
+            )
+        return self
+
+
 class Variant(Schema):
     """A technology palette of the frontier: with or without fusion, long-duration storage."""
 
@@ -171,6 +192,9 @@ class StudySpec(Schema):
     benchmarks: list[Benchmark] = Field(default_factory=list, description="reference prices")
     literature: Literature | None = Field(None, description="published premiums to compare with")
     breakeven: BreakevenPart | None = Field(None, description="part 1")
+    contract_curve: ContractCurvePart | None = Field(
+        None, description="part 1.2: MW contracted against the price"
+    )
     frontier: FrontierPart | None = Field(None, description="part 2")
     delivery_risk: DeliveryRiskPart | None = Field(None, description="part 3")
     sensitivities: SensitivityPart | None = Field(None, description="part 4")

@@ -261,3 +261,43 @@ def tornado(sens: pd.DataFrame) -> Figure:
         fontsize=10,
     )
     return fig
+
+
+def contract_curve(curve: pd.DataFrame, benchmarks: Sequence[Benchmark]) -> Figure:
+    """MW of each site's offer against its price, one panel per site, one line per policy
+    (straight between the solved prices; an open marker: at the offer's cap), the reference
+    prices as vertical bands."""
+    sites = list(dict.fromkeys(curve["site"]))
+    fig, axes = new_grid(4.4 * len(sites), 4.0, ncols=len(sites), squeeze=False)
+    markers = ("o", "s", "D", "^", "v", "P")
+    for ax, site in zip(axes[0], sites, strict=True):
+        here = curve[curve["site"] == site]
+        for i, (label, rows) in enumerate(here.groupby("policy_label", sort=False)):
+            c = colour("fusion", i)
+            m = markers[i % len(markers)]
+            ax.plot(rows["price_usd_per_mwh"], rows["contracted_mw"], color=c, label=label)
+            capped = rows[rows["at_cap"]]
+            free = rows[~rows["at_cap"]]
+            ax.scatter(free["price_usd_per_mwh"], free["contracted_mw"], color=c, marker=m, s=22)
+            ax.scatter(
+                capped["price_usd_per_mwh"],
+                capped["contracted_mw"],
+                facecolors="none",
+                edgecolors=c,
+                marker=m,
+                s=40,
+            )
+        for j, bench in enumerate(benchmarks):
+            shade = BENCHMARK_COLOURS[j % len(BENCHMARK_COLOURS)]
+            low, high = bench.low_usd_per_mwh, bench.high_usd_per_mwh
+            if high > low:
+                ax.axvspan(low, high, color=shade, alpha=0.2)
+            else:
+                ax.axvline(low, color=shade, linestyle="--", linewidth=1)
+        ax.set_title(site, fontsize=10)
+        ax.set_xlabel("fusion PPA price, $/MWh")
+        ax.set_ylim(bottom=0)
+    axes[0][0].set_ylabel("fusion contracted, MW")
+    axes[0][-1].legend(fontsize=8, loc="upper right")
+    fig.suptitle("Fusion MW contracted against its price (open markers: at the cap)", fontsize=10)
+    return fig

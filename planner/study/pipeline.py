@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.study import competitors, flexible, growth, parts, risk_plan
+from planner.study import competitors, curve, flexible, growth, parts, risk_plan
 from planner.study.config import Study
 from planner.study.parts import Context
 from planner.study.results import StudyResults, count_points
@@ -92,6 +92,9 @@ def _site_parts(ctx: Context, results: StudyResults, site: PreparedSite) -> None
     if spec.breakeven is not None:
         with ctx.timed("break-even", site.name):
             results.breakeven[site.name] = parts.breakeven_part(ctx, site)
+    if spec.contract_curve is not None:
+        with ctx.timed("contract curve", site.name):
+            results.contract_curve[site.name] = curve.contract_curve_part(ctx, site)
     if spec.frontier is not None:
         with ctx.timed("frontier", site.name):
             results.frontier[site.name] = parts.frontier_part(ctx, site)

@@ -24,6 +24,8 @@ class StudyResults:
     out: Path
     sites: list[PreparedSite] = field(default_factory=list)
     breakeven: dict[str, pd.DataFrame] = field(default_factory=dict)
+    contract_curve: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Part 1.2: MW contracted at each price and policy (:mod:`planner.study.curve`)."""
     frontier: dict[str, pd.DataFrame] = field(default_factory=dict)
     delivery_on_time: dict[str, pd.DataFrame] = field(default_factory=dict)
     delivery_late: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from planner.study.sections import (
     breakeven,
     competitors,
     conclusions,
+    curve,
     delivery,
     flexibility,
     frontier,
@@ -38,6 +39,7 @@ def build_document(r: StudyResults, fig_dir: Path, solved_now: int, held: int) -
     accuracy.accuracy(doc, r)
     be = breakeven.breakeven(doc, r, fig_dir)
     competitors.competitors(doc, r)
+    curve.contract_curve(doc, r, fig_dir)
     front = frontier.frontier(doc, r, fig_dir)
     late = delivery.delivery(doc, r, fig_dir)
     sens = sensitivities.sensitivities(doc, r, fig_dir)
