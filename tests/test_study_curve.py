@@ -9,6 +9,7 @@ import pytest
 
 from planner.study.config import ContractCurvePart
 from planner.study.curve import curve_problems
+from planner.study.sections.curve import policy_sentence
 
 
 def _curve(mw: list[float], status: list[str] | None = None) -> pd.DataFrame:
@@ -77,3 +78,43 @@ def test_prices_must_be_two_or_more_ascending_and_not_negative(prices: list[floa
         ContractCurvePart.model_validate(
             {"policies": [{"hourly_cfe_target": 0.9}], "prices_usd_per_mwh": prices}
         )
+
+
+@pytest.mark.parametrize(
+    ("mw", "said"),
+    [
+        (
+            [100.0, 40.0, 10.0, 0.0],
+            "under hourly 95 %: 100 MW at 10 $/MWh (the cap), 10 MW at 100 and none from 150 "
+            "(part 1's break-even: 120.0 $/MWh)",
+        ),
+        (
+            [40.0, 0.0, 0.0, 0.0],
+            "under hourly 95 %: 40 MW at 10 $/MWh and none from 50 "
+            "(part 1's break-even: 120.0 $/MWh)",
+        ),
+        (
+            [0.0, 0.0, 0.0, 0.0],
+            "under hourly 95 %: none at any price solved (from 10 $/MWh) "
+            "(part 1's break-even: 120.0 $/MWh)",
+        ),
+        (
+            [100.0, 100.0, 90.0, 80.0],
+            "under hourly 95 %: 100 MW at 10 $/MWh (the cap), still 80 MW at 150 $/MWh "
+            "(part 1's break-even: 120.0 $/MWh)",
+        ),
+        (
+            [40.0, 0.0, 5.0, 0.0],
+            "under hourly 95 %: 40 MW at 10 $/MWh and none at 50 (part 1's break-even: 120.0 $/MWh)",
+        ),
+        (
+            [0.0, 5.0, 0.0, 0.0],
+            "under hourly 95 %: none at 10 $/MWh, MW at higher prices "
+            "(part 1's break-even: 120.0 $/MWh)",
+        ),
+    ],
+)
+def test_the_sentence_says_only_what_the_solves_show(mw: list[float], said: str) -> None:
+    """From the optimal solves only; 'none from' only when every higher price has none (a
+    later rise is reported by curve_problems, not hidden by the sentence)."""
+    assert policy_sentence(_curve(mw), _part1(120.0)) == said

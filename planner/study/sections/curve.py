@@ -27,7 +27,7 @@ def _price(value: float) -> str:
     return num(value, 1 if value != round(value) else 0)
 
 
-def _policy_sentence(rows: pd.DataFrame, part1: pd.DataFrame | None) -> str:
+def policy_sentence(rows: pd.DataFrame, part1: pd.DataFrame | None) -> str:
     """How the MW fall with the price under one policy, from its optimal solves only."""
     label = str(rows["policy_label"].iloc[0])
     good = rows[rows["status"] == OPTIMAL]
@@ -35,19 +35,22 @@ def _policy_sentence(rows: pd.DataFrame, part1: pd.DataFrame | None) -> str:
         return f"under {label}: no solve ended optimal"
     price = good["price_usd_per_mwh"].to_numpy(float)
     mw = good["contracted_mw"].to_numpy(float)
-    out_at = np.flatnonzero(mw <= MW_TOL)
-    text = f"under {label}: {num(mw[0], 0)} MW at {_price(price[0])} $/MWh"
-    if good["at_cap"].iloc[0]:
-        text += " (the cap)"
-    if not len(out_at):
-        text += f", still {num(mw[-1], 0)} MW at {_price(price[-1])} $/MWh"
-    elif out_at[0] == 0:
+    none = mw <= MW_TOL
+    cap = " (the cap)" if good["at_cap"].iloc[0] else ""
+    text = f"under {label}: {num(mw[0], 0)} MW at {_price(price[0])} $/MWh{cap}"
+    if none.all():
         text = f"under {label}: none at any price solved (from {_price(price[0])} $/MWh)"
+    elif not none.any():
+        text += f", still {num(mw[-1], 0)} MW at {_price(price[-1])} $/MWh"
     else:
-        k = out_at[0]
-        text += (
-            f", {num(mw[k - 1], 0)} MW at {_price(price[k - 1])} and none from {_price(price[k])}"
-        )
+        k = int(np.flatnonzero(none)[0])
+        after = "from" if none[k:].all() else "at"  # a later rise is said by curve_problems
+        if k == 0:  # MW further up the prices: a rise, said by curve_problems
+            text = f"under {label}: none at {_price(price[0])} $/MWh, MW at higher prices"
+        else:
+            if k > 1:
+                text += f", {num(mw[k - 1], 0)} MW at {_price(price[k - 1])}"
+            text += f" and none {after} {_price(price[k])}"
     if part1 is not None and len(part1):
         found = part1[part1["policy_label"] == label]
         if len(found) and pd.notna(found.iloc[0]["breakeven_usd_per_mwh"]):
@@ -90,7 +93,7 @@ def contract_curve(doc: Document, r: StudyResults, fig_dir: Path) -> None:
     for site, table in r.contract_curve.items():
         part1 = r.breakeven.get(site)
         said = [
-            _policy_sentence(rows, part1) for _, rows in table.groupby("policy_label", sort=False)
+            policy_sentence(rows, part1) for _, rows in table.groupby("policy_label", sort=False)
         ]
         doc.para(f"**{site}**: {'; '.join(said)}.")
         problems += [f"{site}: {p}" for p in curve_problems(table, part1)]
