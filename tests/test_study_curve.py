@@ -1,4 +1,4 @@
-"""Part 1.2, the contract curve: what :func:`planner.study.curve.curve_problems` reports, and
+"""Part 1.2, the contract curve, and the ties of part 1.1: what :func:`planner.study.curve.curve_problems` reports, and
 the study file's checks of the block. The curve itself is solved by the tiny study of
 tests/test_study.py, which checks its table against the stored results."""
 
@@ -9,6 +9,7 @@ import pytest
 
 from planner.study.config import ContractCurvePart
 from planner.study.curve import curve_problems
+from planner.study.sections.competitors import least_cost
 from planner.study.sections.curve import policy_sentence
 
 
@@ -118,3 +119,35 @@ def test_the_sentence_says_only_what_the_solves_show(mw: list[float], said: str)
     """From the optimal solves only; 'none from' only when every higher price has none (a
     later rise is reported by curve_problems, not hidden by the sentence)."""
     assert policy_sentence(_curve(mw), _part1(120.0)) == said
+
+
+def test_a_tie_between_competitor_cases_names_the_first() -> None:
+    """gas_ccs alone and every offer together (which builds only gas_ccs) cost the same to
+    1e-14: the first listed is named, whichever the solver put a hair lower."""
+    solved = pd.DataFrame(
+        {
+            "case": ["none", "gas_ccs", "all"],
+            "cost_without_fusion_usd_per_mwh": [94.04, 80.48668207047128, 80.48668207047123],
+        }
+    )
+    assert least_cost(solved)["case"] == "gas_ccs"
+    solved.loc[1, "cost_without_fusion_usd_per_mwh"] = 80.6  # a real difference: together wins
+    assert least_cost(solved)["case"] == "all"
+
+
+def test_per_site_tables_follow_the_study_order_whichever_site_finished_first() -> None:
+    """Sites a, b, c finished c, a (b had no curve): tables in a, c order; the pathway's
+    cases (not sites) untouched."""
+    from types import SimpleNamespace
+
+    from planner.study.results import StudyResults
+
+    r = StudyResults(study=None, out=None)  # type: ignore[arg-type]
+    r.sites = [SimpleNamespace(name=n) for n in ("a", "b", "c")]  # type: ignore[misc]
+    r.contract_curve = {"c": pd.DataFrame(), "a": pd.DataFrame()}
+    r.breakeven = {"b": pd.DataFrame(), "a": pd.DataFrame(), "c": pd.DataFrame()}
+    r.pathway = {"perfect": {}, "myopic": {}}
+    r.in_site_order()
+    assert list(r.contract_curve) == ["a", "c"]
+    assert list(r.breakeven) == ["a", "b", "c"]
+    assert list(r.pathway) == ["perfect", "myopic"]

@@ -110,9 +110,11 @@ def frontier_long(study: Study, results: Mapping[str, pd.DataFrame]) -> pd.DataF
         ref_rows = table[annual & (table["status"] == OPTIMAL)]
         ref_cost, ref_variant = np.nan, ""
         if len(ref_rows):
-            cheapest = ref_rows["cost_usd_per_mwh_load"].idxmin()
-            ref_cost = float(ref_rows.loc[cheapest, "cost_usd_per_mwh_load"])
-            ref_variant = str(ref_rows.loc[cheapest, "scenario"])
+            costs = ref_rows["cost_usd_per_mwh_load"]
+            ref_cost = float(costs.min())
+            # among palettes that tie (to 1e-6: the solver's tolerance) the first listed, so
+            # that a tie does not name another palette from one run to the next
+            ref_variant = str(ref_rows[costs <= ref_cost * (1 + 1e-6)]["scenario"].iloc[0])
         for variant_order, variant in enumerate(part.variants):
             sub = table[table["scenario"] == variant.name]
             for _, r in sub.iterrows():

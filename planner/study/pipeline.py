@@ -58,6 +58,7 @@ def solve_all(
             results.validation = errors
             policies = spec.validation.breakeven_policies if spec.validation else []
             results.validation_breakeven = breakeven_comparison(full, results.breakeven, policies)
+    results.in_site_order()
     results.total_s = time.perf_counter() - started
     return results
 

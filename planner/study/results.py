@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import sqlite3
@@ -51,6 +52,15 @@ class StudyResults:
     slowest: dict[str, Any] = field(default_factory=dict)
     """The longest time of each part and site, and of a whole run, over the runs that filled
     the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
+
+    def in_site_order(self) -> None:
+        """Every per-site table in the order of the study's sites: with several workers the
+        sites' parts finish in any order, and the document's tables follow these dicts."""
+        order = [s.name for s in self.sites]
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict) and set(value) <= set(order) and value:
+                setattr(self, f.name, {name: value[name] for name in order if name in value})
 
 
 def slowest_timings(
