@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from planner.study.analysis import least_cost
 from planner.study.config import ContractCurvePart
 from planner.study.curve import curve_problems
-from planner.study.sections.competitors import least_cost
 from planner.study.sections.curve import policy_sentence
 
 
@@ -130,9 +130,9 @@ def test_a_tie_between_competitor_cases_names_the_first() -> None:
             "cost_without_fusion_usd_per_mwh": [94.04, 80.48668207047128, 80.48668207047123],
         }
     )
-    assert least_cost(solved)["case"] == "gas_ccs"
+    assert least_cost(solved, "cost_without_fusion_usd_per_mwh")["case"] == "gas_ccs"
     solved.loc[1, "cost_without_fusion_usd_per_mwh"] = 80.6  # a real difference: together wins
-    assert least_cost(solved)["case"] == "all"
+    assert least_cost(solved, "cost_without_fusion_usd_per_mwh")["case"] == "all"
 
 
 def test_per_site_tables_follow_the_study_order_whichever_site_finished_first() -> None:

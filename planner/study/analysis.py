@@ -30,6 +30,18 @@ def _cost(row: Mapping[str, Any]) -> float:
 
 
 # -- part 1 ----------------------------------------------------------------------------------
+TIE_REL = 1e-6
+"""Costs within this share of the least are a tie (the solver's tolerance): the first row in
+the table's order is named, so that a tie does not name another case from one run to the next
+(e.g. "every clean-firm offer together" that builds one offer costs what that offer alone does)."""
+
+
+def least_cost(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The row of ``rows`` with the least ``column``; among ties (:data:`TIE_REL`) the first."""
+    cost = rows[column]
+    return rows[cost <= cost.min() * (1 + TIE_REL)].iloc[0]
+
+
 def breakeven_long(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per site and policy: break-even, half-width, contracted MW at the bracket's lower
     end, why a value is missing (``note``), and the hourly CFE score and annual match of the
@@ -110,11 +122,8 @@ def frontier_long(study: Study, results: Mapping[str, pd.DataFrame]) -> pd.DataF
         ref_rows = table[annual & (table["status"] == OPTIMAL)]
         ref_cost, ref_variant = np.nan, ""
         if len(ref_rows):
-            costs = ref_rows["cost_usd_per_mwh_load"]
-            ref_cost = float(costs.min())
-            # among palettes that tie (to 1e-6: the solver's tolerance) the first listed, so
-            # that a tie does not name another palette from one run to the next
-            ref_variant = str(ref_rows[costs <= ref_cost * (1 + 1e-6)]["scenario"].iloc[0])
+            ref_cost = float(ref_rows["cost_usd_per_mwh_load"].min())
+            ref_variant = str(least_cost(ref_rows, "cost_usd_per_mwh_load")["scenario"])
         for variant_order, variant in enumerate(part.variants):
             sub = table[table["scenario"] == variant.name]
             for _, r in sub.iterrows():

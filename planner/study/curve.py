@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.study.parts import Context, price_path
+from planner.study.parts import Context, offer_cap_mw, price_path
 from planner.study.sites import PreparedSite
 from planner.study.words import OPTIMAL
 
@@ -25,11 +25,6 @@ CAP_REL = 1e-6
 
 def scenario_name(i: int) -> str:
     return f"c{i}"
-
-
-def offer_cap_mw(site: PreparedSite) -> float:
-    offer = next(o for o in site.instance.spec.fusion if o.name == site.offer)
-    return float(offer.max_capacity_mw)
 
 
 def contract_curve_part(ctx: Context, site: PreparedSite) -> pd.DataFrame:

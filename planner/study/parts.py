@@ -148,6 +148,12 @@ def offer_price(site: PreparedSite) -> float:
     return float(offer.energy_price_usd_per_mwh)
 
 
+def offer_cap_mw(site: PreparedSite) -> float:
+    """The ``max_capacity_mw`` of the site's studied fusion offer in its instance."""
+    offer = next(o for o in site.instance.spec.fusion if o.name == site.offer)
+    return float(offer.max_capacity_mw)
+
+
 def price_path(site: PreparedSite) -> str:
     return f"fusion.{site.offer}.energy_price_usd_per_mwh"
 

@@ -135,22 +135,11 @@ def competitors(doc: Document, r: StudyResults) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-TIE_REL = 1e-6
-"""Costs within this share of the least are a tie: the first case in the table's order wins
-(fewer offers: "every offer together" that builds one offer costs what that offer alone does)."""
-
-
-def least_cost(solved: pd.DataFrame) -> pd.Series:
-    """The row of the least cost without fusion; among ties (:data:`TIE_REL`) the first."""
-    cost = solved["cost_without_fusion_usd_per_mwh"]
-    return solved[cost <= cost.min() * (1 + TIE_REL)].iloc[0]
-
-
 def _sentence(site: PreparedSite, long: pd.DataFrame) -> str:
     solved = long[np.isfinite(long["cost_without_fusion_usd_per_mwh"])]
     if not len(solved):
         return f"{site.name}: no case solved without fusion (statuses in the table)."
-    best = least_cost(solved)
+    best = an.least_cost(solved, "cost_without_fusion_usd_per_mwh")
     text = (
         f"{site.name}: the least-cost portfolio without fusion is with "
         f"{best['label']} at {num(best['cost_without_fusion_usd_per_mwh'], 2)} $/MWh; against "
@@ -177,7 +166,7 @@ def competitor_words(r: StudyResults, site: PreparedSite) -> str:
     solved = long[np.isfinite(long["cost_without_fusion_usd_per_mwh"])]
     if not len(solved):
         return " Against the other clean firm no case solved (part 1.1)."
-    best = least_cost(solved)
+    best = an.least_cost(solved, "cost_without_fusion_usd_per_mwh")
     if best["case"] == NONE:
         return (
             f" No clean-firm offer lowers the cost under {policy_words(part.policy.label)} "

@@ -63,9 +63,7 @@ def contract_curve(doc: Document, r: StudyResults, fig_dir: Path) -> None:
     part = r.study.spec.contract_curve
     if part is None or not r.contract_curve:
         return
-    # in the study's site order (the sites' parts finish in any order)
-    by_site = {s.name: r.contract_curve[s.name] for s in r.sites if s.name in r.contract_curve}
-    curve = pd.concat(list(by_site.values()), ignore_index=True)
+    curve = pd.concat(list(r.contract_curve.values()), ignore_index=True)  # in site order
     prices = [float(p) for p in part.prices_usd_per_mwh]
     doc.heading("1.2 Fusion MW contracted against the price", level=3)
     doc.para(
@@ -92,7 +90,7 @@ def contract_curve(doc: Document, r: StudyResults, fig_dir: Path) -> None:
     )
     problems = []
     compared: set[str] = set()
-    for site, table in by_site.items():
+    for site, table in r.contract_curve.items():
         part1 = r.breakeven.get(site)
         said = [
             policy_sentence(rows, part1) for _, rows in table.groupby("policy_label", sort=False)

@@ -11,6 +11,7 @@ import pandas as pd
 from planner.formats import joined, num, pct
 from planner.study import analysis as an
 from planner.study.document import Document
+from planner.study.parts import offer_cap_mw
 from planner.study.results import StudyResults
 from planner.study.sites import PreparedSite
 from planner.study.words import OPTIMAL, policy_words
@@ -22,11 +23,6 @@ MIN_MW = 0.5
 
 
 CAP_TOL_MW = 0.01
-
-
-def _cap_mw(site: PreparedSite) -> float:
-    offer = next(o for o in site.instance.spec.fusion if o.name == site.offer)
-    return float(offer.max_capacity_mw)
 
 
 def _musd(row: pd.Series) -> float:
@@ -64,7 +60,7 @@ def value_table(site: PreparedSite, costs: pd.DataFrame, be: pd.DataFrame) -> pd
                     )
                     if len(brow)
                     else np.nan,
-                    "cap_bound": bool(ok and mw >= _cap_mw(site) - CAP_TOL_MW),
+                    "cap_bound": bool(ok and mw >= offer_cap_mw(site) - CAP_TOL_MW),
                     "status": row["status"],
                     "status_without_fusion": off.iloc[0]["status"] if len(off) else "missing",
                 }
