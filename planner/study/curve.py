@@ -4,8 +4,9 @@ site's fusion offer the least-cost portfolio contracts at each price, under each
 One sweep per site (stored and resumable like every part): the policies as scenarios, the
 offer's energy price as the parameter, the site as in part 1 (its own storage types). The
 contracted capacity of a take-or-pay offer does not increase with its price (the optimal cost
-is concave in the price, docs/formulation.md); :func:`curve_problems` says where a stored curve
-breaks that or disagrees with part 1's break-even, instead of letting a table show it silently.
+is concave in the price: :mod:`planner.sweep.breakeven`); :func:`curve_problems` says where a
+stored curve breaks that or disagrees with part 1's break-even, instead of letting a table show
+it silently.
 """
 
 from __future__ import annotations
