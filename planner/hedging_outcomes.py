@@ -12,13 +12,23 @@ outcome's cost), so the figures are those of the problem solved as one LP.
 Each outcome's answer is kept in the process (:data:`MEMO_SIZE` of them) under a hash of its
 instance, the fixed capacities and the solve options: the plans of one site at one price with
 other probabilities or risk measures (the study's probability sets) share their outcomes and
-their on-time plan, which a worker that already solved them does not solve again.
+their on-time plan, which a worker that already solved them does not solve again. Where the
+environment variable :data:`SHARED_ENV` names a folder, every answer is also written there, one
+JSON file per key, and read from there by any process that sees the variable: the study sets
+it to a fresh folder for one run, so that its worker processes share their answers (a plan no
+longer solves again what another worker solved).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,6 +51,10 @@ _MEMO: OrderedDict[str, tuple[str, Any]] = OrderedDict()
 _LOCK = threading.Lock()
 _COUNTS = {"solved": 0, "reused": 0}
 
+SHARED_ENV = "PLANNER_HEDGING_ANSWERS"
+"""Environment variable naming a folder of answers shared by processes (see the module doc). A
+folder for one run: the key hashes the instance and options, not the code that solved it."""
+
 Capacities = dict[tuple[str, str, str], float]
 
 
@@ -57,11 +71,32 @@ def counts() -> dict[str, int]:
         return dict(_COUNTS)
 
 
+@contextlib.contextmanager
+def shared_answers() -> Iterator[Path]:
+    """Within the block, answers go to (and come from) a fresh folder named by
+    :data:`SHARED_ENV`, seen by the processes started inside it; removed afterwards."""
+    before = os.environ.get(SHARED_ENV)
+    with tempfile.TemporaryDirectory(prefix="planner-hedging-") as folder:
+        os.environ[SHARED_ENV] = folder
+        try:
+            yield Path(folder)
+        finally:
+            if before is None:
+                os.environ.pop(SHARED_ENV, None)
+            else:
+                os.environ[SHARED_ENV] = before
+
+
 def _recall(key: str) -> tuple[str, Any] | None:
     with _LOCK:
         hit = _MEMO.get(key)
-        if hit is not None:
+        if hit is None:
+            hit = _read_shared(key)
+            if hit is not None:
+                _remember(key, hit)
+        else:
             _MEMO.move_to_end(key)
+        if hit is not None:
             _COUNTS["reused"] += 1
         return hit
 
@@ -69,9 +104,49 @@ def _recall(key: str) -> tuple[str, Any] | None:
 def _keep(key: str, answer: tuple[str, Any]) -> None:
     with _LOCK:
         _COUNTS["solved"] += 1
-        _MEMO[key] = answer
-        while len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
+        _remember(key, answer)
+    _write_shared(key, answer)
+
+
+def _remember(key: str, answer: tuple[str, Any]) -> None:
+    _MEMO[key] = answer
+    _MEMO.move_to_end(key)
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+
+
+def _shared_path(key: str) -> Path | None:
+    folder = os.environ.get(SHARED_ENV)
+    return Path(folder) / f"{key}.json" if folder else None
+
+
+def _read_shared(key: str) -> tuple[str, Any] | None:
+    """The answer another process wrote under ``key``, or None (none, or not readable)."""
+    path = _shared_path(key)
+    if path is None or not path.exists():
+        return None
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if "capacities" in raw:
+        return raw["status"], {(a, b, c): v for a, b, c, v in raw["capacities"]}
+    return raw["status"], raw["value"]
+
+
+def _write_shared(key: str, answer: tuple[str, Any]) -> None:
+    """Write ``answer`` for the other processes (atomically: a reader never sees half)."""
+    path = _shared_path(key)
+    if path is None:
+        return
+    status, value = answer
+    if isinstance(value, dict):
+        raw: dict[str, Any] = {"status": status, "capacities": [[*k, v] for k, v in value.items()]}
+    else:
+        raw = {"status": status, "value": value}
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(raw))
+    os.replace(tmp, path)
 
 
 def _key(what: str, inst: Instance, settings: SolveSettings, extra: Any) -> str:

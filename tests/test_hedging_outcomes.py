@@ -17,6 +17,7 @@ x = 0, y = 10: 1,000. Wait and see: 0.3 x 700 + 0.7 x 1,000 = 910: EVPI 90. The 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -63,6 +64,29 @@ def test_a_plan_with_other_odds_reuses_the_outcomes_already_solved() -> None:
     assert hedging_outcomes.counts() == {"solved": 5, "reused": 5}
 
 
+def test_answers_in_the_shared_folder_serve_a_process_that_did_not_solve_them() -> None:
+    """Inside ``shared_answers`` the first plan's five answers are written as files; with the
+    process's own memo emptied (as in another worker) the second plan reads all five back (the
+    on-time plan's capacities too: its fixed outcomes are found under the same keys) and gets
+    its own figures (EVPI 90, VSS 260); afterwards the variable and the folder are gone."""
+    hedging_outcomes.forget()
+    with hedging_outcomes.shared_answers() as folder:
+        assert os.environ[hedging_outcomes.SHARED_ENV] == str(folder)
+        planner.solve(_instance())
+        assert len(list(folder.glob("*.json"))) == 5
+        hedging_outcomes.forget()
+        inst = _instance()
+        raw = inst.spec.scenarios.model_dump()
+        raw["cases"][0]["probability"], raw["cases"][1]["probability"] = 0.3, 0.7
+        second = planner.solve(inst.with_overrides({"scenarios": raw}))
+        assert hedging_outcomes.counts() == {"solved": 0, "reused": 5}
+    assert second.risk.figures["evpi_usd"] == pytest.approx(90, rel=1e-5)
+    assert second.risk.figures["vss_usd"] == pytest.approx(260, rel=1e-5)
+    assert hedging_outcomes.SHARED_ENV not in os.environ
+    assert not folder.exists()
+    hedging_outcomes.forget()
+
+
 def test_an_outcome_the_fixed_plan_cannot_serve_gives_an_infinite_vss(monkeypatch: Any) -> None:
     """Recourse only after the hour (lead time 1 h): the on-time plan (10 MW of fusion, no
     solar) cannot meet the 100 % target when the plant never comes: VSS is infinite, noted."""
@@ -73,3 +97,19 @@ def test_an_outcome_the_fixed_plan_cannot_serve_gives_an_infinite_vss(monkeypatc
     res = planner.solve(inst.with_overrides({"scenarios": raw}))
     assert res.risk.figures["vss_usd"] == float("inf")
     assert any("cannot serve every outcome" in n for n in res.risk.notes)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ("optimal", 1234.5678901234567),
+        ("infeasible", None),
+        ("optimal", {("fusion", "f", "capacity_mw"): 10.0}),
+    ],
+)
+def test_a_shared_answer_reads_back_as_written(answer: Any) -> None:
+    """A cost, a failed solve and a plan's capacities come back equal from the folder."""
+    with hedging_outcomes.shared_answers():
+        hedging_outcomes._write_shared("k", answer)
+        assert hedging_outcomes._read_shared("k") == answer
+        assert hedging_outcomes._read_shared("missing") is None

@@ -7,7 +7,9 @@ study file's ``executor: pool``, the default) or a Dask ``LocalCluster`` (``exec
 :func:`planner.sweep.backends.local_dask`). With more than one worker the sites, the pathway
 and the accuracy check run at the same time, each in a thread submitting to those workers
 (a site's parts one after the other: some start from its part 1); with one, everything runs
-in order in this process.
+in order in this process. The workers share the answers of the delivery-risk plans' hedging
+solves (:func:`planner.hedging_outcomes.shared_answers`): a plan at other odds finds its
+outcomes solved whichever worker solved them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner import hedging_outcomes
 from planner.study import competitors, curve, flexible, growth, parts, risk_plan
 from planner.study.config import Study
 from planner.study.parts import Context
@@ -39,7 +42,8 @@ def solve_all(
     results.points_before = count_points(out)
     started = time.perf_counter()
     workers_of = local_dask if spec.executor == "dask" else shared_pool
-    with workers_of(workers) as (client, how):
+    # the workers share the hedging solves' answers (a plan at other odds reuses them)
+    with hedging_outcomes.shared_answers(), workers_of(workers) as (client, how):
         results.executor = how
         ctx = Context(study, out, workers, client, progress, results.timings)
         for loaded in study.sites:
