@@ -11,7 +11,9 @@ stores without solving anything again.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import sqlite3
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +25,7 @@ import yaml
 from conftest import ROOT, fusion, grid, tiny
 
 import planner
+from planner.study import parts
 from planner.study.analysis import delivery_long
 from planner.study.cases import sensitivity
 from planner.study.config import Sensitivity, StudyError, load_study
@@ -425,6 +428,33 @@ def test_the_accuracy_section_compares_the_breakeven_over_every_hour(
     )
     assert set(results.validation["policy_label"]) == {"hourly 90 %"}  # type: ignore[attr-defined]
     assert "hourly CFE target the annual cost is within" in str(run["markdown"])
+
+
+def test_a_policy_searched_over_every_hour_is_compared_at_the_searchs_own_solve(
+    run: dict[str, object],
+) -> None:
+    """The tiny study checks 90 % both ways: the every-hour side of the cost comparison is the
+    break-even search's first solve (at the offer's price), not a solve of its own; its
+    objective is that solve's, and no every-hour solve is made beside the search's."""
+    out, results = run["out"], run["results"]
+    assert isinstance(out, Path)
+    answer = json.loads((out / "validation" / "default_hourly_90.json").read_text())
+    assert answer["full_hourly_from"] == "the every-hour break-even search"
+    with sqlite3.connect(out / "default" / "validation_breakeven" / "points.sqlite") as db:
+        stored = [
+            (json.loads(o), json.loads(r))
+            for o, r in db.execute("select overrides, record from points")
+        ]
+    price = parts.offer_price(results.sites[0])  # type: ignore[attr-defined]
+    at_offer = [r for o, r in stored if o.get("fusion.helion.energy_price_usd_per_mwh") == price]
+    assert len(at_offer) == 1
+    rows = results.validation  # type: ignore[attr-defined]
+    objective = rows[rows["quantity"] == "objective_usd"]["full_hourly"].iloc[0]
+    assert objective == at_offer[0]["objective_usd"]
+    assert rows["full_hourly_s"].iloc[0] == pytest.approx(at_offer[0]["wall_s"])
+    assert "hourly CFE target is the first solve of the every-hour break-even" in str(
+        run["markdown"]
+    )
 
 
 def _accuracy_text(results: StudyResults, **spec_update: object) -> str:

@@ -17,8 +17,20 @@ def aggregation_error(representative: Result, full: Result) -> pd.DataFrame:
     floor instead, so that a storage left out of both solves (0 MWh give or take an interior
     point's 1e-6) does not blow the error up.
     """
-    rows = {"objective_usd": (representative.objective_usd, full.objective_usd)}
-    cap_r, cap_f = representative.capacity, full.capacity
+    return capacity_error(
+        representative.objective_usd, representative.capacity, full.objective_usd, full.capacity
+    )
+
+
+def capacity_error(
+    objective_r: float | None,
+    cap_r: pd.DataFrame,
+    objective_f: float | None,
+    cap_f: pd.DataFrame,
+) -> pd.DataFrame:
+    """:func:`aggregation_error` of an objective and a capacity table (``capacity_mw`` and
+    ``energy_mwh`` by resource, as ``Result.capacity``) of each solve."""
+    rows = {"objective_usd": (objective_r, objective_f)}
     for name in cap_f.index.drop("grid", errors="ignore"):
         rows[f"{name}_capacity_mw"] = (
             cap_r.loc[name, "capacity_mw"],

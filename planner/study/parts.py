@@ -102,11 +102,14 @@ class Context:
         overrides: Mapping[str, Any],
         instance: Instance | None = None,
         time_limit_s: float | None = None,
+        high: float | None = None,
     ) -> pd.DataFrame:
         """Break-even price of the site's offer for each policy (one search each, sharing
         rounds), with a ``policy_label`` column; on ``instance`` (e.g. the site over every hour)
         instead of the site's representative days if given; ``time_limit_s``: HiGHS's limit
-        per solve (a search whose solve reaches it stops and says so). Solves on the
+        per solve (a search whose solve reaches it stops and says so); ``high``: the first
+        price tried (default the top price; where the offer is contracted there, the top price
+        next). Each search's solves are in ``attrs["solves"]``. Solves on the
         representative periods reuse the model if the study says so; over every hour they are
         solved cold (interior point: a full year's cold simplex would take far longer)."""
         part = self.study.spec.breakeven
@@ -118,7 +121,7 @@ class Context:
             by={"policy": [p.policy() for p in policies]},
             overrides=dict(overrides),
             tol_usd_per_mwh=tol,
-            high=top,  # one solve at the top price: its reduced cost gives the break-even
+            high=top if high is None else high,  # its reduced cost gives the break-even
             max_price=top,
             workers=self.workers,
             out=folder,

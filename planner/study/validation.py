@@ -1,7 +1,9 @@
 """The study's accuracy check (the ``validation`` block): each site at each listed policy solved
 on the study's representative periods and over every hour, in parallel, each answer stored
 under a hash of both instances; and the break-even price searched over every hour, stored and
-resumable like every search, beside part 1's."""
+resumable like every search, beside part 1's. The every-hour search starts at the offer's
+price, so a policy checked both ways is compared at the search's first solve: one full-year
+solve fewer (about two minutes at helion_wa_2028)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ import pandas as pd
 
 from planner.hashing import content_hash
 from planner.inputs.instance import Instance, load_instance
-from planner.results.compare import aggregation_error
+from planner.results.compare import aggregation_error, capacity_error
 from planner.solve import solve
-from planner.study.parts import Context
+from planner.study.parts import Context, offer_price
 from planner.study.policy_case import PolicyCase
 from planner.study.sites import PreparedSite
 from planner.study.validation_config import ValidationPart
 from planner.sweep.backends import run_calls
+from planner.sweep.worker import capacity_of_record
 from planner.version import __version__
 
 
@@ -60,16 +63,62 @@ def compare_full(
     return out
 
 
+def compare_with_record(
+    path: str,
+    record: dict[str, Any],
+    overrides: dict[str, Any],
+    threads: int | None,
+    full_s: float,
+) -> dict[str, Any]:
+    """:func:`compare_full` where the every-hour side is already solved: ``record``, an
+    optimal sweep record of the same point (the every-hour break-even search's solve at the
+    offer's price, ``full_s`` its seconds); only the representative side is solved here."""
+    options = {"threads": threads} if threads else None
+    started = time.perf_counter()
+    rep = solve(
+        load_instance(path).with_overrides(overrides), solver_options=options, baseline=False
+    )
+    out: dict[str, Any] = {
+        "status": rep.status,
+        "representative_s": time.perf_counter() - started,
+        "full_hourly_s": full_s,
+        "full_hourly_from": "the every-hour break-even search",
+    }
+    if rep.ok:
+        error = capacity_error(
+            rep.objective_usd,
+            rep.capacity,
+            float(record["objective_usd"]),
+            capacity_of_record(record),
+        )
+        out["error"] = error.reset_index(names="quantity").to_dict(orient="list")
+    return out
+
+
+def searched_record(
+    searched: Mapping[str, pd.DataFrame] | None, site: PreparedSite, policy: PolicyCase
+) -> dict[str, Any] | None:
+    """The every-hour break-even search's optimal solve of ``site`` under ``policy`` at the
+    offer's price (:func:`full_breakevens` starts there), or None."""
+    table = None if searched is None else searched.get(site.name)
+    if table is None or "solves" not in table.attrs:
+        return None
+    rows = [i for i, label in enumerate(table["policy_label"]) if label == policy.label]
+    if not rows:
+        return None
+    return table.attrs["solves"][rows[0]].get(round(offer_price(site), 6))
+
+
 def _slug(policy: PolicyCase) -> str:
     return policy.label.replace(" %", "").replace(" ", "_").replace(".", "_")
 
 
 def _points(
-    sites: Sequence[PreparedSite], part: ValidationPart
+    sites: Sequence[PreparedSite], policies: Sequence[PolicyCase]
 ) -> list[tuple[PreparedSite, PolicyCase]]:
     """Every site at every policy, the strictest policies first (their full-year solves are
     the longest: started first, they set the part's wall time least)."""
-    order = sorted(part.policies, key=lambda p: (not p.is_annual, p.share), reverse=True)
+    order = sorted(policies, key=lambda p: (not p.is_annual, p.share), reverse=True)
     return [(site, policy) for policy in order for site in sites]
 
 
@@ -84,19 +133,31 @@ def answer_stands(stored: Mapping[str, Any], limit_s: float | None) -> bool:
 
 
 def compare_points(
-    ctx: Context, sites: Sequence[PreparedSite], part: ValidationPart
+    ctx: Context,
+    sites: Sequence[PreparedSite],
+    part: ValidationPart,
+    policies: Sequence[PolicyCase],
+    searched: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """The aggregation error of each site at each policy of ``part`` (the offer's price)
-    against the same point over every hour, in parallel; each answer is kept in
+    """The aggregation error of each site at each of ``policies`` (the offer's price) against
+    the same point over every hour, in parallel; each answer is kept in
     ``<out>/validation/<site>_<policy>.json`` under the hash of both instances and the
-    package version, so a re-run skips it (and one stopped by the same time limit). One row
-    per site, policy and quantity."""
+    package version, so a re-run skips it (and one stopped by the same time limit). Where
+    ``searched`` (:func:`full_breakevens`) solved the point over every hour, that solve is
+    compared and only the representative side is solved. One row per site, policy and
+    quantity."""
     folder = ctx.out / "validation"
     folder.mkdir(parents=True, exist_ok=True)
     todo: dict[str, tuple[Any, ...]] = {}
+    with_record: dict[str, tuple[Any, ...]] = {}
     keys: dict[str, str] = {}
     answers: dict[str, dict[str, Any]] = {}
-    points = _points(sites, part)
+    points = _points(sites, policies)
+    threads: int | None = None  # in process: HiGHS's own default
+    if ctx.scheduler is not None:
+        threads = 1
+    elif min(ctx.workers, len(points)) > 1:
+        threads = max(1, (os.cpu_count() or 1) // min(ctx.workers, len(points)))
     for site, policy in points:
         name = f"{site.name}_{_slug(policy)}"
         ov = {"policy": policy.policy()}
@@ -114,25 +175,32 @@ def compare_points(
             if stored.get("key") == key and answer_stands(stored, part.full_hourly_time_limit_s):
                 answers[name] = stored
                 continue
+        record = searched_record(searched, site, policy)
+        if record is not None:
+            seconds = float(record.get("wall_s", float("nan")))
+            with_record[name] = (str(site.path), record, ov, threads, seconds)
+            continue
         full = site.full
         todo[name] = (str(site.path), dict(full.raw), str(full.base_dir), full.source, ov)
-    if todo:
-        workers = max(1, min(ctx.workers, len(todo)))
-        threads: int | None = None  # in process: HiGHS's own default
-        if ctx.scheduler is not None:
-            threads = 1
-        elif workers > 1:
-            threads = max(1, (os.cpu_count() or 1) // workers)
-        limit = part.full_hourly_time_limit_s
-        calls = {name: (*args, threads, limit) for name, args in todo.items()}
-        for name, result in run_calls(compare_full, calls, workers, ctx.scheduler).items():
-            result["key"] = keys[name]
-            (folder / f"{name}.json").write_text(json.dumps(result, indent=1, default=float) + "\n")
-            answers[name] = result
+        todo[name] += (threads, part.full_hourly_time_limit_s)
+    found: dict[str, dict[str, Any]] = {}
+    for fn, calls in ((compare_with_record, with_record), (compare_full, todo)):
+        if calls:
+            workers = max(1, min(ctx.workers, len(calls)))
+            found |= run_calls(fn, calls, workers, ctx.scheduler)
+    for name, result in found.items():
+        result["key"] = keys[name]
+        (folder / f"{name}.json").write_text(json.dumps(result, indent=1, default=float) + "\n")
+        answers[name] = result
     rows = []
     for site, policy in sorted(points, key=lambda sp: sites.index(sp[0])):
         a = answers[f"{site.name}_{_slug(policy)}"]
-        head = {"site": site.name, "policy_label": policy.label, "status": a["status"]}
+        head = {
+            "site": site.name,
+            "policy_label": policy.label,
+            "status": a["status"],
+            "full_hourly_from": a.get("full_hourly_from"),
+        }
         if "error" not in a:
             rows.append(head)
             continue
@@ -161,12 +229,18 @@ def full_breakevens(
     policies = list(part.breakeven_policies)
     if not policies:
         return {}
+    top = ctx.study.spec.breakeven.max_price_usd_per_mwh if ctx.study.spec.breakeven else 10_000.0
 
     def search(site: PreparedSite) -> pd.DataFrame:
         started = time.perf_counter()
+        # the first solve at the offer's price: the point compare_points checks at that price
+        # over every hour (where the offer is contracted there, the top price is tried next)
+        start = offer_price(site) if offer_price(site) < top else None
         folder = ctx.out / site.name / "validation_breakeven"
         limit = part.full_hourly_time_limit_s
-        table = ctx.breakeven(site, folder, policies, {}, instance=site.full, time_limit_s=limit)
+        table = ctx.breakeven(
+            site, folder, policies, {}, instance=site.full, time_limit_s=limit, high=start
+        )
         table["seconds"] = time.perf_counter() - started
         return table
 
@@ -222,9 +296,32 @@ def validation_part(
     part = ctx.study.spec.validation
     assert part is not None
     sites = [s for s in sites if part.checks(s.name)]
+    searched = [p.policy() for p in part.breakeven_policies]
+    # a policy searched over every hour is compared at the search's first solve (offer's price)
+    shared = [p for p in part.policies if p.policy() in searched]
+    own = [p for p in part.policies if p.policy() not in searched]
     if ctx.scheduler is None:
-        return compare_points(ctx, sites, part), full_breakevens(ctx, sites, part)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        points = pool.submit(compare_points, ctx, sites, part)
-        breakevens = pool.submit(full_breakevens, ctx, sites, part)
-        return points.result(), breakevens.result()
+        points = compare_points(ctx, sites, part, own)
+        breakevens = full_breakevens(ctx, sites, part)
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            started = pool.submit(compare_points, ctx, sites, part, own)
+            breakevens = pool.submit(full_breakevens, ctx, sites, part).result()
+            points = started.result()
+    if shared:
+        more = compare_points(ctx, sites, part, shared, breakevens)
+        points = _in_order(pd.concat([points, more], ignore_index=True), sites, part.policies)
+    return points, breakevens
+
+
+def _in_order(
+    rows: pd.DataFrame, sites: Sequence[PreparedSite], policies: Sequence[PolicyCase]
+) -> pd.DataFrame:
+    """``rows`` by site in the study's order, then policy (strictest first), as one call of
+    :func:`compare_points` gives them."""
+    if rows.empty:
+        return rows
+    site_rank = {s.name: i for i, s in enumerate(sites)}
+    policy_rank = {p.label: i for i, (_, p) in enumerate(_points(sites[:1], policies))}
+    rank = rows["site"].map(site_rank) * len(policy_rank) + rows["policy_label"].map(policy_rank)
+    return rows.iloc[rank.argsort(kind="stable")].reset_index(drop=True)

@@ -14,7 +14,9 @@ class ValidationPart(Schema):
 
     Each policy of ``policies`` is solved at the offer's price (cost and capacities compared);
     each of ``breakeven_policies`` has its break-even price searched over every hour too (part
-    1's fast method, about three full-year solves) and compared with part 1's."""
+    1's fast method, about three full-year solves, the first at the offer's price) and compared
+    with part 1's; a policy in both lists is compared at that first solve (no full-year solve
+    of its own)."""
 
     policies: list[PolicyCase] = Field(
         min_length=1,

@@ -114,7 +114,8 @@ def breakeven(
         of the optimum at the upper end (the offer left out), which show whether the policy
         binds where the offer leaves (a score above its target: it does not, and the
         break-even is the offer's value against the other resources, not a price of the
-        policy).
+        policy). ``attrs["solves"]``: per search (row), its optimal solves' records by price
+        (as a sweep's records: :func:`planner.sweep.worker.flatten`).
     """
     inst = instance_of(instance)
     names = [o.name for o in inst.spec.fusion]
@@ -228,5 +229,6 @@ def breakeven(
                 )
     result = with_caps_note(pd.DataFrame([s.row() for s in searches]), searches, inst, fixed)
     result.attrs["out"] = str(folder)
+    result.attrs["solves"] = [{p: record for p, (_, record) in s.seen.items()} for s in searches]
     write_csv(result, folder / "breakeven.csv")
     return result

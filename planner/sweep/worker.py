@@ -4,13 +4,17 @@ flattened into one record. Runs in a worker process (local pool, Dask) or in the
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from planner.errors import InstanceError
 from planner.hashing import to_json
@@ -84,6 +88,24 @@ def flatten(res: Result) -> dict[str, Any]:
     # how the point was solved when warm-started (reuse_model), and its check against a cold one
     record |= {str(k): float(v) for k, v in res.model_stats.items() if str(k).startswith("warm_")}
     return record
+
+
+def capacity_of_record(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The capacity table of an optimal :func:`flatten` record, as ``Result.capacity`` has it
+    for comparisons: ``kind``, ``capacity_mw`` and ``energy_mwh`` (NaN but for storage) by
+    resource."""
+    kinds = json.loads(str(record["resource_kinds"]))
+    rows = {}
+    for name, k in kinds.items():
+        columns = kind(k).capacity_columns
+        rows[name] = {
+            "kind": k,
+            "capacity_mw": float(record[f"{name}_capacity_mw"]),
+            "energy_mwh": (
+                float(record[f"{name}_energy_mwh"]) if "energy_mwh" in columns else float("nan")
+            ),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def flatten_portfolio(res: PortfolioResult) -> dict[str, Any]:

@@ -114,6 +114,16 @@ def accuracy(doc: Document, r: StudyResults) -> None:
         "MWh). Every quantity: `tables/validation_detail.csv`.",
     )
     doc.tables["validation_detail"] = r.validation
+    from_search = r.validation
+    if "full_hourly_from" in from_search:
+        from_search = from_search[from_search["full_hourly_from"].notna()]
+        reused = list(dict.fromkeys(from_search["policy_label"]))
+        if reused:
+            doc.para(
+                f"The every-hour solve under {joined([policy_words(p) for p in reused])} is the "
+                "first solve of the every-hour break-even search below, at the offer's price "
+                "(its seconds are that solve's): the same point, not solved twice."
+            )
     for label in labels:
         doc.para(_policy_sentence(summary[summary["policy_label"] == label], label, limit_s))
     left_out = [s.name for s in r.sites if part is not None and not part.checks(s.name)]
