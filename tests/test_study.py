@@ -452,8 +452,11 @@ def test_a_policy_searched_over_every_hour_is_compared_at_the_searchs_own_solve(
     objective = rows[rows["quantity"] == "objective_usd"]["full_hourly"].iloc[0]
     assert objective == at_offer[0]["objective_usd"]
     assert rows["full_hourly_s"].iloc[0] == pytest.approx(at_offer[0]["wall_s"])
-    assert "hourly CFE target is the first solve of the every-hour break-even" in str(
-        run["markdown"]
+    markdown = str(run["markdown"])
+    assert "hourly CFE target is the first solve of the every-hour break-even" in markdown
+    assert (
+        "plus the accuracy check: 1 solve on the representative days and 0 over every hour "
+        "(1 of its points is compared at a solve of its break-even search" in markdown
     )
 
 

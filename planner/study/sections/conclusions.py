@@ -144,7 +144,8 @@ def runtime(doc: Document, r: StudyResults) -> None:
         table["total"] = table.sum(axis=1)
         table.loc["total"] = table.sum(axis=0)
         note = ""
-    shown = table.map(lambda v: num(v, 0)).reset_index()
+    # under ten seconds with a tenth (the clustering takes a fraction of a second, not 0)
+    shown = table.map(lambda v: num(v, 1 if abs(v) < 10 else 0)).reset_index()
     shown.columns = [str(c) for c in shown.columns]
     doc.table(
         "runtime",

@@ -31,10 +31,24 @@ def setting(doc: Document, r: StudyResults, solved_now: int, held: int) -> None:
     if study.spec.validation is not None:
         part = study.spec.validation
         points = len(part.policies) * sum(part.checks(s.name) for s in r.sites)
-        checked = (
-            f", plus two solves at each of the {points} points of the accuracy check (its "
-            "break-even searches over every hour are in the stores)"
-        )
+        shared = 0
+        rows = r.validation
+        if rows is not None and "full_hourly_from" in rows:
+            pairs = rows[rows["full_hourly_from"].notna()][["site", "policy_label"]]
+            shared = len(pairs.drop_duplicates())
+        if shared:
+            verb, whose = ("is", "its") if shared == 1 else ("are", "their")
+            checked = (
+                f", plus the accuracy check: {points} solve{'' if points == 1 else 's'} on the "
+                f"representative days and {points - shared} over every hour ({shared} of its "
+                f"points {verb} compared at a solve of {whose} break-even search over every "
+                "hour, in the stores)"
+            )
+        else:
+            checked = (
+                f", plus two solves at each of the {points} points of the accuracy check (its "
+                "break-even searches over every hour are in the stores)"
+            )
     longest = float((r.slowest or {}).get("total_s", r.total_s))
     filled = (
         f"; the longest run that filled the stores took {num(longest / 60.0, 1)} min"
