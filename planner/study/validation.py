@@ -235,7 +235,8 @@ def full_breakevens(
         started = time.perf_counter()
         # the first solve at the offer's price: the point compare_points checks at that price
         # over every hour (where the offer is contracted there, the top price is tried next)
-        start = offer_price(site) if offer_price(site) < top else None
+        price = offer_price(site)
+        start = price if 0 < price < top else None
         folder = ctx.out / site.name / "validation_breakeven"
         limit = part.full_hourly_time_limit_s
         table = ctx.breakeven(
