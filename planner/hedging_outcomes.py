@@ -127,11 +127,11 @@ def _read_shared(key: str) -> tuple[str, Any] | None:
         return None
     try:
         raw = json.loads(path.read_text())
-    except (OSError, ValueError):
+        if "capacities" in raw:
+            return raw["status"], {(a, b, c): v for a, b, c, v in raw["capacities"]}
+        return raw["status"], raw["value"]
+    except (OSError, ValueError, KeyError, TypeError):  # unreadable: solved here instead
         return None
-    if "capacities" in raw:
-        return raw["status"], {(a, b, c): v for a, b, c, v in raw["capacities"]}
-    return raw["status"], raw["value"]
 
 
 def _write_shared(key: str, answer: tuple[str, Any]) -> None:
@@ -145,8 +145,11 @@ def _write_shared(key: str, answer: tuple[str, Any]) -> None:
     else:
         raw = {"status": status, "value": value}
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(raw))
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(raw))
+        os.replace(tmp, path)
+    except OSError:  # a cache: the answer stands in this process; the others solve it
+        tmp.unlink(missing_ok=True)
 
 
 def _key(what: str, inst: Instance, settings: SolveSettings, extra: Any) -> str:
@@ -200,7 +203,8 @@ def on_time_capacities(
     if run.status == "optimal":
         run.load_vars(m, scale=float(np.max(inst.spec.demand.load_mw)))
         values = capacities_of(m, names)
-    _keep(key, (run.status, values))
+    if run.status in ("optimal", "infeasible"):  # a time limit or error is not kept
+        _keep(key, (run.status, values))
     return values, run.status
 
 

@@ -26,7 +26,7 @@ from planner.report import figures
 from planner.report.style import KIND_COLOURS, close
 from planner.schema_doc import SECTIONS
 from planner.solve import grid_only
-from planner.sweep.worker import flatten
+from planner.sweep.worker import capacity_of_record, flatten
 
 ROOT = Path(__file__).resolve().parents[1]
 HOURS = 4
@@ -109,6 +109,19 @@ def test_results_have_the_outputs_and_capacity_columns(k: Kind, solved: planner.
     for column in k.capacity_columns:
         assert f"{name}_{column}" in record
     assert json.loads(record["resource_kinds"])[name] == k.key
+
+
+def test_a_record_gives_back_the_capacity_table(solved: planner.Result) -> None:
+    """``capacity_of_record`` inverts ``flatten``'s capacity columns for every kind: the same
+    kinds, MW and MWh (NaN but for storage) as ``Result.capacity``."""
+    back = capacity_of_record(flatten(solved))
+    cols = ["kind", "capacity_mw", "energy_mwh"]
+    expected = solved.capacity[cols].sort_index()
+    got = back[cols].sort_index()
+    assert list(got.index) == list(expected.index)
+    assert list(got["kind"]) == list(expected["kind"])
+    for column in ("capacity_mw", "energy_mwh"):
+        np.testing.assert_array_equal(got[column].to_numpy(float), expected[column].to_numpy(float))
 
 
 @pytest.mark.parametrize("k", KINDS, ids=lambda k: k.key)

@@ -113,3 +113,18 @@ def test_a_shared_answer_reads_back_as_written(answer: Any) -> None:
         hedging_outcomes._write_shared("k", answer)
         assert hedging_outcomes._read_shared("k") == answer
         assert hedging_outcomes._read_shared("missing") is None
+
+
+def test_the_shared_folder_is_undone_after_an_error_and_a_failed_write_is_skipped(
+    monkeypatch: Any,
+) -> None:
+    """A value set before the block comes back after an error inside it, the folder is gone;
+    with the variable naming a folder that does not exist, writing an answer is skipped (a
+    cache) and reading finds nothing."""
+    monkeypatch.setenv(hedging_outcomes.SHARED_ENV, "/nonexistent/answers")
+    with pytest.raises(RuntimeError), hedging_outcomes.shared_answers() as folder:
+        raise RuntimeError("boom")
+    assert os.environ[hedging_outcomes.SHARED_ENV] == "/nonexistent/answers"
+    assert not folder.exists()
+    hedging_outcomes._write_shared("k", ("optimal", 1.0))  # no error
+    assert hedging_outcomes._read_shared("k") is None

@@ -34,7 +34,7 @@ from planner.study.policy_case import PolicyCase
 from planner.study.results import StudyResults, count_points, slowest_timings
 from planner.study.run import run_study
 from planner.study.sections.accuracy import accuracy
-from planner.study.validation import answer_stands
+from planner.study.validation import answer_stands, compare_full
 
 ANNUAL = {"annual_matching_fraction": 1.0}
 TINY = {
@@ -452,6 +452,16 @@ def test_a_policy_searched_over_every_hour_is_compared_at_the_searchs_own_solve(
     objective = rows[rows["quantity"] == "objective_usd"]["full_hourly"].iloc[0]
     assert objective == at_offer[0]["objective_usd"]
     assert rows["full_hourly_s"].iloc[0] == pytest.approx(at_offer[0]["wall_s"])
+    # the same errors as the point solved over every hour by itself, capacities included
+    site = results.sites[0]  # type: ignore[attr-defined]
+    full = site.full
+    ov = {"policy": {"hourly_cfe_target": 0.9}}
+    own = compare_full(str(site.path), dict(full.raw), str(full.base_dir), full.source, ov, None)
+    mine = pd.DataFrame(answer["error"]).set_index("quantity").sort_index()
+    theirs = pd.DataFrame(own["error"]).set_index("quantity").sort_index()
+    assert list(mine.index) == list(theirs.index)
+    np.testing.assert_allclose(mine["full_hourly"], theirs["full_hourly"], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(mine["representative"], theirs["representative"], rtol=1e-9)
     markdown = str(run["markdown"])
     assert "hourly CFE target is the first solve of the every-hour break-even" in markdown
     assert (

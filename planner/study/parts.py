@@ -108,10 +108,11 @@ class Context:
         rounds), with a ``policy_label`` column; on ``instance`` (e.g. the site over every hour)
         instead of the site's representative days if given; ``time_limit_s``: HiGHS's limit
         per solve (a search whose solve reaches it stops and says so); ``high``: the first
-        price tried (default the top price; where the offer is contracted there, the top price
-        next). Each search's solves are in ``attrs["solves"]``. Solves on the
-        representative periods reuse the model if the study says so; over every hour they are
-        solved cold (interior point: a full year's cold simplex would take far longer)."""
+        price tried by the fast method (default the top price; where the offer is contracted
+        there, the top price next; see :func:`planner.sweep.breakeven.breakeven`). Each
+        search's solves are in ``attrs["solves"]``. Solves on the representative periods reuse
+        the model if the study says so; over every hour they are solved cold (interior point:
+        a full year's cold simplex would take far longer)."""
         part = self.study.spec.breakeven
         tol = part.tol_usd_per_mwh if part is not None else 0.5
         top = part.max_price_usd_per_mwh if part is not None else 10_000.0

@@ -8,8 +8,8 @@ study file's ``executor: pool``, the default) or a Dask ``LocalCluster`` (``exec
 and the accuracy check run at the same time, each in a thread submitting to those workers
 (a site's parts one after the other: some start from its part 1); with one, everything runs
 in order in this process. The workers share the answers of the delivery-risk plans' hedging
-solves (:func:`planner.hedging_outcomes.shared_answers`): a plan at other odds finds its
-outcomes solved whichever worker solved them.
+solves (:func:`planner.hedging_outcomes.shared_answers`): a plan at other odds finds the
+outcomes another worker has already solved (two workers may still solve one at the same time).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 on the study's representative periods and over every hour, in parallel, each answer stored
 under a hash of both instances; and the break-even price searched over every hour, stored and
 resumable like every search, beside part 1's. The every-hour search starts at the offer's
-price, so a policy checked both ways is compared at the search's first solve: one full-year
-solve fewer (about two minutes at helion_wa_2028)."""
+price, so a policy checked both ways is compared, once its search has ended, at the search's
+solve there: one full-year solve fewer (about two minutes at helion_wa_2028) where the offer is
+left out at its price; where it is contracted there the search needs the top price too (four
+solves instead of three) and nothing is saved."""
 
 from __future__ import annotations
 
@@ -85,11 +87,15 @@ def compare_with_record(
         "full_hourly_from": "the every-hour break-even search",
     }
     if rep.ok:
+        full = capacity_of_record(record)  # in the representative solve's resource order
+        full = full.reindex(
+            [
+                *rep.capacity.index.intersection(full.index),
+                *full.index.difference(rep.capacity.index),
+            ]
+        )
         error = capacity_error(
-            rep.objective_usd,
-            rep.capacity,
-            float(record["objective_usd"]),
-            capacity_of_record(record),
+            rep.objective_usd, rep.capacity, float(record["objective_usd"]), full
         )
         out["error"] = error.reset_index(names="quantity").to_dict(orient="list")
     return out
@@ -99,7 +105,8 @@ def searched_record(
     searched: Mapping[str, pd.DataFrame] | None, site: PreparedSite, policy: PolicyCase
 ) -> dict[str, Any] | None:
     """The every-hour break-even search's optimal solve of ``site`` under ``policy`` at the
-    offer's price (:func:`full_breakevens` starts there), or None."""
+    offer's price (:func:`full_breakevens` starts there when that price is inside the range
+    searched), or None (no such solve: the point is then solved over every hour itself)."""
     table = None if searched is None else searched.get(site.name)
     if table is None or "solves" not in table.attrs:
         return None
@@ -170,12 +177,14 @@ def compare_points(
         )
         keys[name] = key
         path = folder / f"{name}.json"
+        record = searched_record(searched, site, policy)
         if path.exists():
             stored = json.loads(path.read_text())
-            if stored.get("key") == key and answer_stands(stored, part.full_hourly_time_limit_s):
+            stands = answer_stands(stored, part.full_hourly_time_limit_s)
+            # a stored time limit gives way to the search's optimal solve of the same point
+            if stored.get("key") == key and stands and ("error" in stored or record is None):
                 answers[name] = stored
                 continue
-        record = searched_record(searched, site, policy)
         if record is not None:
             seconds = float(record.get("wall_s", float("nan")))
             with_record[name] = (str(site.path), record, ov, threads, seconds)
@@ -229,14 +238,16 @@ def full_breakevens(
     policies = list(part.breakeven_policies)
     if not policies:
         return {}
-    top = ctx.study.spec.breakeven.max_price_usd_per_mwh if ctx.study.spec.breakeven else 10_000.0
+    top_usd_per_mwh = (
+        ctx.study.spec.breakeven.max_price_usd_per_mwh if ctx.study.spec.breakeven else 10_000.0
+    )
 
     def search(site: PreparedSite) -> pd.DataFrame:
         started = time.perf_counter()
         # the first solve at the offer's price: the point compare_points checks at that price
         # over every hour (where the offer is contracted there, the top price is tried next)
-        price = offer_price(site)
-        start = price if 0 < price < top else None
+        price_usd_per_mwh = offer_price(site)
+        start = price_usd_per_mwh if 0 < price_usd_per_mwh < top_usd_per_mwh else None
         folder = ctx.out / site.name / "validation_breakeven"
         limit = part.full_hourly_time_limit_s
         table = ctx.breakeven(

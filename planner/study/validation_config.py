@@ -16,7 +16,7 @@ class ValidationPart(Schema):
     each of ``breakeven_policies`` has its break-even price searched over every hour too (part
     1's fast method, about three full-year solves, the first at the offer's price) and compared
     with part 1's; a policy in both lists is compared at that first solve (no full-year solve
-    of its own)."""
+    of its own; where the offer is contracted at its price the search takes one solve more)."""
 
     policies: list[PolicyCase] = Field(
         min_length=1,

@@ -95,7 +95,7 @@ def capacity_of_record(record: Mapping[str, Any]) -> pd.DataFrame:
     for comparisons: ``kind``, ``capacity_mw`` and ``energy_mwh`` (NaN but for storage) by
     resource."""
     kinds = json.loads(str(record["resource_kinds"]))
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for name, k in kinds.items():
         columns = kind(k).capacity_columns
         rows[name] = {
