@@ -712,3 +712,26 @@ def test_the_run_time_record_keeps_the_longest_time_of_each_part(tmp_path: Path)
     other = slowest_timings(path, again, 6.0, "study-2")
     assert {r["seconds"] for r in other["timings"]} == {1.0, 5.0}
     assert other["total_s"] == 6.0
+
+
+def test_own_and_shared_comparison_rows_come_back_by_site_then_strictest_policy() -> None:
+    """Rows of the points solved over every hour by themselves (100 %) and of those compared
+    at their break-even search (95 %), concatenated in that order, are put back as one call
+    gives them: by the study's site order, the strictest policy first."""
+    from planner.study.validation import _in_order
+
+    sites = [SimpleNamespace(name="a"), SimpleNamespace(name="b")]
+    policies = [PolicyCase(hourly_cfe_target=0.95), PolicyCase(hourly_cfe_target=1.0)]
+    rows = pd.DataFrame(
+        {
+            "site": ["b", "a", "b", "a"],
+            "policy_label": ["hourly 100 %", "hourly 100 %", "hourly 95 %", "hourly 95 %"],
+        }
+    )
+    got = _in_order(rows, sites, policies)  # type: ignore[arg-type]
+    assert list(zip(got["site"], got["policy_label"], strict=True)) == [
+        ("a", "hourly 100 %"),
+        ("a", "hourly 95 %"),
+        ("b", "hourly 100 %"),
+        ("b", "hourly 95 %"),
+    ]
