@@ -176,9 +176,15 @@ def test_sweep_report_opens_with_the_range_and_the_horizon(sweep, tmp_path):  # 
     assert f"the dearest {num(dear['cost_usd_per_mwh_load'], 2)} $/MWh" in opening
     low = num(100 * ok["hourly_cfe_score"].min(), 1)
     assert f"hourly CFE score from {low} %" in opening
-    assert opening.endswith(
+    assert (
         "Every point modelled the same horizon. Figures per year are scaled from 48 modelled "
         "hours starting 2028-01-01 (2 days in January): they are not a year's costs or emissions."
+        " 4 points raised warnings (the `warnings` column): 'grid.coincident_peak_hours: none "
+        "lies in the modelled horizon"
+    ) in opening  # two January days hold none of the default instance's summer peak hours
+    assert opening.endswith(
+        "4 of 4 ended optimal: their answers passed the planner's check of "
+        "every row and bound, and the warning says what could still make them misleading."
     )
     plain = text.replace("&amp;", "&")
     assert "time.hours = 48" in plain  # the overrides every point shares

@@ -23,12 +23,14 @@ from planner.inputs.messages import shorten
 from planner.report import report_dir
 from planner.report.sweep_html import sweep_folder
 from planner.report.sweep_words import sweep_opening
+from planner.results.warned import warned_sentence
 from planner.sweep.breakeven import breakeven
 from planner.sweep.frontier import frontier
 from planner.sweep.progress import describe_stats
 from planner.sweep.runner import SweepInterrupted, run_sweep
 from planner.sweep.schema import Range
 from planner.sweep.spec import load_sweep
+from planner.sweep.store import Store, StoreError
 
 COMMANDS = ("sweep", "frontier", "breakeven")
 EXIT_OK, EXIT_INVALID, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 130
@@ -195,6 +197,18 @@ def _show(frame: pd.DataFrame, columns: list[str], limit: int = 60) -> str:
     return text + (f"\n... {more} more rows" if more > 0 else "")
 
 
+def _print_warned(folder: str) -> None:
+    """The warnings raised by the solves stored in ``folder`` (nothing if none raised one)."""
+    try:
+        with Store(folder) as store:
+            records = pd.DataFrame(list(store.records().values()))
+    except StoreError:
+        return
+    text = warned_sentence(records)
+    if text:
+        print(f"\n{textwrap.fill(text, 96)}")
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run ``sweep``, ``frontier`` or ``breakeven``; return the exit code."""
     progress = False if args.no_progress else None
@@ -257,6 +271,7 @@ def run_command(args: argparse.Namespace) -> int:
             )
             print(_show(result, list(result.columns)))
             print(f"\nWritten to {result.attrs['out']}/frontier.csv")
+            _print_warned(result.attrs["out"])
             return EXIT_FAILED if (result["status"] != "optimal").any() else EXIT_OK
 
         result = breakeven(
@@ -277,6 +292,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
         print(_show(result, list(result.columns)))
         print(f"\nWritten to {result.attrs['out']}/breakeven.csv")
+        _print_warned(result.attrs["out"])
         return EXIT_FAILED if result["note"].str.startswith("search stopped").any() else EXIT_OK
     except InstanceError as exc:  # SweepError included
         print(f"error: {exc}", file=sys.stderr)

@@ -23,6 +23,7 @@ from planner.inputs.catalogue import KINDS
 from planner.report.style import pretty
 from planner.results.saved import MARGINAL_COLUMN
 from planner.results.summary import field_parts
+from planner.results.warned import FIELD, warnings_of
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ COLUMNS: dict[str, Column] = {
     "modelled_hours": Column("modelled hours", decimals=0),
     "representative_periods": Column("representative periods"),
     "resource_kinds": Column("resource kinds"),
+    "warnings": Column("warnings"),
     "key": Column("point key"),
     "wall_s": Column("wall time, s", decimals=2),
     "cfe_target_pct": Column("hourly CFE target, %", decimals=0),
@@ -170,6 +172,8 @@ def labelled(frame: pd.DataFrame, text: bool = False) -> pd.DataFrame:
         values = frame[name]
         if name == "resource_kinds":
             values = values.map(_kinds_text)
+        elif name == FIELD:  # a JSON list: its texts, one after the other
+            values = values.map(lambda v: "; ".join(warnings_of(v)))
         if text:
             out[col.label] = [_shown(v, col) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):

@@ -18,6 +18,7 @@ from planner.formats import joined, num
 from planner.report.sweep_figures import swept_parameters
 from planner.results.folder_check import ResultsFolderError
 from planner.results.summary import field_parts, horizon_text, overrides_text, value_text
+from planner.results.warned import warned_sentence
 from planner.sweep.store import STORE_FILE, Store, StoreError
 
 HORIZON_COLUMNS = ("time_start", "modelled_hours", "representative_periods", "horizon_years")
@@ -163,6 +164,8 @@ def sweep_opening(s: SweepFolder) -> str:
     if s.breakeven is not None:
         parts.append(_breakeven(s.breakeven))
     parts.append(horizon_of_points(s.points))
+    if s.points is not None:
+        parts.append(warned_sentence(s.points))
     return " ".join(p for p in parts if p)
 
 

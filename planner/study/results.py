@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.results.warned import FIELD, kind_of, warnings_of
 from planner.study.config import Study
 from planner.study.sites import PreparedSite
 
@@ -49,6 +50,8 @@ class StudyResults:
     """Points held by the stores under ``out`` before this run."""
     warm: dict[str, float] = field(default_factory=dict)
     """How the stored points were solved (:func:`warm_checks`)."""
+    warned: dict[str, Any] = field(default_factory=dict)
+    """The warnings the stored solves raised, by kind (:func:`stored_warnings`)."""
     slowest: dict[str, Any] = field(default_factory=dict)
     """The longest time of each part and site, and of a whole run, over the runs that filled
     the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
@@ -128,3 +131,74 @@ def warm_checks(out: Path) -> dict[str, float]:
                 checked += 1
                 worst = rel if not math.isfinite(worst) else max(worst, rel)
     return {"points": points, "warm": warm, "checked": checked, "max_check_rel": worst}
+
+
+def stored_warnings(out: Path) -> dict[str, Any]:
+    """Over every point stored under ``out``: ``points``, ``unrecorded`` (records stored
+    before the planner kept warnings: whether they raised one is unknown), ``warned`` (points
+    that raised at least one) and ``kinds``, each kind of warning
+    (:func:`planner.results.warned.kind_of`) in order of first appearance: ``kind``, one
+    ``example`` text, ``solves`` (how many raised it), ``optimal`` (of those, how many ended
+    optimal), ``parts`` (the stores' folders under ``out``, e.g. ``stargate_tx/sensitivities``)
+    and ``prices_usd_per_mwh`` (the fusion prices the points set, where they set one)."""
+    kinds: dict[str, dict[str, Any]] = {}
+    points = unrecorded = warned = 0
+    for path in sorted(out.rglob("points.sqlite")):
+        part = path.parent.relative_to(out).as_posix()
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            try:
+                rows = db.execute("SELECT status, overrides, record FROM points").fetchall()
+            except sqlite3.Error:
+                continue
+        for status, overrides, text in rows:
+            try:
+                record = json.loads(text)
+            except ValueError:
+                continue
+            points += 1
+            if FIELD not in record and status == "optimal":
+                unrecorded += 1
+            texts = warnings_of(record.get(FIELD))
+            warned += bool(texts)
+            for kind, example in {kind_of(w): w for w in texts}.items():
+                entry = kinds.setdefault(
+                    kind,
+                    {
+                        "kind": kind,
+                        "example": example,
+                        "solves": 0,
+                        "optimal": 0,
+                        "parts": [],
+                        "prices_usd_per_mwh": [],
+                    },
+                )
+                entry["solves"] += 1
+                entry["optimal"] += int(status == "optimal")
+                if part not in entry["parts"]:
+                    entry["parts"].append(part)
+                for price in _prices(overrides):
+                    if price not in entry["prices_usd_per_mwh"]:
+                        entry["prices_usd_per_mwh"].append(price)
+    for entry in kinds.values():
+        entry["prices_usd_per_mwh"].sort()
+    return {
+        "points": points,
+        "unrecorded": unrecorded,
+        "warned": warned,
+        "kinds": list(kinds.values()),
+    }
+
+
+def _prices(overrides: str | None) -> list[float]:
+    """The fusion energy prices a point's overrides set."""
+    try:
+        values = json.loads(overrides or "{}")
+    except ValueError:
+        return []
+    if not isinstance(values, dict):
+        return []
+    return [
+        float(v)
+        for k, v in values.items()
+        if str(k).endswith(".energy_price_usd_per_mwh") and isinstance(v, (int, float))
+    ]

@@ -24,6 +24,8 @@ from planner.portfolio.load import Portfolio
 from planner.portfolio.results import PortfolioResult
 from planner.portfolio.solve import solve_portfolio
 from planner.results.result import Result
+from planner.results.warned import FIELD as WARNINGS
+from planner.results.warned import field_of as warnings_field
 from planner.solve import solve
 from planner.solver.settings import SolveSettings
 from planner.sweep.keys import now
@@ -51,7 +53,8 @@ def flatten(res: Result) -> dict[str, Any]:
     """One flat record of a result: status, objective, every metric, capacity per resource
     (``<name>_capacity_mw``, ``<name>_energy_mwh`` for storage: the capacity columns of its
     kind), the kind of each resource (``resource_kinds``, JSON), the modelled hours
-    (``time_start``, ``modelled_hours``, ``representative_periods``), policy shadow prices
+    (``time_start``, ``modelled_hours``, ``representative_periods``), the solve's warnings
+    (``warnings``, a JSON list: :mod:`planner.results.warned`), policy shadow prices
     (``shadow_<name>``), fusion reduced costs (``<offer>_reduced_cost_usd_per_mwh``), under
     delivery risk the hedging figures (``risk_evpi_usd_per_yr``...) and each scenario's cost and
     CFE score (``scenario_<name>_...``), and timings (``*_s``)."""
@@ -64,6 +67,8 @@ def flatten(res: Result) -> dict[str, Any]:
         "time_start": time.start.isoformat(sep=" ", timespec="minutes"),
         "modelled_hours": int(res.instance.hours),
         "representative_periods": bool(time.period_sequence is not None),
+        # what the user should know about these numbers (planner.results.warned)
+        WARNINGS: warnings_field(res.warnings),
     }
     if res.ok:
         record |= {str(k): float(v) for k, v in res.metrics.items()}
@@ -109,7 +114,8 @@ def capacity_of_record(record: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def flatten_portfolio(res: PortfolioResult) -> dict[str, Any]:
-    """One flat record of a solved portfolio: status, the portfolio's figures, each site's cost,
+    """One flat record of a solved portfolio: status, its warnings (``warnings``, a JSON list),
+    the portfolio's figures, each site's cost,
     CFE score and load moved (``<site>_...``), each site's capacities
     (``<site>.<resource>_capacity_mw``), and timings."""
     pf = res.portfolio
@@ -123,6 +129,7 @@ def flatten_portfolio(res: PortfolioResult) -> dict[str, Any]:
         "time_start": time.start.isoformat(sep=" ", timespec="minutes"),
         "modelled_hours": int(pf.sites[0].inst.hours),
         "representative_periods": bool(time.period_sequence is not None),
+        WARNINGS: warnings_field(res.warnings),
     }
     if res.ok:
         record |= {str(k): float(v) for k, v in res.figures.items()}

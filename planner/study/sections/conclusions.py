@@ -172,6 +172,50 @@ def runtime(doc: Document, r: StudyResults) -> None:
             f"simplex from the kept basis); {check}. A warm solve ends on a vertex: where "
             "several portfolios cost the same, it may pick another one than a cold solve."
         )
+    text = warnings_text(r.warned)
+    if text:
+        doc.para(text)
+
+
+def warnings_text(warned: dict[str, Any]) -> str:
+    """What the stored solves warned of (:func:`planner.study.results.stored_warnings`): each
+    kind with one example, how many solves raised it, in which parts, at which fusion prices,
+    how many ended optimal; or that none did; "" before any point was stored."""
+    points = int(warned.get("points", 0))
+    if not points:
+        return ""
+    unknown = int(warned.get("unrecorded", 0))
+    tail = (
+        f" {unknown} of them were stored by an earlier version that did not keep warnings: "
+        "whether they raised one is not known."
+        if unknown
+        else ""
+    )
+    kinds = warned.get("kinds", [])
+    if not kinds:
+        return (
+            f"None of the {points} stored solves raised a warning (`warnings` in the stores).{tail}"
+        )
+    lines = [
+        f"{int(warned['warned'])} of the {points} stored solves raised warnings (`warnings` in "
+        "their stores, the planner's checks of the LP and its inputs):"
+    ]
+    for k in kinds:
+        n, ok = int(k["solves"]), int(k["optimal"])
+        prices = k["prices_usd_per_mwh"]
+        at = f", at fusion prices of {', '.join(num(p, 1) for p in prices)} $/MWh" if prices else ""
+        outcome = (
+            "all optimal" if ok == n else f"{ok} optimal, {n - ok} not (their numbers are not used)"
+        )
+        lines.append(
+            f"'{k['example']}' ({n} solve{'s' if n > 1 else ''}, {outcome}; in "
+            f"{', '.join(f'`{p}`' for p in k['parts'])}{at})."
+        )
+    lines.append(
+        "An optimal answer passed the planner's check of every row and bound in original units "
+        "(docs/reliability.md): the warning says what could still make it misleading."
+    )
+    return " ".join(lines) + tail
 
 
 def _sensitivity_conclusion(sub: pd.DataFrame) -> list[str]:

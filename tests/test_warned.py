@@ -1,0 +1,144 @@
+"""A solve's warnings survive a sweep: stored with the point's record (``warnings``, a JSON
+list), shown in the sweep table, said in the sweep's opening paragraph and the CLI's output, and
+summed over a study's stores (planner/results/warned.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT
+
+import planner
+from planner.cli import main
+from planner.report.labels import labelled
+from planner.results.warned import field_of, kind_of, warned, warned_sentence, warnings_of
+from planner.solver.numerics import NumericsWarning
+from planner.study.results import stored_warnings
+from planner.study.sections.conclusions import warnings_text
+from planner.sweep.worker import flatten
+
+SPAN = (
+    "cost coefficients span 3 to 1e+12 (ratio 3.3e+11 > 1e+09) even after scaling: HiGHS may "
+    "return inaccurate results"
+)
+
+
+def test_the_field_round_trips_and_tolerates_what_older_stores_hold() -> None:
+    assert warnings_of(field_of(["a", "b"])) == ["a", "b"]
+    assert warnings_of(field_of([])) == []
+    for missing in (None, float("nan"), "", "  "):
+        assert warnings_of(missing) == []
+    assert warnings_of("not json") == ["not json"]  # kept whole, never dropped
+    assert warnings_of('"a text"') == ['"a text"']
+    assert warnings_of(["x"]) == ["x"]
+
+
+def test_a_kind_is_the_text_without_its_numbers() -> None:
+    other = SPAN.replace("1e+12", "4.5e+10").replace("3.3e+11", "1.5e+10")
+    assert kind_of(SPAN) == kind_of(other)
+    assert kind_of(SPAN) == (
+        "cost coefficients span # to # (ratio # > #) even after scaling: HiGHS may return "
+        "inaccurate results"
+    )
+    assert kind_of("a peak charge of 1,000.5 $/MW") == "a peak charge of # $/MW"
+
+
+def test_the_sentence_names_each_kind_its_points_and_the_optimal_ones() -> None:
+    """Points 1 and 3 raise the span warning at two values (one kind), point 3 also another,
+    point 2 none; point 3 did not end optimal."""
+    table = pd.DataFrame(
+        {
+            "point": [1, 2, 3],
+            "status": ["optimal", "optimal", "time_limit"],
+            "warnings": [
+                field_of([SPAN]),
+                field_of([]),
+                field_of([SPAN.replace("1e+12", "2e+12"), "free solar sized by a tie-break"]),
+            ],
+        }
+    )
+    kinds = warned(table)
+    assert list(kinds.values()) == [[0, 2], [2]]
+    text = warned_sentence(table)
+    assert text.startswith("2 points raised warnings (the `warnings` column): 'cost coefficients")
+    assert "(points 1, 3)" in text and "'free solar sized by a tie-break' (point 3)" in text
+    assert "1 of 2 ended optimal" in text
+    assert warned_sentence(table.iloc[[1]]) == ""
+    assert warned_sentence(table.drop(columns="warnings")) == ""
+    # records without point ids (a break-even folder's store): counts instead
+    assert "(2 solves)" in warned_sentence(table.drop(columns="point"))
+    # the report shows the texts, not the JSON
+    assert labelled(table, text=True)["warnings"].iloc[0] == SPAN
+
+
+def test_flatten_keeps_the_results_warnings() -> None:
+    inst = planner.load_instance(ROOT / "instances" / "default.yaml").with_overrides(
+        {"time.hours": 24, "demand.value_of_lost_load_usd_per_mwh": 1e12}
+    )
+    with pytest.warns(NumericsWarning):
+        res = planner.solve(inst, baseline=False)
+    record = flatten(res)
+    assert res.warnings and json.loads(record["warnings"]) == res.warnings
+    assert any("even after scaling" in w for w in warnings_of(record["warnings"]))
+
+
+def test_a_sweep_says_which_points_warned(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Two points of the default instance's first day: at a value of lost load of 1e12 $/MWh
+    the costs span more than 1e9 after scaling; at 1e4 they do not. Both warn that no
+    coincident-peak hour lies in the day. The table, the opening paragraph (printed by the CLI)
+    and a study's summary of the stores all say so."""
+    spec = {
+        "name": "warned",
+        "base": str(ROOT / "instances" / "default.yaml"),
+        "overrides": {"time.hours": 24},
+        "baseline": False,
+        "parameters": [{"path": "demand.value_of_lost_load_usd_per_mwh", "values": [1e4, 1e12]}],
+    }
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.warns(NumericsWarning):  # solved in this process
+        code = main(["sweep", str(path), "--workers", "1", "--out", str(out), "--no-progress"])
+    assert code == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert (
+        "2 points raised warnings (the `warnings` column): 'grid.coincident_peak_hours" in printed
+    )
+    assert "'cost coefficients span # to # (ratio # > #) even after scaling" in printed
+    assert "(point 1)" in printed and "2 of 2 ended optimal" in printed
+    table = pd.read_parquet(out / "results.parquet")
+    spans = [any("even after scaling" in w for w in warnings_of(v)) for v in table["warnings"]]
+    assert spans == [False, True]
+
+    summary = stored_warnings(tmp_path)
+    assert summary["points"] == 2 and summary["warned"] == 2 and summary["unrecorded"] == 0
+    (span,) = [k for k in summary["kinds"] if k["kind"].startswith("cost coefficients span")]
+    assert span["solves"] == 1 and span["optimal"] == 1 and span["parts"] == ["out"]
+    assert span["prices_usd_per_mwh"] == []  # the points set no fusion price
+    text = warnings_text(summary)
+    assert text.startswith("2 of the 2 stored solves raised warnings")
+    assert "(1 solve, all optimal; in `out`)" in text
+
+
+def test_the_study_says_when_no_solve_warned_and_what_it_cannot_know() -> None:
+    assert warnings_text({}) == ""
+    text = warnings_text({"points": 5, "unrecorded": 2, "warned": 0, "kinds": []})
+    assert text.startswith("None of the 5 stored solves raised a warning")
+    assert "2 of them were stored by an earlier version" in text
+    kinds = [
+        {
+            "kind": "k",
+            "example": "a warning",
+            "solves": 3,
+            "optimal": 2,
+            "parts": ["site/part"],
+            "prices_usd_per_mwh": [80.0, 10_000.0],
+        }
+    ]
+    text = warnings_text({"points": 5, "unrecorded": 0, "warned": 3, "kinds": kinds})
+    assert "'a warning' (3 solves, 2 optimal, 1 not (their numbers are not used); in " in text
+    assert "`site/part`, at fusion prices of 80.0, 10,000.0 $/MWh)" in text
