@@ -23,6 +23,7 @@ from planner.inputs.aggregate import (
 )
 from planner.inputs.instance import Instance
 from planner.inputs.scenarios import Recourse
+from planner.inputs.schedule import on_modelled_hours, original_hours
 from planner.inputs.time_axis import RepresentativePeriods
 
 RECOURSE_SUFFIX = "_recourse"
@@ -113,7 +114,7 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
     """``inst`` with a copy ``<name>_recourse`` of each item of the recourse kinds: nothing
     decided yet (minimum 0), costs times (1 + premium), and no output before the lead time."""
     spec = inst.spec
-    ready = (hours_since_start(inst) >= float(recourse.lead_time_h)).astype(float)
+    ready = ready_share(inst, float(recourse.lead_time_h))
     factor = 1.0 + recourse.premium_share
     taken = {name for _, name, _ in spec.resources()}
     updates: dict[str, Any] = {}
@@ -132,33 +133,54 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
 
 
 def hours_since_start(inst: Instance) -> np.ndarray:
-    """Hours from the horizon's start to each modelled hour (representative periods keep the
-    real hours they stand at, so the first modelled hour need not be hour 0)."""
+    """Hours from the horizon's start to each modelled hour (representative periods clustered
+    at load time keep the real hours they stand at, so the first modelled hour need not be
+    hour 0)."""
     start = timestamps_of(inst.spec.time.start, 1, None)[0]
     return np.asarray((inst.timestamps - start) / pd.Timedelta(hours=1), dtype=float)
 
 
+def _original_since_start(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """Hours from the horizon's start to each *original* hour, and what each counts for: with
+    a period sequence the whole horizon the sequence spells out (a representative day stands
+    for every day mapped to it, at their dates, not at its own), else the modelled hours."""
+    full, _, counts = original_hours(inst.spec, inst.timestamps)
+    start = timestamps_of(inst.spec.time.start, 1, None)[0]
+    return np.asarray((full - start) / pd.Timedelta(hours=1), dtype=float), counts
+
+
+def ready_share(inst: Instance, lead_time_h: float) -> np.ndarray:
+    """Per modelled hour, the share of the original hours it stands for that lie at least
+    ``lead_time_h`` after the horizon's start: 0 or 1 without representative periods; with
+    them, a representative day standing for days before and after the lead time delivers that
+    share of its recourse (as a firm offer's schedule is mapped, docs/formulation.md
+    [fusion_available])."""
+    since, _ = _original_since_start(inst)
+    return on_modelled_hours(inst.spec, inst.timestamps, (since >= lead_time_h).astype(float))
+
+
 def recourse_warnings(inst: Instance) -> list[str]:
-    """Warnings on the recourse of ``inst``'s scenarios: a lead time at or past the last
-    modelled hour leaves the recourse copies without any output, so the plan silently has
-    no recourse at all; a lead time past half the horizon leaves little."""
+    """Warnings on the recourse of ``inst``'s scenarios: a lead time at or past the horizon's
+    last hour leaves the recourse copies without any output, so the plan silently has no
+    recourse at all; a lead time past half the horizon leaves little. With representative
+    periods the horizon is the one their sequence stands for."""
     spec = inst.spec.scenarios
     if spec is None or spec.recourse is None or not spec.recourse.kinds:
         return []
     lead_h = float(spec.recourse.lead_time_h)
-    hours = hours_since_start(inst)
-    last_h = float(hours[-1]) + 1.0
+    since, counts = _original_since_start(inst)
+    last_h = float(since[-1]) + 1.0
     if lead_h >= last_h:
         return [
-            f"scenarios.recourse.lead_time_h = {lead_h:g} reaches past the last modelled hour "
+            f"scenarios.recourse.lead_time_h = {lead_h:g} reaches past the horizon's last hour "
             f"({last_h:g} h from the start): no recourse capacity can deliver, so the plan "
             "has no recourse; shorten the lead time or model a longer horizon"
         ]
-    share = float((inst.weights * (hours >= lead_h)).sum() / inst.weights.sum())
+    share = float((counts * (since >= lead_h)).sum() / counts.sum())
     if share < 0.5:
         return [
             f"scenarios.recourse.lead_time_h = {lead_h:g}: recourse delivers in only "
-            f"{share * 100:.0f} % of the modelled hours' weight"
+            f"{share * 100:.0f} % of the horizon's hours"
         ]
     return []
 

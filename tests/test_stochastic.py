@@ -327,3 +327,36 @@ def test_the_lead_time_counts_from_the_horizon_start_not_the_first_modelled_hour
 
     assert recourse_warnings(with_lead(half)) == []
     assert "only 33 %" in recourse_warnings(with_lead(third))[0]
+
+
+def test_the_lead_time_counts_on_the_days_a_representative_day_stands_for() -> None:
+    """Two representative periods of 2 hours in the sequence 0, 1, 0, 1: 4 modelled hours
+    standing for an 8-hour horizon. A lead time of 5 h lies past the modelled hours but inside
+    the horizon: original hours 5, 6, 7 are ready. Period 0 (modelled hours 0, 1) stands for
+    original hours 0, 1 and 4, 5: shares 0 and 1/2; period 1 (modelled 2, 3) for 2, 3 and
+    6, 7: 1/2 and 1/2. Recourse delivers in 3 of the 8 hours: warned (under half), never "no
+    recourse" (as it was when the lead time was read on the modelled hours). At 8 h nothing is
+    ready: warned as no recourse."""
+    import numpy as np
+
+    from planner.scenario_cases import ready_share, recourse_warnings, with_recourse
+
+    time = {"start": "2028-01-01 00:00", "hours": 4, "weights": [2.0] * 4}
+    time |= {"period_hours": 2, "period_sequence": [0, 1, 0, 1]}
+    inst = _instance().with_overrides({"time": time, "demand.load_mw": [10.0] * 4})
+
+    def with_lead(lead_h: float) -> planner.Instance:
+        return inst.with_overrides({"scenarios.recourse.lead_time_h": lead_h})
+
+    assert np.allclose(ready_share(inst, 5.0), [0.0, 0.5, 0.5, 0.5])
+    assert np.allclose(ready_share(inst, 3.0), [0.5, 0.5, 0.5, 1.0])
+    assert np.allclose(ready_share(inst, 0.0), 1.0)
+    copy, problems = with_recourse(with_lead(5), with_lead(5).spec.scenarios.recourse)
+    assert problems == []
+    pv = {s.name: s for s in copy.spec.solar}["pv_recourse"]
+    assert np.allclose(pv.capacity_factor, [0.0, 0.5, 0.5, 0.5])
+    assert recourse_warnings(with_lead(3)) == []  # 5 of 8 hours
+    (warned,) = recourse_warnings(with_lead(5))
+    assert "only 38 % of the horizon's hours" in warned
+    (none,) = recourse_warnings(with_lead(8))
+    assert "reaches past the horizon's last hour (8 h from the start)" in none

@@ -142,3 +142,53 @@ def test_the_study_says_when_no_solve_warned_and_what_it_cannot_know() -> None:
     text = warnings_text({"points": 5, "unrecorded": 0, "warned": 3, "kinds": kinds})
     assert "'a warning' (3 solves, 2 optimal, 1 not (their numbers are not used); in " in text
     assert "`site/part`, at fusion prices of 80.0, 10,000.0 $/MWh)" in text
+
+
+def _fake_store(folder: Path, rows: list[tuple[str, dict[str, object]]]) -> None:
+    """A table ``points`` with the columns the study's summaries read."""
+    import sqlite3
+
+    folder.mkdir(parents=True)
+    with sqlite3.connect(folder / "points.sqlite") as db:
+        db.execute("CREATE TABLE points (status TEXT, overrides TEXT, record TEXT)")
+        for status, record in rows:
+            db.execute("INSERT INTO points VALUES (?, '{}', ?)", (status, json.dumps(record)))
+
+
+def test_the_study_counts_unserved_load_by_site_and_says_why(tmp_path: Path) -> None:
+    """Site a: one solve leaves 50 of 1,000 MWh unserved (5 %) and warned of the peak charge,
+    one 2e-7 of the load (noise, not counted), one failed; site b: none left unserved."""
+    from planner.model.tariff import PEAK_ABOVE_VOLL
+    from planner.study.results import stored_unserved
+    from planner.study.sections.conclusions import unserved_text
+
+    peak = field_of([f"{PEAK_ABOVE_VOLL} 24,020 $ per MWh, more than ..."])
+    _fake_store(
+        tmp_path / "a" / "breakeven",
+        [
+            ("optimal", {"unserved_mwh": 50.0, "demand_mwh": 1000.0, "warnings": peak}),
+            ("optimal", {"unserved_mwh": 2e-4, "demand_mwh": 1000.0, "warnings": "[]"}),
+            ("infeasible", {"objective_usd": None}),
+        ],
+    )
+    _fake_store(
+        tmp_path / "b" / "frontier", [("optimal", {"unserved_mwh": 0.0, "demand_mwh": 9.0})]
+    )
+    summary = stored_unserved(tmp_path, ["a", "b"])
+    assert summary["a"] == {
+        "solves": 2,
+        "unserved": 1,
+        "max_share": 0.05,
+        "max_mwh": 50.0,
+        "at_peaks": 1,
+    }
+    assert summary["b"]["solves"] == 1 and summary["b"]["unserved"] == 0
+    text = unserved_text(summary, {"a": 10_000.0, "b": 5_000.0})
+    assert "at a of 10,000 $/MWh 1 of 2 solves, up to 5.000 % of the load (50 MWh), all of" in text
+    assert text.endswith(
+        "; at b none. Its cost is in every figure above; a campus that cannot curtail needs a "
+        "higher value of lost load."
+    )
+    none = {"a": {"solves": 3, "unserved": 0, "max_share": 0.0, "max_mwh": 0.0, "at_peaks": 0}}
+    assert unserved_text(none, {}).startswith("No stored solve leaves load unserved")
+    assert unserved_text({"a": {**none["a"], "solves": 0}}, {}) == ""

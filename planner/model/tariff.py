@@ -35,6 +35,11 @@ from planner.model.core import HourlyTerm, Registry, hourly_vars, linear_rows, n
 KIND = GRID.key
 USD_PER_KW_TO_USD_PER_MW = 1000.0
 
+PEAK_ABOVE_VOLL = (
+    "grid.coincident_peak_charge_usd_per_kw_yr: a MW imported in a coincident-peak hour costs"
+)
+"""How the warning that the coincident-peak charge costs more than unserved load begins."""
+
 
 def original_hours(inst: Instance) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     """The hours of the full horizon, the modelled hour standing for each, and the hours each
@@ -149,8 +154,7 @@ def _coincident_peak(
     per_mwh = per_hour * count / weights
     if (per_mwh > voll).any():
         reg.warnings.append(
-            f"grid.coincident_peak_charge_usd_per_kw_yr: a MW imported in a coincident-peak "
-            f"hour costs {float(per_mwh.max()):,.0f} $ per MWh, more than "
+            f"{PEAK_ABOVE_VOLL} {float(per_mwh.max()):,.0f} $ per MWh, more than "
             f"demand.value_of_lost_load_usd_per_mwh ({voll:,.0f}): the plan may leave load "
             "unserved in those hours rather than import (a campus curtailing for the peaks); "
             "raise the value of lost load if it cannot"

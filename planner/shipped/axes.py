@@ -78,8 +78,8 @@ def delivery_risk(body: dict[str, Any]) -> dict[str, Any]:
             "premium_share": C(0.25, "ASSUMPTION: a rushed build or PPA costs a quarter more"),
             "lead_time_h": C(
                 1752,
-                "1,752 hours from the first modelled hour (to mid-March) for one year of the "
-                "five; on the representative days that is 27 % of the year's weight, not 20 %",
+                "1,752 hours from the year's start (to mid-March) for one year of the five; a "
+                "representative day delivers the share of the days it stands for that lie after it",
             ),
         },
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.model.tariff import PEAK_ABOVE_VOLL
 from planner.results.warned import FIELD, kind_of, warnings_of
 from planner.study.config import Study
 from planner.study.sites import PreparedSite
@@ -52,6 +53,8 @@ class StudyResults:
     """How the stored points were solved (:func:`warm_checks`)."""
     warned: dict[str, Any] = field(default_factory=dict)
     """The warnings the stored solves raised, by kind (:func:`stored_warnings`)."""
+    unserved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Load left unserved in the stored solves, by site (:func:`stored_unserved`)."""
     slowest: dict[str, Any] = field(default_factory=dict)
     """The longest time of each part and site, and of a whole run, over the runs that filled
     the stores (:func:`slowest_timings`): a resumed run skips stored solves and is faster."""
@@ -202,3 +205,46 @@ def _prices(overrides: str | None) -> list[float]:
         for k, v in values.items()
         if str(k).endswith(".energy_price_usd_per_mwh") and isinstance(v, (int, float))
     ]
+
+
+UNSERVED_SHARE = 1e-6
+"""Unserved energy below this share of the load is solver noise, not a plan."""
+
+
+def stored_unserved(out: Path, sites: list[str]) -> dict[str, dict[str, Any]]:
+    """By site (the stores under ``out/<site>/``), of its optimal stored solves: ``solves``,
+    ``unserved`` (how many leave more than :data:`UNSERVED_SHARE` of the load unserved),
+    ``max_share`` and ``max_mwh`` (the largest share of the load and energy left unserved,
+    per modelled horizon as the records hold it) and ``at_peaks`` (of the solves with
+    unserved load, how many warned that a coincident-peak hour's charge costs more than
+    unserved load: the reason the plan curtails)."""
+    out_by: dict[str, dict[str, Any]] = {}
+    for site in sites:
+        entry = {"solves": 0, "unserved": 0, "max_share": 0.0, "max_mwh": 0.0, "at_peaks": 0}
+        for path in sorted((out / site).rglob("points.sqlite")):
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                try:
+                    rows = db.execute("SELECT status, record FROM points").fetchall()
+                except sqlite3.Error:
+                    continue
+            for status, text in rows:
+                try:
+                    record = json.loads(text)
+                except ValueError:
+                    continue
+                unserved, demand = record.get("unserved_mwh"), record.get("demand_mwh")
+                if status != "optimal" or not isinstance(unserved, (int, float)):
+                    continue
+                entry["solves"] += 1
+                if not isinstance(demand, (int, float)) or demand <= 0:
+                    continue
+                share = float(unserved) / float(demand)
+                if share <= UNSERVED_SHARE:
+                    continue
+                entry["unserved"] += 1
+                entry["max_share"] = max(entry["max_share"], share)
+                entry["max_mwh"] = max(entry["max_mwh"], float(unserved))
+                texts = warnings_of(record.get(FIELD))
+                entry["at_peaks"] += any(t.startswith(PEAK_ABOVE_VOLL) for t in texts)
+        out_by[site] = entry
+    return out_by

@@ -9,7 +9,13 @@ from pathlib import Path
 from planner.hashing import content_hash
 from planner.study.config import load_study
 from planner.study.pipeline import solve_all
-from planner.study.results import StudyResults, slowest_timings, stored_warnings, warm_checks
+from planner.study.results import (
+    StudyResults,
+    slowest_timings,
+    stored_unserved,
+    stored_warnings,
+    warm_checks,
+)
 from planner.study.write import write_outputs
 
 DEFAULT_CONFIG = Path("instances/study/study.yaml")
@@ -36,6 +42,7 @@ def run_study(
     results.total_s = time.perf_counter() - started  # loading the study included
     results.warm = warm_checks(out)
     results.warned = stored_warnings(out)
+    results.unserved = stored_unserved(out, [s.name for s in results.sites])
     study_key = content_hash(study.spec.model_dump())
     results.slowest = slowest_timings(
         out / "runtime.json", results.timings, results.total_s, study_key

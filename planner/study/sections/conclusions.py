@@ -71,7 +71,45 @@ def conclusions(
             )
         doc.para(f"**{site.name}.** " + " ".join(line for line in lines if line))
     doc.para("These conclusions rest on these assumptions:")
-    doc.bullets(list(spec.assumptions) + [method_text(r.study)])
+    voll = {x.name: float(x.instance.spec.demand.value_of_lost_load_usd_per_mwh) for x in r.sites}
+    unserved = unserved_text(r.unserved, voll)
+    doc.bullets(list(spec.assumptions) + [method_text(r.study)] + ([unserved] if unserved else []))
+
+
+def unserved_text(unserved: dict[str, dict[str, Any]], voll: dict[str, float]) -> str:
+    """The load the stored solves leave unserved, by site (:func:`planner.study.results.
+    stored_unserved`; ``voll``: each site's value of lost load): where, how much at most, and
+    why where the solves say so; that none is when none is; "" before any solve."""
+    if not any(e["solves"] for e in unserved.values()):
+        return ""
+    some = {site: e for site, e in unserved.items() if e["unserved"]}
+    if not some:
+        return (
+            "No stored solve leaves load unserved (each site's load is met in every modelled hour)."
+        )
+    parts = []
+    for site, e in some.items():
+        why = (
+            f"{'all' if e['at_peaks'] == e['unserved'] else e['at_peaks']} of them in a solve "
+            "that warned that a coincident-peak hour's charge costs more per MWh than "
+            "unserved load"
+            if e["at_peaks"]
+            else "none of them with a coincident-peak warning"
+        )
+        at = f" of {num(voll[site], 0)} $/MWh" if site in voll else ""
+        parts.append(
+            f"at {site}{at} {e['unserved']} of {e['solves']} solves, up to "
+            f"{num(100 * e['max_share'], 3)} % of the load ({num(e['max_mwh'], 0)} MWh), {why}"
+        )
+    met = [site for site, e in unserved.items() if e["solves"] and not e["unserved"]]
+    tail = f"; at {', '.join(met)} none" if met else ""
+    return (
+        "Load may be left unserved at the value of lost load "
+        "(`demand.value_of_lost_load_usd_per_mwh`) where that is cheaper than "
+        "serving it (a campus curtailing for the grid's coincident peaks rather than paying "
+        "their charge): " + "; ".join(parts) + tail + ". Its cost is in every figure above; "
+        "a campus that cannot curtail needs a higher value of lost load."
+    )
 
 
 def _premium_sentence(s: dict[str, Any], bare: Variant, firm: Variant) -> str:
