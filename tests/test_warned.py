@@ -184,7 +184,10 @@ def test_the_study_counts_unserved_load_by_site_and_says_why(tmp_path: Path) -> 
     }
     assert summary["b"]["solves"] == 1 and summary["b"]["unserved"] == 0
     text = unserved_text(summary, {"a": 10_000.0, "b": 5_000.0})
-    assert "at a of 10,000 $/MWh 1 of 2 solves, up to 5.000 % of the load (50 MWh), all of" in text
+    assert (
+        "at a (value of lost load 10,000 $/MWh) 1 of 2 solves, up to 5.000 % of the load (50 MWh), all of"
+        in text
+    )
     assert text.endswith(
         "; at b none. Its cost is in every figure above; a campus that cannot curtail needs a "
         "higher value of lost load."
@@ -192,3 +195,20 @@ def test_the_study_counts_unserved_load_by_site_and_says_why(tmp_path: Path) -> 
     none = {"a": {"solves": 3, "unserved": 0, "max_share": 0.0, "max_mwh": 0.0, "at_peaks": 0}}
     assert unserved_text(none, {}).startswith("No stored solve leaves load unserved")
     assert unserved_text({"a": {**none["a"], "solves": 0}}, {}) == ""
+
+
+def test_many_stores_and_prices_are_summed_up_not_listed() -> None:
+    """Five stores at two sites and seven prices: counted, with the sites and the range."""
+    kinds = [
+        {
+            "kind": "k",
+            "example": "w",
+            "solves": 7,
+            "optimal": 7,
+            "parts": ["s1/a", "s1/b", "s2/a", "s2/b", "s2/c"],
+            "prices_usd_per_mwh": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 10_000.0],
+        }
+    ]
+    text = warnings_text({"points": 9, "unrecorded": 0, "warned": 7, "kinds": kinds})
+    assert "'w' (7 solves, all optimal; in 5 stores of s1 and s2, at 7 fusion prices from " in text
+    assert "10.0 to 10,000.0 $/MWh)." in text

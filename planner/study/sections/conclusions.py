@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.formats import num, signed
+from planner.formats import joined, num, signed
 from planner.study import analysis as an
 from planner.study.config import Variant
 from planner.study.document import Document
@@ -96,7 +96,7 @@ def unserved_text(unserved: dict[str, dict[str, Any]], voll: dict[str, float]) -
             if e["at_peaks"]
             else "none of them with a coincident-peak warning"
         )
-        at = f" of {num(voll[site], 0)} $/MWh" if site in voll else ""
+        at = f" (value of lost load {num(voll[site], 0)} $/MWh)" if site in voll else ""
         parts.append(
             f"at {site}{at} {e['unserved']} of {e['solves']} solves, up to "
             f"{num(100 * e['max_share'], 3)} % of the load ({num(e['max_mwh'], 0)} MWh), {why}"
@@ -240,20 +240,38 @@ def warnings_text(warned: dict[str, Any]) -> str:
     ]
     for k in kinds:
         n, ok = int(k["solves"]), int(k["optimal"])
-        prices = k["prices_usd_per_mwh"]
-        at = f", at fusion prices of {', '.join(num(p, 1) for p in prices)} $/MWh" if prices else ""
         outcome = (
             "all optimal" if ok == n else f"{ok} optimal, {n - ok} not (their numbers are not used)"
         )
         lines.append(
-            f"'{k['example']}' ({n} solve{'s' if n > 1 else ''}, {outcome}; in "
-            f"{', '.join(f'`{p}`' for p in k['parts'])}{at})."
+            f"'{k['example']}' ({n} solve{'s' if n > 1 else ''}, {outcome}; "
+            f"{_where(k['parts'])}{_at(k['prices_usd_per_mwh'])})."
         )
     lines.append(
         "An optimal answer passed the planner's check of every row and bound in original units "
         "(docs/reliability.md): the warning says what could still make it misleading."
     )
     return " ".join(lines) + tail
+
+
+def _where(parts: list[str], limit: int = 4) -> str:
+    """The stores a warning came from: each, or how many and at which sites."""
+    if len(parts) <= limit:
+        return "in " + ", ".join(f"`{p}`" for p in parts)
+    sites = list(dict.fromkeys(p.split("/")[0] for p in parts))
+    return f"in {len(parts)} stores of {joined(sites)}"
+
+
+def _at(prices: list[float], limit: int = 6) -> str:
+    """The fusion prices a warning's points set: each, or their range."""
+    if not prices:
+        return ""
+    if len(prices) <= limit:
+        return f", at fusion prices of {', '.join(num(p, 1) for p in prices)} $/MWh"
+    return (
+        f", at {len(prices)} fusion prices from {num(min(prices), 1)} to "
+        f"{num(max(prices), 1)} $/MWh"
+    )
 
 
 def _sensitivity_conclusion(sub: pd.DataFrame) -> list[str]:
