@@ -92,7 +92,10 @@ class Recourse(Schema):
         0.25, ge=0, description="extra cost of recourse capacity over the first-stage price, 0-"
     )
     lead_time_h: Number = Field(
-        4380, ge=0, description="hours from the horizon's start before recourse capacity delivers"
+        4380,
+        ge=0,
+        description="hours from the horizon's start before recourse capacity delivers (a "
+        "representative hour delivers the share of the hours it stands for that lie past it)",
     )
 
 
