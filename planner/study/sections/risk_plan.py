@@ -7,7 +7,7 @@ import pandas as pd
 
 from planner.formats import joined, num
 from planner.study.document import Document
-from planner.study.parts import price_path
+from planner.study.parts import offer_cap_mw, price_path
 from planner.study.results import StudyResults
 from planner.study.risk_plan import ON_TIME_PLAN
 from planner.study.sections.credibility import credibility
@@ -181,6 +181,14 @@ def _sentence(site: PreparedSite, plans: pd.DataFrame, price: float, penalty: fl
         f"{head}: the on-time plan signs {num(base, 1)} MW of {site.offer}; {plans_sign}, and "
         f"knowing the outcome first would be worth {worth} M$/yr."
     )
+    cap = offer_cap_mw(site)
+    capped = plans[(plans["status"] == OPTIMAL) & (plans["fusion_mw"] >= cap - 0.05)]
+    if len(capped):
+        text += (
+            f" {joined(list(capped['plan']))} sign{'s' if len(capped) == 1 else ''} the offer's "
+            f"cap of {num(cap, 1)} MW: cap-bound, {'it' if len(capped) == 1 else 'they'} would "
+            "sign more without it."
+        )
     more = others[others["fusion_mw"] > base + 0.05]
     if penalty > 0 and len(more):
         text += (
