@@ -114,7 +114,9 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
     """``inst`` with a copy ``<name>_recourse`` of each item of the recourse kinds: nothing
     decided yet (minimum 0), costs times (1 + premium), and no output before the lead time."""
     spec = inst.spec
-    ready = ready_share(inst, float(recourse.lead_time_h))
+    lead_h = float(recourse.lead_time_h)
+    ready = ready_share(inst, lead_h)
+    ready_from = timestamps_of(spec.time.start, 1, None)[0] + pd.Timedelta(hours=lead_h)
     factor = 1.0 + recourse.premium_share
     taken = {name for _, name, _ in spec.resources()}
     updates: dict[str, Any] = {}
@@ -127,17 +129,9 @@ def with_recourse(inst: Instance, recourse: Recourse) -> tuple[Instance, list[st
             if name in taken:
                 problems.append(f"{key}[{item.name}]: the recourse copy's name {name!r} is taken")
                 continue
-            copies.append(_recourse_copy(key, item, name, ready, factor))
+            copies.append(_recourse_copy(key, item, name, ready, ready_from, factor))
         updates[key] = items + copies
     return dataclasses.replace(inst, spec=spec.model_copy(update=updates)), problems
-
-
-def hours_since_start(inst: Instance) -> np.ndarray:
-    """Hours from the horizon's start to each modelled hour (representative periods clustered
-    at load time keep the real hours they stand at, so the first modelled hour need not be
-    hour 0)."""
-    start = timestamps_of(inst.spec.time.start, 1, None)[0]
-    return np.asarray((inst.timestamps - start) / pd.Timedelta(hours=1), dtype=float)
 
 
 def _original_since_start(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
@@ -170,7 +164,7 @@ def recourse_warnings(inst: Instance) -> list[str]:
     lead_h = float(spec.recourse.lead_time_h)
     since, counts = _original_since_start(inst)
     last_h = float(since[-1]) + 1.0
-    if lead_h >= last_h:
+    if not (since >= lead_h).any():
         return [
             f"scenarios.recourse.lead_time_h = {lead_h:g} reaches past the horizon's last hour "
             f"({last_h:g} h from the start): no recourse capacity can deliver, so the plan "
@@ -185,11 +179,21 @@ def recourse_warnings(inst: Instance) -> list[str]:
     return []
 
 
-def _recourse_copy(key: str, item: Any, name: str, ready: np.ndarray, factor: float) -> Any:
+def _recourse_copy(
+    key: str, item: Any, name: str, ready: np.ndarray, ready_from: pd.Timestamp, factor: float
+) -> Any:
+    """The recourse copy of ``item``. A clean-firm copy's contract starts at ``ready_from``
+    (or its own later start): its schedule is mapped on the original hours with its operation
+    date, ramp-up and outages together, where multiplying the modelled hours' shares of each
+    would undercount a representative day whose ready days are also its delivering ones. A
+    solar or wind copy has no schedule: its capacity factor times ``ready``, the share of the
+    original hours past the lead time (:func:`ready_share`)."""
     fields: dict[str, Any] = {"name": name, "min_capacity_mw": 0.0}
     if key == "clean_firm":
+        own = item.contract_start_date
+        start = ready_from.to_pydatetime()
         fields |= {
-            "availability": np.asarray(item.availability, dtype=float) * ready,
+            "contract_start_date": max(own, start) if own is not None else start,
             "energy_price_usd_per_mwh": item.energy_price_usd_per_mwh * factor,
             "capacity_charge_usd_per_mw_yr": item.capacity_charge_usd_per_mw_yr * factor,
             "delivery_penalty_usd_per_mwh": 0.0,

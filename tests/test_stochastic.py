@@ -301,7 +301,7 @@ def test_the_lead_time_counts_from_the_horizon_start_not_the_first_modelled_hour
 
     import numpy as np
 
-    from planner.scenario_cases import hours_since_start, recourse_warnings
+    from planner.scenario_cases import ready_share, recourse_warnings
 
     inst = _instance().with_overrides({"time.hours": 48, "demand.load_mw": [10.0] * 48})
     later = dataclasses.replace(inst, hour_index=np.arange(24, 48))
@@ -315,7 +315,7 @@ def test_the_lead_time_counts_from_the_horizon_start_not_the_first_modelled_hour
             }
         ),
     )
-    assert np.array_equal(hours_since_start(later), np.arange(24, 48))
+    assert np.array_equal(ready_share(later, 36.0), (np.arange(24, 48) >= 36).astype(float))
     half = later.spec.scenarios.recourse.model_copy(update={"lead_time_h": 36})
     third = later.spec.scenarios.recourse.model_copy(update={"lead_time_h": 40})
 
@@ -360,3 +360,38 @@ def test_the_lead_time_counts_on_the_days_a_representative_day_stands_for() -> N
     assert "only 38 % of the horizon's hours" in warned
     (none,) = recourse_warnings(with_lead(8))
     assert "reaches past the horizon's last hour (8 h from the start)" in none
+
+
+def test_a_clean_firm_recourse_copy_starts_its_contract_at_the_lead_time() -> None:
+    """The sequence above (periods of 2 hours, 0, 1, 0, 1) with a firm offer operating from
+    original hour 6 and a lead time of 5 h. Its copy delivers in original hours 6 and 7 (both
+    ready and operating), which period 1's modelled hours 2 and 3 stand for with hours 2 and
+    3: shares 0, 0, 1/2, 1/2. Multiplying the two averaged shares (ready 0, 1/2, 1/2, 1/2 by
+    operating 0, 0, 1/2, 1/2) would give 1/4 in hours 2 and 3."""
+    import numpy as np
+
+    from planner.inputs.schedule import offer_shares
+    from planner.scenario_cases import with_recourse
+
+    time = {"start": "2028-01-01 00:00", "hours": 4, "weights": [2.0] * 4}
+    time |= {"period_hours": 2, "period_sequence": [0, 1, 0, 1]}
+    firm = {
+        "name": "geo",
+        "technology": "geothermal",
+        "max_capacity_mw": 10,
+        "energy_price_usd_per_mwh": 60,
+        "availability": 1.0,
+        "commercial_operation_date": "2028-01-01 06:00",
+    }
+    inst = _instance().with_overrides(
+        {"time": time, "demand.load_mw": [10.0] * 4, "clean_firm": [firm]}
+    )
+    recourse = inst.spec.scenarios.recourse.model_copy(
+        update={"kinds": ["clean_firm"], "lead_time_h": 5}
+    )
+    copy, problems = with_recourse(inst, recourse)
+    assert problems == []
+    geo = {o.name: o for o in copy.spec.clean_firm}["geo_recourse"]
+    deliverable, _ = offer_shares(geo, copy.spec, copy.timestamps)
+    assert np.allclose(deliverable, [0.0, 0.0, 0.5, 0.5])
+    assert str(geo.contract_start_date) == "2028-01-01 05:00:00"

@@ -121,7 +121,8 @@ def test_a_sweep_says_which_points_warned(tmp_path: Path, capsys: pytest.Capture
     assert span["prices_usd_per_mwh"] == []  # the points set no fusion price
     text = warnings_text(summary)
     assert text.startswith("2 of the 2 stored solves raised warnings")
-    assert "(1 solve, all optimal; in `out`)" in text
+    assert "One solve warned: 'cost coefficients span 3 to 1e+12" in text
+    assert "(all optimal; in `out`)" in text
 
 
 def test_the_study_says_when_no_solve_warned_and_what_it_cannot_know() -> None:
@@ -140,7 +141,11 @@ def test_the_study_says_when_no_solve_warned_and_what_it_cannot_know() -> None:
         }
     ]
     text = warnings_text({"points": 5, "unrecorded": 0, "warned": 3, "kinds": kinds})
-    assert "'a warning' (3 solves, 2 optimal, 1 not (their numbers are not used); in " in text
+    assert (
+        "3 solves warned, one of them: 'a warning' (2 optimal, 1 not (their numbers are not "
+        in text
+    )
+    assert "used); in " in text
     assert "`site/part`, at fusion prices of 80.0, 10,000.0 $/MWh)" in text
 
 
@@ -181,12 +186,14 @@ def test_the_study_counts_unserved_load_by_site_and_says_why(tmp_path: Path) -> 
         "max_share": 0.05,
         "max_mwh": 50.0,
         "at_peaks": 1,
+        "unknown": 0,
     }
     assert summary["b"]["solves"] == 1 and summary["b"]["unserved"] == 0
     text = unserved_text(summary, {"a": 10_000.0, "b": 5_000.0})
+    assert text.startswith("**Unserved load.** Load may be left unserved at the site's value")
     assert (
-        "at a (value of lost load 10,000 $/MWh) 1 of 2 solves, up to 5.000 % of the load (50 MWh), all of"
-        in text
+        "at a (value of lost load 10,000 $/MWh) 1 of 2 solves, up to 5.000 % of the load (that "
+        "solve: 50 MWh), all of" in text
     )
     assert text.endswith(
         "; at b none. Its cost is in every figure above; a campus that cannot curtail needs a "
@@ -210,5 +217,70 @@ def test_many_stores_and_prices_are_summed_up_not_listed() -> None:
         }
     ]
     text = warnings_text({"points": 9, "unrecorded": 0, "warned": 7, "kinds": kinds})
-    assert "'w' (7 solves, all optimal; in 5 stores of s1 and s2, at 7 fusion prices from " in text
+    assert "7 solves warned, one of them: 'w' (all optimal; in 5 stores of s1 and s2, at 7 " in text
+    assert "fusion prices from " in text
     assert "10.0 to 10,000.0 $/MWh)." in text
+
+
+def test_unserved_load_stored_before_warnings_were_kept_is_unknown_not_unwarned(
+    tmp_path: Path,
+) -> None:
+    """Two solves leave load unserved: one stored without the ``warnings`` field, one with
+    none. The text must not say the first raised no peak warning; the largest share (10 %,
+    of a 100 MWh load) is given with that solve's energy, not the largest energy elsewhere."""
+    from planner.study.results import stored_unserved
+    from planner.study.sections.conclusions import unserved_text
+
+    _fake_store(
+        tmp_path / "a" / "p",
+        [
+            ("optimal", {"unserved_mwh": 10.0, "demand_mwh": 100.0}),
+            ("optimal", {"unserved_mwh": 20.0, "demand_mwh": 1000.0, "warnings": "[]"}),
+        ],
+    )
+    summary = stored_unserved(tmp_path, ["a"])
+    assert summary["a"]["max_share"] == pytest.approx(0.1) and summary["a"]["max_mwh"] == 10.0
+    assert summary["a"]["unknown"] == 1 and summary["a"]["at_peaks"] == 0
+    text = unserved_text(summary, {})
+    assert "up to 10.000 % of the load (that solve: 10 MWh)" in text
+    assert "none of the 1 with their warnings kept warned of the coincident peaks (1 stored" in text
+
+
+def test_warned_rows_go_by_position_and_without_status_no_optimal_claim() -> None:
+    """Duplicate index labels (a concatenation) must not double rows; a frame without a
+    status makes no claim about how many ended optimal; pd.NA and JSON null are no warning."""
+    table = pd.DataFrame(
+        {"status": ["optimal", "infeasible"], "warnings": [field_of(["w"]), field_of(["w"])]},
+        index=[0, 0],
+    )
+    assert warned(table) == {"w": [0, 1]}
+    assert "1 of 2 ended optimal" in warned_sentence(table)
+    assert "(2 solves)" in warned_sentence(table)
+    assert "ended optimal" not in warned_sentence(table.drop(columns="status"))
+    assert warnings_of(pd.NA) == [] and warnings_of("null") == []
+
+
+def test_frontier_and_breakeven_print_the_warnings_of_their_own_solves(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The default instance's first day warns that no coincident-peak hour lies in it: the
+    frontier (two targets) and the break-even search print it for their solves, and a second
+    frontier into the same folder at another target counts only its own solve."""
+    base = str(ROOT / "instances" / "default.yaml")
+    out = tmp_path / "front"
+    args = ["frontier", base, "--set", "time.hours=24", "--out", str(out), "--no-progress"]
+    assert main([*args, "--targets", "0.5,0.8", "--workers", "1"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "2 solves raised warnings (the `warnings` column of frontier.csv)" in printed
+    assert "'grid.coincident_peak_hours: none lies in the modelled horizon" in printed
+    assert "warnings" in pd.read_csv(out / "frontier.csv").columns
+    assert main([*args, "--targets", "0.6", "--workers", "1"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "1 solve raised warnings" in printed  # not the two stored before
+
+    be = ["breakeven", base, "--offer", "helion", "--set", "time.hours=24"]
+    be += ["--out", str(tmp_path / "be"), "--no-progress", "--workers", "1"]
+    code = main(be)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "solves raised warnings (the `warnings` of the records in points.sqlite)" in printed

@@ -30,7 +30,6 @@ from planner.sweep.progress import describe_stats
 from planner.sweep.runner import SweepInterrupted, run_sweep
 from planner.sweep.schema import Range
 from planner.sweep.spec import load_sweep
-from planner.sweep.store import Store, StoreError
 
 COMMANDS = ("sweep", "frontier", "breakeven")
 EXIT_OK, EXIT_INVALID, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 130
@@ -197,14 +196,9 @@ def _show(frame: pd.DataFrame, columns: list[str], limit: int = 60) -> str:
     return text + (f"\n... {more} more rows" if more > 0 else "")
 
 
-def _print_warned(folder: str) -> None:
-    """The warnings raised by the solves stored in ``folder`` (nothing if none raised one)."""
-    try:
-        with Store(folder) as store:
-            records = pd.DataFrame(list(store.records().values()))
-    except StoreError:
-        return
-    text = warned_sentence(records)
+def _print_warned(records: pd.DataFrame, where: str) -> None:
+    """The warnings raised by this run's solves (``records``; nothing if none raised one)."""
+    text = warned_sentence(records, where)
     if text:
         print(f"\n{textwrap.fill(text, 96)}")
 
@@ -271,7 +265,7 @@ def run_command(args: argparse.Namespace) -> int:
             )
             print(_show(result, list(result.columns)))
             print(f"\nWritten to {result.attrs['out']}/frontier.csv")
-            _print_warned(result.attrs["out"])
+            _print_warned(result, "the `warnings` column of frontier.csv")
             return EXIT_FAILED if (result["status"] != "optimal").any() else EXIT_OK
 
         result = breakeven(
@@ -292,7 +286,9 @@ def run_command(args: argparse.Namespace) -> int:
         )
         print(_show(result, list(result.columns)))
         print(f"\nWritten to {result.attrs['out']}/breakeven.csv")
-        _print_warned(result.attrs["out"])
+        searched = [r for solves in result.attrs.get("solves", []) for r in solves.values()]
+        records = pd.DataFrame(searched).drop(columns="point", errors="ignore")  # per search
+        _print_warned(records, "the `warnings` of the records in points.sqlite")
         return EXIT_FAILED if result["note"].str.startswith("search stopped").any() else EXIT_OK
     except InstanceError as exc:  # SweepError included
         print(f"error: {exc}", file=sys.stderr)

@@ -203,7 +203,9 @@ def _prices(overrides: str | None) -> list[float]:
     return [
         float(v)
         for k, v in values.items()
-        if str(k).endswith(".energy_price_usd_per_mwh") and isinstance(v, (int, float))
+        if str(k).startswith("fusion.")
+        and str(k).endswith(".energy_price_usd_per_mwh")
+        and isinstance(v, (int, float))
     ]
 
 
@@ -214,13 +216,21 @@ UNSERVED_SHARE = 1e-6
 def stored_unserved(out: Path, sites: list[str]) -> dict[str, dict[str, Any]]:
     """By site (the stores under ``out/<site>/``), of its optimal stored solves: ``solves``,
     ``unserved`` (how many leave more than :data:`UNSERVED_SHARE` of the load unserved),
-    ``max_share`` and ``max_mwh`` (the largest share of the load and energy left unserved,
-    per modelled horizon as the records hold it) and ``at_peaks`` (of the solves with
-    unserved load, how many warned that a coincident-peak hour's charge costs more than
-    unserved load: the reason the plan curtails)."""
+    ``max_share`` and ``max_mwh`` (the largest share of the load left unserved, and that
+    solve's energy, per modelled horizon as the records hold it), ``at_peaks`` (of the solves
+    with unserved load, how many warned that a coincident-peak hour's charge costs more than
+    unserved load: the reason the plan curtails) and ``unknown`` (of them, how many were
+    stored before records kept warnings)."""
     out_by: dict[str, dict[str, Any]] = {}
     for site in sites:
-        entry = {"solves": 0, "unserved": 0, "max_share": 0.0, "max_mwh": 0.0, "at_peaks": 0}
+        entry = {
+            "solves": 0,
+            "unserved": 0,
+            "max_share": 0.0,
+            "max_mwh": 0.0,
+            "at_peaks": 0,
+            "unknown": 0,
+        }
         for path in sorted((out / site).rglob("points.sqlite")):
             with contextlib.closing(sqlite3.connect(path)) as db:
                 try:
@@ -242,9 +252,12 @@ def stored_unserved(out: Path, sites: list[str]) -> dict[str, dict[str, Any]]:
                 if share <= UNSERVED_SHARE:
                     continue
                 entry["unserved"] += 1
-                entry["max_share"] = max(entry["max_share"], share)
-                entry["max_mwh"] = max(entry["max_mwh"], float(unserved))
+                if share > entry["max_share"]:
+                    entry["max_share"], entry["max_mwh"] = share, float(unserved)
+                if FIELD not in record:
+                    entry["unknown"] += 1
+                    continue
                 texts = warnings_of(record.get(FIELD))
-                entry["at_peaks"] += any(t.startswith(PEAK_ABOVE_VOLL) for t in texts)
+                entry["at_peaks"] += any(PEAK_ABOVE_VOLL in t for t in texts)
         out_by[site] = entry
     return out_by

@@ -131,4 +131,6 @@ def frontier_table(table: pd.DataFrame) -> pd.DataFrame:
     capacity = [c for c in t if c.endswith(("_capacity_mw", "_energy_mwh"))]
     for column in capacity:
         out[column] = t[column]
+    if "warnings" in t:  # what each target's solve warned of (planner.results.warned)
+        out["warnings"] = t["warnings"]
     return out

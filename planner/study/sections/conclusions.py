@@ -71,9 +71,11 @@ def conclusions(
             )
         doc.para(f"**{site.name}.** " + " ".join(line for line in lines if line))
     doc.para("These conclusions rest on these assumptions:")
+    doc.bullets(list(spec.assumptions) + [method_text(r.study)])
     voll = {x.name: float(x.instance.spec.demand.value_of_lost_load_usd_per_mwh) for x in r.sites}
     unserved = unserved_text(r.unserved, voll)
-    doc.bullets(list(spec.assumptions) + [method_text(r.study)] + ([unserved] if unserved else []))
+    if unserved:
+        doc.para(unserved)
 
 
 def unserved_text(unserved: dict[str, dict[str, Any]], voll: dict[str, float]) -> str:
@@ -89,22 +91,26 @@ def unserved_text(unserved: dict[str, dict[str, Any]], voll: dict[str, float]) -
         )
     parts = []
     for site, e in some.items():
+        known = e["unserved"] - e.get("unknown", 0)
         why = (
             f"{'all' if e['at_peaks'] == e['unserved'] else e['at_peaks']} of them in a solve "
             "that warned that a coincident-peak hour's charge costs more per MWh than "
             "unserved load"
             if e["at_peaks"]
-            else "none of them with a coincident-peak warning"
+            else f"none of the {known} with their warnings kept warned of the coincident peaks"
         )
+        if e.get("unknown"):
+            why += f" ({e['unknown']} stored before warnings were kept)"
         at = f" (value of lost load {num(voll[site], 0)} $/MWh)" if site in voll else ""
         parts.append(
             f"at {site}{at} {e['unserved']} of {e['solves']} solves, up to "
-            f"{num(100 * e['max_share'], 3)} % of the load ({num(e['max_mwh'], 0)} MWh), {why}"
+            f"{num(100 * e['max_share'], 3)} % of the load (that solve: "
+            f"{num(e['max_mwh'], 0)} MWh), {why}"
         )
     met = [site for site, e in unserved.items() if e["solves"] and not e["unserved"]]
     tail = f"; at {', '.join(met)} none" if met else ""
     return (
-        "Load may be left unserved at the value of lost load "
+        "**Unserved load.** Load may be left unserved at the site's value of lost load "
         "(`demand.value_of_lost_load_usd_per_mwh`) where that is cheaper than "
         "serving it (a campus curtailing for the grid's coincident peaks rather than paying "
         "their charge): " + "; ".join(parts) + tail + ". Its cost is in every figure above; "
@@ -243,8 +249,9 @@ def warnings_text(warned: dict[str, Any]) -> str:
         outcome = (
             "all optimal" if ok == n else f"{ok} optimal, {n - ok} not (their numbers are not used)"
         )
+        said = "One solve warned" if n == 1 else f"{n} solves warned, one of them"
         lines.append(
-            f"'{k['example']}' ({n} solve{'s' if n > 1 else ''}, {outcome}; "
+            f"{said}: '{k['example']}' ({outcome}; "
             f"{_where(k['parts'])}{_at(k['prices_usd_per_mwh'])})."
         )
     lines.append(
