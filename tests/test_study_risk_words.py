@@ -27,9 +27,12 @@ def test_a_plan_at_the_offers_cap_is_called_cap_bound() -> None:
         }
     )
     text = _sentence(site, plans, 80.0, 0.0)  # type: ignore[arg-type]
-    assert "on-time plan and even odds sign the offer's cap of 50.0 MW: cap-bound, they" in text
+    assert (
+        "Cap-bound at the offer's 50.0 MW (more would be signed without the cap): on-time " in text
+    )
+    assert "plan; even odds." in text
     plans.loc[1, "fusion_mw"] = 45.0
-    assert "on-time plan signs the offer's cap of 50.0 MW: cap-bound, it would" in _sentence(
+    assert "without the cap): on-time plan." in _sentence(
         site,  # type: ignore[arg-type]
         plans,
         80.0,

@@ -185,9 +185,8 @@ def _sentence(site: PreparedSite, plans: pd.DataFrame, price: float, penalty: fl
     capped = plans[(plans["status"] == OPTIMAL) & (plans["fusion_mw"] >= cap - 0.05)]
     if len(capped):
         text += (
-            f" {joined(list(capped['plan']))} sign{'s' if len(capped) == 1 else ''} the offer's "
-            f"cap of {num(cap, 1)} MW: cap-bound, {'it' if len(capped) == 1 else 'they'} would "
-            "sign more without it."
+            f" Cap-bound at the offer's {num(cap, 1)} MW (more would be signed without the cap): "
+            f"{'; '.join(capped['plan'])}."
         )
     more = others[others["fusion_mw"] > base + 0.05]
     if penalty > 0 and len(more):
