@@ -85,7 +85,7 @@ COLUMNS: dict[str, Column] = {
     "modelled_hours": Column("modelled hours", decimals=0),
     "representative_periods": Column("representative periods"),
     "resource_kinds": Column("resource kinds"),
-    "warnings": Column("warnings"),
+    FIELD: Column("warnings"),
     "key": Column("point key"),
     "wall_s": Column("wall time, s", decimals=2),
     "cfe_target_pct": Column("hourly CFE target, %", decimals=0),

@@ -108,44 +108,22 @@ def count_points(out: Path) -> int:
     return total
 
 
-def warm_checks(out: Path) -> dict[str, float]:
-    """Over every point stored under ``out``: ``points``, ``warm`` (warm-started from the
-    previous solve of the same structure, ``reuse_model``), ``checked`` (of those, solved again
-    cold and compared) and ``max_check_rel`` (the largest relative difference of the two
-    objectives; NaN if none was checked)."""
-    points = warm = checked = 0
-    worst = float("nan")
-    for path in out.rglob("points.sqlite"):
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            try:
-                rows = db.execute("SELECT record FROM points").fetchall()
-            except sqlite3.Error:
-                continue
-        for (text,) in rows:
-            try:
-                record = json.loads(text)
-            except ValueError:
-                continue
-            points += 1
-            if record.get("warm_start") == 1.0:
-                warm += 1
-            rel = record.get("warm_check_rel")
-            if isinstance(rel, (int, float)) and math.isfinite(rel):
-                checked += 1
-                worst = rel if not math.isfinite(worst) else max(worst, rel)
-    return {"points": points, "warm": warm, "checked": checked, "max_check_rel": worst}
+@dataclass(frozen=True)
+class StoredPoint:
+    """One point of a sweep store under the study's output folder, as the summaries read it."""
+
+    part: str
+    """The store's folder under the output folder, e.g. ``stargate_tx/sensitivity``."""
+    status: str
+    overrides: str
+    """The point's overrides (JSON text, as the manifest holds them)."""
+    record: dict[str, Any]
 
 
-def stored_warnings(out: Path) -> dict[str, Any]:
-    """Over every point stored under ``out``: ``points``, ``unrecorded`` (records stored
-    before the planner kept warnings: whether they raised one is unknown), ``warned`` (points
-    that raised at least one) and ``kinds``, each kind of warning
-    (:func:`planner.results.warned.kind_of`) in order of first appearance: ``kind``, one
-    ``example`` text, ``solves`` (how many raised it), ``optimal`` (of those, how many ended
-    optimal), ``parts`` (the stores' folders under ``out``, e.g. ``stargate_tx/sensitivities``)
-    and ``prices_usd_per_mwh`` (the fusion prices the points set, where they set one)."""
-    kinds: dict[str, dict[str, Any]] = {}
-    points = unrecorded = warned = 0
+def stored_points(out: Path) -> list[StoredPoint]:
+    """Every point of every sweep store under ``out``, in the stores' path order (a store that
+    cannot be read, or a record that is not JSON, is left out)."""
+    points = []
     for path in sorted(out.rglob("points.sqlite")):
         part = path.parent.relative_to(out).as_posix()
         with contextlib.closing(sqlite3.connect(path)) as db:
@@ -158,44 +136,81 @@ def stored_warnings(out: Path) -> dict[str, Any]:
                 record = json.loads(text)
             except ValueError:
                 continue
-            points += 1
-            if FIELD not in record and status == "optimal":
-                unrecorded += 1
-            texts = warnings_of(record.get(FIELD))
-            warned += bool(texts)
-            for kind, example in {kind_of(w): w for w in texts}.items():
-                entry = kinds.setdefault(
-                    kind,
-                    {
-                        "kind": kind,
-                        "example": example,
-                        "solves": 0,
-                        "optimal": 0,
-                        "parts": [],
-                        "prices_usd_per_mwh": [],
-                    },
-                )
-                entry["solves"] += 1
-                entry["optimal"] += int(status == "optimal")
-                if part not in entry["parts"]:
-                    entry["parts"].append(part)
-                for price in _prices(overrides):
-                    if price not in entry["prices_usd_per_mwh"]:
-                        entry["prices_usd_per_mwh"].append(price)
+            points.append(StoredPoint(part, str(status), str(overrides or "{}"), record))
+    return points
+
+
+def warm_checks(out: Path, points: list[StoredPoint] | None = None) -> dict[str, float]:
+    """Over every point stored under ``out`` (``points``: :func:`stored_points`, read here if
+    None): ``points``, ``warm`` (warm-started from the previous solve of the same structure,
+    ``reuse_model``), ``checked`` (of those, solved again cold and compared) and
+    ``max_check_rel`` (the largest relative difference of the two objectives; NaN if none was
+    checked)."""
+    points = stored_points(out) if points is None else points
+    warm = checked = 0
+    worst = float("nan")
+    for point in points:
+        record = point.record
+        if record.get("warm_start") == 1.0:
+            warm += 1
+        rel = record.get("warm_check_rel")
+        if isinstance(rel, (int, float)) and math.isfinite(rel):
+            checked += 1
+            worst = rel if not math.isfinite(worst) else max(worst, rel)
+    return {"points": len(points), "warm": warm, "checked": checked, "max_check_rel": worst}
+
+
+def stored_warnings(out: Path, points: list[StoredPoint] | None = None) -> dict[str, Any]:
+    """Over every point stored under ``out`` (``points``: :func:`stored_points`, read here if
+    None): ``points``, ``unrecorded`` (records stored before the planner kept warnings:
+    whether they raised one is unknown), ``warned`` (points that raised at least one) and
+    ``kinds``, each kind of warning (:func:`planner.results.warned.kind_of`) in order of first
+    appearance: ``kind``, one ``example`` text, ``solves`` (how many raised it), ``optimal``
+    (of those, how many ended optimal), ``parts`` (the stores' folders under ``out``, e.g.
+    ``stargate_tx/sensitivities``) and ``prices_usd_per_mwh`` (the fusion prices the points
+    set, where they set one)."""
+    points = stored_points(out) if points is None else points
+    kinds: dict[str, dict[str, Any]] = {}
+    unrecorded = warned = 0
+    for point in points:
+        record, status = point.record, point.status
+        if FIELD not in record and status == "optimal":
+            unrecorded += 1
+        texts = warnings_of(record.get(FIELD))
+        warned += bool(texts)
+        for kind, example in {kind_of(w): w for w in texts}.items():
+            entry = kinds.setdefault(
+                kind,
+                {
+                    "kind": kind,
+                    "example": example,
+                    "solves": 0,
+                    "optimal": 0,
+                    "parts": [],
+                    "prices_usd_per_mwh": [],
+                },
+            )
+            entry["solves"] += 1
+            entry["optimal"] += int(status == "optimal")
+            if point.part not in entry["parts"]:
+                entry["parts"].append(point.part)
+            for price in _prices(point.overrides):
+                if price not in entry["prices_usd_per_mwh"]:
+                    entry["prices_usd_per_mwh"].append(price)
     for entry in kinds.values():
         entry["prices_usd_per_mwh"].sort()
     return {
-        "points": points,
+        "points": len(points),
         "unrecorded": unrecorded,
         "warned": warned,
         "kinds": list(kinds.values()),
     }
 
 
-def _prices(overrides: str | None) -> list[float]:
+def _prices(overrides: str) -> list[float]:
     """The fusion energy prices a point's overrides set."""
     try:
-        values = json.loads(overrides or "{}")
+        values = json.loads(overrides)
     except ValueError:
         return []
     if not isinstance(values, dict):
@@ -213,17 +228,19 @@ UNSERVED_SHARE = 1e-6
 """Unserved energy below this share of the load is solver noise, not a plan."""
 
 
-def stored_unserved(out: Path, sites: list[str]) -> dict[str, dict[str, Any]]:
-    """By site (the stores under ``out/<site>/``), of its optimal stored solves: ``solves``,
-    ``unserved`` (how many leave more than :data:`UNSERVED_SHARE` of the load unserved),
-    ``max_share`` and ``max_mwh`` (the largest share of the load left unserved, and that
-    solve's energy, per modelled horizon as the records hold it), ``at_peaks`` (of the solves
-    with unserved load, how many warned that a coincident-peak hour's charge costs more than
-    unserved load: the reason the plan curtails) and ``unknown`` (of them, how many were
-    stored before records kept warnings)."""
-    out_by: dict[str, dict[str, Any]] = {}
-    for site in sites:
-        entry = {
+def stored_unserved(
+    out: Path, sites: list[str], points: list[StoredPoint] | None = None
+) -> dict[str, dict[str, Any]]:
+    """By site (the stores under ``out/<site>/``; ``points``: :func:`stored_points`, read here
+    if None), of its optimal stored solves: ``solves``, ``unserved`` (how many leave more than
+    :data:`UNSERVED_SHARE` of the load unserved), ``max_share`` and ``max_mwh`` (the largest
+    share of the load left unserved, and that solve's energy, per modelled horizon as the
+    records hold it), ``at_peaks`` (of the solves with unserved load, how many warned that a
+    coincident-peak hour's charge costs more than unserved load: the reason the plan
+    curtails) and ``unknown`` (of them, how many were stored before records kept warnings)."""
+    points = stored_points(out) if points is None else points
+    out_by = {
+        site: {
             "solves": 0,
             "unserved": 0,
             "max_share": 0.0,
@@ -231,33 +248,26 @@ def stored_unserved(out: Path, sites: list[str]) -> dict[str, dict[str, Any]]:
             "at_peaks": 0,
             "unknown": 0,
         }
-        for path in sorted((out / site).rglob("points.sqlite")):
-            with contextlib.closing(sqlite3.connect(path)) as db:
-                try:
-                    rows = db.execute("SELECT status, record FROM points").fetchall()
-                except sqlite3.Error:
-                    continue
-            for status, text in rows:
-                try:
-                    record = json.loads(text)
-                except ValueError:
-                    continue
-                unserved, demand = record.get("unserved_mwh"), record.get("demand_mwh")
-                if status != "optimal" or not isinstance(unserved, (int, float)):
-                    continue
-                entry["solves"] += 1
-                if not isinstance(demand, (int, float)) or demand <= 0:
-                    continue
-                share = float(unserved) / float(demand)
-                if share <= UNSERVED_SHARE:
-                    continue
-                entry["unserved"] += 1
-                if share > entry["max_share"]:
-                    entry["max_share"], entry["max_mwh"] = share, float(unserved)
-                if FIELD not in record:
-                    entry["unknown"] += 1
-                    continue
-                texts = warnings_of(record.get(FIELD))
-                entry["at_peaks"] += any(PEAK_ABOVE_VOLL in t for t in texts)
-        out_by[site] = entry
+        for site in sites
+    }
+    for point in points:
+        entry = out_by.get(point.part.split("/")[0])
+        record = point.record
+        unserved, demand = record.get("unserved_mwh"), record.get("demand_mwh")
+        if entry is None or point.status != "optimal" or not isinstance(unserved, (int, float)):
+            continue
+        entry["solves"] += 1
+        if not isinstance(demand, (int, float)) or demand <= 0:
+            continue
+        share = float(unserved) / float(demand)
+        if share <= UNSERVED_SHARE:
+            continue
+        entry["unserved"] += 1
+        if share > entry["max_share"]:
+            entry["max_share"], entry["max_mwh"] = share, float(unserved)
+        if FIELD not in record:
+            entry["unknown"] += 1
+            continue
+        texts = warnings_of(record.get(FIELD))
+        entry["at_peaks"] += any(PEAK_ABOVE_VOLL in t for t in texts)
     return out_by

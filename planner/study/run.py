@@ -12,6 +12,7 @@ from planner.study.pipeline import solve_all
 from planner.study.results import (
     StudyResults,
     slowest_timings,
+    stored_points,
     stored_unserved,
     stored_warnings,
     warm_checks,
@@ -40,9 +41,10 @@ def run_study(
     out.mkdir(parents=True, exist_ok=True)
     results = solve_all(study, out, workers, progress)
     results.total_s = time.perf_counter() - started  # loading the study included
-    results.warm = warm_checks(out)
-    results.warned = stored_warnings(out)
-    results.unserved = stored_unserved(out, [s.name for s in results.sites])
+    points = stored_points(out)  # read once for the three summaries
+    results.warm = warm_checks(out, points)
+    results.warned = stored_warnings(out, points)
+    results.unserved = stored_unserved(out, [s.name for s in results.sites], points)
     study_key = content_hash(study.spec.model_dump())
     results.slowest = slowest_timings(
         out / "runtime.json", results.timings, results.total_s, study_key

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs.instance import Instance, load_instance
+from planner.results.warned import FIELD as WARNINGS
 from planner.sweep.export import atomic_write
 from planner.sweep.runner import DEFAULT_OUT, Runner
 from planner.sweep.spec import Sweep, SweepError
@@ -131,6 +132,6 @@ def frontier_table(table: pd.DataFrame) -> pd.DataFrame:
     capacity = [c for c in t if c.endswith(("_capacity_mw", "_energy_mwh"))]
     for column in capacity:
         out[column] = t[column]
-    if "warnings" in t:  # what each target's solve warned of (planner.results.warned)
-        out["warnings"] = t["warnings"]
+    if WARNINGS in t:  # what each target's solve warned of (planner.results.warned)
+        out[WARNINGS] = t[WARNINGS]
     return out
