@@ -40,3 +40,25 @@ def test_a_plan_at_the_offers_cap_is_called_cap_bound() -> None:
     )
     plans["fusion_mw"] = [10.0, 20.0, 30.0]
     assert "cap-bound" not in _sentence(site, plans, 80.0, 0.0)  # type: ignore[arg-type]
+
+
+def test_an_offer_of_no_mw_is_not_called_cap_bound() -> None:
+    """A cap of 0 MW: every plan signs 0 MW, which is the cap but no binding choice."""
+    from types import SimpleNamespace
+
+    from planner.study.sections.risk_plan import _sentence
+
+    offer = SimpleNamespace(name="helion", max_capacity_mw=0.0)
+    site = SimpleNamespace(
+        name="s", offer="helion", instance=SimpleNamespace(spec=SimpleNamespace(fusion=[offer]))
+    )
+    plans = pd.DataFrame(
+        {
+            "key": ["on_time_plan", "even"],
+            "plan": ["on-time plan", "even odds"],
+            "status": ["optimal"] * 2,
+            "fusion_mw": [0.0, 0.0],
+            "evpi_musd_per_yr": [float("nan"), 0.0],
+        }
+    )
+    assert "Cap-bound" not in _sentence(site, plans, 80.0, 0.0)  # type: ignore[arg-type]

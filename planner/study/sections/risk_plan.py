@@ -183,7 +183,7 @@ def _sentence(site: PreparedSite, plans: pd.DataFrame, price: float, penalty: fl
     )
     cap = offer_cap_mw(site)
     capped = plans[(plans["status"] == OPTIMAL) & (plans["fusion_mw"] >= cap - 0.05)]
-    if len(capped):
+    if cap > 0 and len(capped):  # an offer of 0 MW signs its cap at every price
         text += (
             f" Cap-bound at the offer's {num(cap, 1)} MW (more would be signed without the cap): "
             f"{'; '.join(capped['plan'])}."
